@@ -1,0 +1,59 @@
+# gfpscope: GFP_NOFS/GFP_NOIO census, scope proofs and conversions for Linux.
+#
+#   make run     set up if needed, scan the default tree, print the census
+#   make check   set up if needed, run every test; ends with "N passed, N failed"
+#
+# KDIR=DIR picks another kernel tree; OUT=DIR another output directory.
+
+# Debian's interpreter: the python3 first on PATH may not see Debian's packages.
+PYTHON      := /usr/bin/python3
+CACHE       := $(HOME)/.cache/gfpscope
+DEFAULT_KDIR := $(CACHE)/linux-source-6.12
+KDIR        ?= $(DEFAULT_KDIR)
+OUT         ?= gfpscope-out
+JOBS        ?= $(shell nproc)
+CC          ?= cc
+CFLAGS      ?= -O2 -Wall -Wextra
+
+# Debian packages the tool and its tests need.
+DEB_PACKAGES := coccinelle git perl gcc make python3 xz-utils linux-source-6.12
+
+GFPLEX := build/gfplex
+
+.PHONY: all setup run check reports bench-census tree-6.12 tree-6.1 clean
+
+all: $(GFPLEX)
+
+$(GFPLEX): scripts/gfplex/gfplex.c
+	@mkdir -p build
+	$(CC) $(CFLAGS) -o $@.tmp $< && mv $@.tmp $@
+
+# Set-up: install what is missing, unpack the default tree once.
+setup: $(GFPLEX)
+	@$(PYTHON) scripts/setup.py packages $(DEB_PACKAGES)
+	@if [ "$(KDIR)" = "$(DEFAULT_KDIR)" ]; then $(PYTHON) scripts/setup.py tree 6.12 $(CACHE); fi
+
+tree-6.12:
+	@$(PYTHON) scripts/setup.py packages linux-source-6.12 xz-utils
+	@$(PYTHON) scripts/setup.py tree 6.12 $(CACHE)
+
+tree-6.1:
+	@$(PYTHON) scripts/setup.py packages linux-source-6.1 xz-utils
+	@$(PYTHON) scripts/setup.py tree 6.1 $(CACHE)
+
+run: setup
+	$(PYTHON) scripts/gfpscope scan --kdir $(KDIR) --out $(OUT) -j $(JOBS)
+
+check: setup
+	$(PYTHON) testcases/run.py --kdir $(KDIR)
+
+# The census of both reference kernels, committed under reports/.
+reports: $(GFPLEX) tree-6.12 tree-6.1
+	$(PYTHON) scripts/gfpscope scan -q --kdir $(CACHE)/linux-source-6.12 --out reports/linux-6.12 -j $(JOBS)
+	$(PYTHON) scripts/gfpscope scan -q --kdir $(CACHE)/linux-source-6.1 --out reports/linux-6.1 -j $(JOBS)
+
+bench-census: setup
+	bench/census --kdir $(KDIR)
+
+clean:
+	rm -rf build gfpscope-out

@@ -1,0 +1,93 @@
+"""Step 3, counts: sites per subsystem and kind, by directory and by MAINTAINERS entry."""
+import csv
+import io
+import os
+
+from .atomic import write_json, write_text
+
+
+def _table(sites, key):
+    rows = {}
+    for s in sites:
+        name = s[key] or "(none)"
+        r = rows.setdefault(name, {"subsystem": name, "nofs": 0, "noio": 0, "total": 0,
+                                   "parsed": 0, "unparsed": 0})
+        r[s["kind"]] += 1
+        r["total"] += 1
+        r["parsed" if s["parsed"] else "unparsed"] += 1
+    return sorted(rows.values(), key=lambda r: (-r["total"], r["subsystem"]))
+
+
+def totals(sites):
+    t = {"sites": len(sites), "nofs": 0, "noio": 0, "parsed": 0, "unparsed": 0, "unparsed_by_reason": {}}
+    for s in sites:
+        t[s["kind"]] += 1
+        if s["parsed"]:
+            t["parsed"] += 1
+        else:
+            t["unparsed"] += 1
+            r = s["unparsed_reason"]
+            t["unparsed_by_reason"][r] = t["unparsed_by_reason"].get(r, 0) + 1
+    return t
+
+
+def build(sites, tree, scope, maint_method):
+    return {
+        "tree": {"path": tree.path, "version": tree.version_str},
+        "scope": scope,
+        "maintainers_from": maint_method,
+        "totals": totals(sites),
+        "by_directory": _table(sites, "subsystem"),
+        "by_maintainers": _table(sites, "maintainers"),
+    }
+
+
+def coverage_line(c):
+    t = c["totals"]
+    extra = ""
+    if t["unparsed_by_reason"]:
+        extra = " (" + ", ".join(f"{k}: {v}" for k, v in sorted(t["unparsed_by_reason"].items())) + ")"
+    return f"coverage: {t['sites']} sites found, {t['parsed']} analysed, {t['unparsed']} unparsed{extra}"
+
+
+def _md_table(rows, title, limit=None):
+    out = [f"### {title}", "", "| subsystem | GFP_NOFS | GFP_NOIO | total | unparsed |",
+           "|---|---:|---:|---:|---:|"]
+    for r in rows[:limit] if limit else rows:
+        out.append(f"| {r['subsystem']} | {r['nofs']} | {r['noio']} | {r['total']} | {r['unparsed']} |")
+    return "\n".join(out) + "\n"
+
+
+def to_markdown(c):
+    t = c["totals"]
+    head = (f"# GFP_NOFS/GFP_NOIO census of Linux {c['tree']['version']}\n\n"
+            f"Scope: {c['scope']}. {t['sites']} sites: {t['nofs']} GFP_NOFS, {t['noio']} GFP_NOIO.\n"
+            f"{coverage_line(c)}.\n"
+            f"MAINTAINERS sections from {c['maintainers_from']}.\n\n")
+    return head + _md_table(c["by_directory"], "By directory") + "\n" + \
+        _md_table(c["by_maintainers"], "By MAINTAINERS entry")
+
+
+def to_csv(c):
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["grouping", "subsystem", "nofs", "noio", "total", "parsed", "unparsed"])
+    for grouping, rows in (("directory", c["by_directory"]), ("maintainers", c["by_maintainers"])):
+        for r in rows:
+            w.writerow([grouping, r["subsystem"], r["nofs"], r["noio"], r["total"], r["parsed"], r["unparsed"]])
+    return buf.getvalue()
+
+
+def write(c, out):
+    write_json(os.path.join(out, "census.json"), c)
+    write_text(os.path.join(out, "census.csv"), to_csv(c))
+    write_text(os.path.join(out, "census.md"), to_markdown(c))
+
+
+def short_table(c, n=15):
+    rows = c["by_directory"][:n]
+    w = max([len(r["subsystem"]) for r in rows] + [9])
+    lines = [f"{'subsystem':<{w}}  {'NOFS':>5}  {'NOIO':>5}  {'total':>5}"]
+    for r in rows:
+        lines.append(f"{r['subsystem']:<{w}}  {r['nofs']:>5}  {r['noio']:>5}  {r['total']:>5}")
+    return "\n".join(lines)

@@ -1,0 +1,15 @@
+"""Errors a user can act on, with the documented exit status.
+
+0 success, 1 findings (where a command is used as a check), 2 usage or
+environment error. Every GfpError is printed as one line: "gfpscope: <msg>".
+"""
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+class GfpError(Exception):
+    def __init__(self, msg, status=EXIT_USAGE):
+        super().__init__(msg)
+        self.status = status

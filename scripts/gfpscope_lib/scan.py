@@ -1,0 +1,48 @@
+"""`gfpscope scan`: the tree's sites, analysed, written as sites.json and the census."""
+import os
+import sys
+
+from . import census, lexsites, paths, spatch
+from .atomic import check_writable_dir, write_json
+from .errors import GfpError
+from .sites import merge
+from .subsystems import Maintainers, dir_subsystem
+
+
+def resolve_out(tree, out, allow_in_tree=False):
+    out = os.path.abspath(out)
+    inside = out == tree.path or out.startswith(tree.path + os.sep)
+    if inside and not allow_in_tree:
+        raise GfpError(f"output directory {out} is inside the kernel tree: give another --out "
+                       "(or --out-in-tree to allow it)")
+    check_writable_dir(out)
+    return out
+
+
+def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120):
+    jobs = jobs or os.cpu_count() or 1
+    spatch.spatch_version()  # fail early, before minutes of work
+    rel_paths = tree.check_paths(rel_paths) if rel_paths else None
+    lex, errors, seen = lexsites.lex_tree(tree, rel_paths)
+    files = sorted({s["file"] for s in lex})
+    results, cached = spatch.run_rule(tree, paths.FACTS_RULE, files, jobs, timeout=timeout,
+                                      quiet=quiet, what="analysing")
+    maint = Maintainers(tree, jobs=jobs)
+    owners = maint.lookup(files)
+    sites = merge(lex, results, dir_subsystem, owners)
+    scope = "whole tree" if not rel_paths else ", ".join(rel_paths)
+    c = census.build(sites, tree, scope, maint.method)
+    c["files"] = {"seen": seen, "with_sites": len(files), "from_cache": cached,
+                  "unreadable": [{"file": f, "error": e} for f, e in errors],
+                  "failed": [{"file": f, "status": r["status"], "detail": r["detail"]}
+                             for f, r in sorted(results.items()) if r["status"] != "ok"]}
+    write_json(os.path.join(out, "sites.json"), sites)
+    census.write(c, out)
+    if not quiet:
+        if cached:
+            print(f"gfpscope: re-used cached facts for {cached} of {len(files)} files", file=sys.stderr)
+        for f, e in errors:
+            print(f"gfpscope: warning: {f}: {e}", file=sys.stderr)
+        for fl in c["files"]["failed"]:
+            print(f"gfpscope: warning: {fl['file']}: {fl['status']}: {fl['detail']}", file=sys.stderr)
+    return sites, c

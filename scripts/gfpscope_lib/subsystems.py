@@ -1,0 +1,152 @@
+"""Which subsystem a file belongs to: by directory, and by MAINTAINERS entry.
+
+The MAINTAINERS entry comes from the tree's own scripts/get_maintainer.pl
+(the most specific section it lists for the file). Where the tree has no
+get_maintainer.pl but has a MAINTAINERS file (small test trees), the F:, X:
+and N: patterns are read here the way get_maintainer.pl reads them.
+Answers are cached per MAINTAINERS content, so each file is asked once.
+"""
+import concurrent.futures as cf
+import fnmatch
+import hashlib
+import json
+import os
+import re
+import subprocess
+
+from . import paths
+from .atomic import write_json
+
+# Top-level directories whose second level names the subsystem (fs/btrfs, drivers/md).
+TWO_LEVEL = {"fs", "drivers", "net", "sound", "arch", "include", "security", "tools",
+             "samples", "crypto", "virt", "io_uring"}
+THE_REST = "THE REST"
+NONE = "(no MAINTAINERS entry)"
+
+
+def dir_subsystem(rel):
+    parts = rel.split("/")
+    if len(parts) >= 3 and parts[0] in TWO_LEVEL:
+        return parts[0] + "/" + parts[1]
+    if len(parts) >= 2:
+        return parts[0]
+    return "(top)"
+
+
+def _parse_maintainers(text):
+    """Sections of MAINTAINERS: [(name, [F patterns], [X patterns], [N regexes])].
+
+    A section is a line that starts in column 0 followed by "T: value" lines;
+    the preamble's examples are indented, so they never form a section.
+    """
+    sections, cur = [], None
+    for line in text.splitlines():
+        m = re.match(r"^([A-Z]):\s*(.*)$", line)
+        if m:
+            if cur is not None:
+                tag, val = m.group(1), m.group(2).strip()
+                if tag in "FXN":
+                    cur["FXN".index(tag) + 1].append(val)
+        elif line.strip() and not line[0].isspace():
+            cur = (line.strip(), [], [], [])
+            sections.append(cur)
+    return [s for s in sections if s[1] or s[3]]
+
+
+def _pattern_match(pat, rel, treepath):
+    """get_maintainer.pl's file_match_pattern: a directory matches what is under it."""
+    if pat.endswith("/") or os.path.isdir(os.path.join(treepath, pat)):
+        p = pat.rstrip("/") + "/"
+        if "*" in p or "?" in p:
+            # a glob directory: match every file below a matching directory
+            parts = rel.split("/")
+            for i in range(1, len(parts)):
+                if fnmatch.fnmatchcase("/".join(parts[:i]) + "/", p):
+                    return True
+            return False
+        return rel.startswith(p)
+    if "*" in pat or "?" in pat:
+        # a glob does not match across directories
+        if pat.count("/") != rel.count("/"):
+            return False
+        return fnmatch.fnmatchcase(rel, pat)
+    return rel == pat
+
+
+def _depth(pat):
+    return pat.rstrip("/").count("/") + 1
+
+
+class Maintainers:
+    def __init__(self, tree, jobs=2):
+        self.tree = tree
+        self.jobs = jobs
+        self.script = os.path.join(tree.path, "scripts", "get_maintainer.pl")
+        self.mfile = os.path.join(tree.path, "MAINTAINERS")
+        self.method = "none"
+        self._sections = None
+        self._cache = {}
+        self._cache_path = None
+        if os.path.isfile(self.mfile):
+            with open(self.mfile, "rb") as f:
+                key = hashlib.sha1(f.read()).hexdigest()[:16]
+            self.method = "get_maintainer.pl" if os.path.isfile(self.script) else "MAINTAINERS"
+            self._cache_path = os.path.join(paths.cache_home(), "maintainers", self.method + "-" + key + ".json")
+            try:
+                with open(self._cache_path, encoding="utf-8") as f:
+                    self._cache = json.load(f)
+            except (OSError, ValueError):
+                self._cache = {}
+
+    def _ask_script(self, rel):
+        r = subprocess.run(["perl", self.script, "--nogit", "--nogit-fallback", "--norolestats",
+                            "--subsystem", "--no-email", "--no-l", "--no-s", "--no-tree", "-f", rel],
+                           cwd=self.tree.path, capture_output=True, text=True)
+        names = [l.strip() for l in r.stdout.splitlines() if l.strip()]
+        # the sections come most specific first; THE REST only when nothing else matches
+        specific = [n for n in names if n != THE_REST]
+        return specific[0] if specific else (THE_REST if names else NONE)
+
+    def _ask_patterns(self, rel):
+        if self._sections is None:
+            with open(self.mfile, encoding="utf-8", errors="replace") as f:
+                self._sections = _parse_maintainers(f.read())
+        best, best_depth = None, -1
+        for name, fs, xs, ns in self._sections:
+            if any(_pattern_match(x, rel, self.tree.path) for x in xs):
+                continue
+            depth = -1
+            for p in fs:
+                if _pattern_match(p, rel, self.tree.path):
+                    depth = max(depth, _depth(p) + (100 if p == rel else 0))
+            for n in ns:
+                try:
+                    if re.search(n, rel):
+                        depth = max(depth, 1)
+                except re.error:
+                    pass
+            if depth > best_depth and name != THE_REST:
+                best, best_depth = name, depth
+        if best:
+            return best
+        return THE_REST if any(s[0] == THE_REST for s in self._sections) else NONE
+
+    def lookup(self, rels):
+        """{rel: section name} for every file, asking only for files not cached."""
+        if self.method == "none":
+            return {r: NONE for r in rels}
+        missing = sorted({r for r in rels if r not in self._cache})
+        if missing:
+            ask = self._ask_script if self.method == "get_maintainer.pl" else self._ask_patterns
+            if self.method == "get_maintainer.pl":
+                with cf.ThreadPoolExecutor(max_workers=max(1, self.jobs)) as pool:
+                    for rel, name in zip(missing, pool.map(ask, missing)):
+                        self._cache[rel] = name
+            else:
+                for rel in missing:
+                    self._cache[rel] = ask(rel)
+            try:
+                write_json(self._cache_path, self._cache)
+            except Exception:
+                pass  # the cache only saves time
+        return {r: self._cache[r] for r in rels}

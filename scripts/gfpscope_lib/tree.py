@@ -1,0 +1,62 @@
+"""The kernel tree: where it is, what version, whether it is a git repository."""
+import os
+import re
+import subprocess
+
+from .errors import GfpError
+
+
+class KernelTree:
+    def __init__(self, path):
+        self.path = os.path.abspath(path)
+        if not os.path.exists(path):
+            raise GfpError(f"{path}: no such directory (give a kernel tree with --kdir)")
+        if not os.path.isdir(path):
+            raise GfpError(f"{path}: is a file, not a kernel tree (give a directory with --kdir)")
+        mk = os.path.join(self.path, "Makefile")
+        try:
+            with open(mk, encoding="utf-8", errors="replace") as f:
+                head = f.read(4096)
+        except FileNotFoundError:
+            raise GfpError(f"{path}: not a kernel tree (no top-level Makefile)")
+        except OSError as e:
+            raise GfpError(f"{path}: cannot read Makefile: {e.strerror}")
+        v = re.search(r"^VERSION\s*=\s*(\d+)\s*$", head, re.M)
+        p = re.search(r"^PATCHLEVEL\s*=\s*(\d+)\s*$", head, re.M)
+        if not v or not p:
+            raise GfpError(f"{path}: not a kernel tree (its Makefile sets no VERSION and PATCHLEVEL)")
+        s = re.search(r"^SUBLEVEL\s*=\s*(\d+)\s*$", head, re.M)
+        self.version = (int(v.group(1)), int(p.group(1)), int(s.group(1)) if s else 0)
+
+    @property
+    def version_str(self):
+        return "%d.%d.%d" % self.version
+
+    def is_git(self):
+        return os.path.isdir(os.path.join(self.path, ".git"))
+
+    def abspath(self, rel):
+        return os.path.join(self.path, rel)
+
+    def check_paths(self, paths):
+        """Paths given on the command line must exist inside the tree."""
+        out = []
+        for p in paths:
+            rel = os.path.normpath(p)
+            if os.path.isabs(p):
+                rel = os.path.relpath(p, self.path)
+            if rel.startswith(".."):
+                raise GfpError(f"{p}: outside the kernel tree {self.path}")
+            if not os.path.exists(self.abspath(rel)):
+                raise GfpError(f"{p}: no such file or directory in {self.path}")
+            out.append(rel)
+        return out
+
+    def git(self, *args, check=True):
+        try:
+            r = subprocess.run(["git", "-C", self.path, *args], capture_output=True, text=True)
+        except FileNotFoundError:
+            raise GfpError("git is not installed (apt-get install git)")
+        if check and r.returncode:
+            raise GfpError(f"git {' '.join(args)} failed: {r.stderr.strip().splitlines()[-1:] or ['?']}")
+        return r.stdout
