@@ -110,13 +110,13 @@ static const char *puncts2[] = { "->", "++", "--", "<<", ">>", "<=", ">=", "==",
 
 /* Conditional-compilation state: a stack, one entry per open #if. */
 #define MAXIF 256
-static int ifstack[MAXIF];	/* 1 = this branch is dead */
+static int ifstack[MAXIF];	/* 1 = this branch is dead, 2 = #if 1 (its #else is dead) */
 static int ifdepth;
 
 static int dead(void)
 {
 	for (int i = 0; i < ifdepth && i < MAXIF; i++)
-		if (ifstack[i])
+		if (ifstack[i] == 1)
 			return 1;
 	return 0;
 }
@@ -177,8 +177,7 @@ static void lex(const char *buf, int len)
 					ifdepth++;
 				} else if (!strcmp(d->name, "else")) {
 					if (ifdepth > 0 && ifdepth <= MAXIF)
-						ifstack[ifdepth - 1] = ifstack[ifdepth - 1] == 2 ? 1 :
-							(ifstack[ifdepth - 1] == 1 ? 0 : 0);
+						ifstack[ifdepth - 1] = ifstack[ifdepth - 1] == 2 ? 1 : 0;
 				} else if (!strcmp(d->name, "elif")) {
 					if (ifdepth > 0 && ifdepth <= MAXIF)
 						ifstack[ifdepth - 1] = ifstack[ifdepth - 1] == 2 ? 1 : 0;

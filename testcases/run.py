@@ -1,0 +1,239 @@
+#!/usr/bin/python3
+"""gfpscope's test runner: `make check` runs this.
+
+Parts, in order (each can be run alone with --only PART):
+  gfplex   the lexer's golden files: testcases/gfplex/CASE.c -> CASE.expected
+  rules    every cocci/*.cocci rule's cases in testcases/RULE/, Coccinelle's
+           convention: CASE.c input, CASE.res expected patch-mode result
+           (absent: patch mode must not change the file), CASE.report
+           expected report-mode lines (empty: none), CASE.opts extra options
+  compile  every hand-written .c (and every .res) under testcases/ with
+           gcc -fsyntax-only against the shim headers in testcases/shim
+  driver   the driver's unit tests, testcases/driver/test_*.py
+  smoke    a real tree: scan fs/ext4 and fs/jbd2 of KDIR and compare with an
+           independent count (gcc's own comment stripper)
+Ends with one line "N passed, N failed"; exits 1 on any failure.
+"""
+import argparse
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+SHIM = os.path.join(HERE, "shim")
+sys.path.insert(0, os.path.join(REPO, "scripts"))
+sys.path.insert(0, HERE)
+
+
+class Tally:
+    def __init__(self, verbose):
+        self.passed = self.failed = 0
+        self.verbose = verbose
+        self.failures = []
+
+    def ok(self, name):
+        self.passed += 1
+        if self.verbose:
+            print(f"PASS {name}")
+
+    def fail(self, name, why):
+        self.failed += 1
+        self.failures.append(name)
+        print(f"FAIL {name}: {why}")
+
+    def check(self, name, cond, why=""):
+        if cond:
+            self.ok(name)
+        else:
+            self.fail(name, why)
+
+
+def part_gfplex(t):
+    exe = os.path.join(REPO, "build", "gfplex")
+    subprocess.run(["make", "-s", "-C", REPO, "build/gfplex"], check=True)
+    d = os.path.join(HERE, "gfplex")
+    for c in sorted(glob.glob(os.path.join(d, "*.c"))):
+        name = os.path.basename(c)
+        exp_path = c[:-2] + ".expected"
+        out = subprocess.run([exe, d, name], capture_output=True, text=True).stdout
+        got = [l for l in out.splitlines() if not l.startswith("F\t")]
+        with open(exp_path) as f:
+            exp = f.read().splitlines()
+        t.check(f"gfplex/{name}", got == exp, _diff(exp, got))
+
+
+def _diff(exp, got):
+    import difflib
+    return "\n" + "\n".join(difflib.unified_diff(exp, got, "expected", "got", lineterm=""))
+
+
+def _spatch(rule, case_dir, case, mode, opts, out=None):
+    args = ["spatch", "--very-quiet", "--no-includes", "--include-headers",
+            "--sp-file", rule, "-D", mode] + opts + [case]
+    if out:
+        args += ["-o", out]
+    return subprocess.run(args, cwd=case_dir, capture_output=True, text=True, timeout=600)
+
+
+def part_rules(t):
+    rules = sorted(glob.glob(os.path.join(REPO, "cocci", "*.cocci")))
+    for rule in rules:
+        rname = os.path.basename(rule)[:-6]
+        case_dir = os.path.join(HERE, rname)
+        cases = sorted(glob.glob(os.path.join(case_dir, "*.c")))
+        t.check(f"rules/{rname}: has testcases", cases, f"no testcases in testcases/{rname}/")
+        kinds = {os.path.basename(c).split("_")[0] for c in cases}
+        t.check(f"rules/{rname}: positive and negative cases", {"pos", "neg"} <= kinds,
+                "needs pos_*.c and neg_*.c cases")
+        with open(rule) as f:
+            text = f.read()
+        has_patch_rules = "depends on patch" in text
+        for c in cases:
+            case = os.path.basename(c)
+            base = c[:-2]
+            opts = []
+            if os.path.exists(base + ".opts"):
+                with open(base + ".opts") as f:
+                    opts = f.readline().split()
+            # report mode
+            if not os.path.exists(base + ".report"):
+                t.fail(f"rules/{rname}/{case} report", "missing .report (empty file = no lines)")
+            else:
+                r = _spatch(rule, case_dir, case, "report", opts)
+                got = sorted(l for l in r.stdout.splitlines() if l.strip())
+                with open(base + ".report") as f:
+                    exp = sorted(l for l in f.read().splitlines() if l.strip() and not l.startswith("#"))
+                t.check(f"rules/{rname}/{case} report", r.returncode == 0 and got == exp,
+                        (r.stderr.strip()[-300:] if r.returncode else "") + _diff(exp, got))
+            # patch mode
+            if has_patch_rules:
+                with tempfile.TemporaryDirectory() as td:
+                    outp = os.path.join(td, case)
+                    r = _spatch(rule, case_dir, case, "patch", opts, out=outp)
+                    with open(c) as f:
+                        orig = f.read()
+                    got = orig
+                    if os.path.exists(outp):
+                        with open(outp) as f:
+                            got = f.read()
+                    if os.path.exists(base + ".res"):
+                        with open(base + ".res") as f:
+                            exp = f.read()
+                        why = "patch mode result differs from .res"
+                    else:
+                        exp = orig
+                        why = "patch mode changed a file that has no .res"
+                    t.check(f"rules/{rname}/{case} patch", r.returncode == 0 and got == exp,
+                            why + (": " + r.stderr.strip()[-300:] if r.returncode else "") +
+                            _diff(exp.splitlines(), got.splitlines()))
+
+
+def part_compile(t):
+    gcc = shutil.which("gcc") or shutil.which("cc")
+    files = []
+    for pat in ("**/*.c", "**/*.res"):
+        files += glob.glob(os.path.join(HERE, pat), recursive=True)
+    for f in sorted(files):
+        rel = os.path.relpath(f, HERE)
+        r = subprocess.run([gcc, "-fsyntax-only", "-std=gnu11", "-x", "c", "-I", SHIM,
+                            "-I", os.path.join(HERE, "trees", "small", "include"), f],
+                           capture_output=True, text=True)
+        t.check(f"compile/{rel}", r.returncode == 0, r.stderr.strip()[:600])
+
+
+class _Result(unittest.TextTestResult):
+    pass
+
+
+def part_driver(t):
+    loader = unittest.TestLoader()
+    suite = loader.discover(os.path.join(HERE, "driver"), pattern="test_*.py",
+                            top_level_dir=os.path.join(HERE, "driver"))
+    result = unittest.TestResult()
+
+    def walk(s):
+        for x in s:
+            if isinstance(x, unittest.TestSuite):
+                yield from walk(x)
+            else:
+                yield x
+    for test in walk(suite):
+        before_f, before_e = len(result.failures), len(result.errors)
+        test.run(result)
+        name = "driver/" + test.id()
+        if len(result.failures) > before_f:
+            t.fail(name, result.failures[-1][1].strip().splitlines()[-1])
+            print(result.failures[-1][1])
+        elif len(result.errors) > before_e:
+            t.fail(name, result.errors[-1][1].strip().splitlines()[-1])
+            print(result.errors[-1][1])
+        else:
+            t.ok(name)
+
+
+def part_smoke(t, kdir):
+    import indep_count
+    if not kdir or not os.path.isfile(os.path.join(kdir, "Makefile")):
+        t.fail("smoke", f"no kernel tree at {kdir} (make setup unpacks the default one)")
+        return
+    with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as cache:
+        # a cache of its own, so spatch really runs
+        r = subprocess.run([sys.executable, os.path.join(REPO, "scripts", "gfpscope"), "scan", "-q",
+                            "--kdir", kdir, "--out", out, "fs/ext4", "fs/jbd2"],
+                           capture_output=True, text=True, env=dict(os.environ, GFPSCOPE_CACHE=cache))
+        t.check("smoke/scan exits 0", r.returncode == 0, r.stderr.strip()[-500:])
+        if r.returncode:
+            return
+        import json
+        with open(os.path.join(out, "sites.json")) as f:
+            sites = json.load(f)
+        got = {}
+        for s in sites:
+            got[s["file"]] = got.get(s["file"], 0) + 1
+        exp = indep_count.count_tree(kdir, ["fs/ext4", "fs/jbd2"])
+        t.check("smoke/per-file counts equal the independent count", got == exp,
+                f"gfpscope {sum(got.values())} vs independent {sum(exp.values())}: "
+                f"{sorted(set(got.items()) ^ set(exp.items()))[:10]}")
+        t.check("smoke/coverage line", r.stdout.strip().splitlines()[-1].startswith(
+            f"coverage: {len(sites)} sites found"), r.stdout[-200:])
+        t.check("smoke/every ext4 and jbd2 site parsed", all(s["parsed"] for s in sites),
+                [s["file"] + ":" + str(s["line"]) for s in sites if not s["parsed"]])
+        t.check("smoke/ext4 xattr kmalloc record", any(
+            s["file"] == "fs/ext4/xattr.c" and s["call"] == "kzalloc" and s["function"] ==
+            "ext4_xattr_move_to_block" and s["kind"] == "nofs" for s in sites), "not found")
+        t.check("smoke/MAINTAINERS entry from get_maintainer.pl", all(
+            s["maintainers"] == ("EXT4 FILE SYSTEM" if s["file"].startswith("fs/ext4/")
+                                 else "JOURNALLING LAYER FOR BLOCK DEVICES (JBD2)")
+            for s in sites), sorted({s["maintainers"] for s in sites}))
+
+
+PARTS = ["gfplex", "rules", "compile", "driver", "smoke"]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--kdir", default=os.path.join(os.path.expanduser("~"), ".cache", "gfpscope",
+                                                   "linux-source-6.12"))
+    ap.add_argument("--only", choices=PARTS, action="append")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args()
+    t = Tally(args.verbose)
+    os.environ["GFPSCOPE_TEST_KDIR"] = args.kdir
+    for part in args.only or PARTS:
+        print(f"== {part}", flush=True)
+        if part == "smoke":
+            part_smoke(t, args.kdir)
+        else:
+            globals()["part_" + part](t)
+        sys.stdout.flush()
+    print(f"{t.passed} passed, {t.failed} failed")
+    return 1 if t.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
