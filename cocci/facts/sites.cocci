@@ -42,7 +42,7 @@ ef@pf(..., <+... \(GFP_NOFS@p\|GFP_NOIO@p\) ...+>, ...)
 p << site.p;
 @@
 import json
-print("GFPSCOPE " + json.dumps({"t": "site", "line": int(p[0].line),
+print("GFPSCOPE " + json.dumps({"t": "site", "file": p[0].file, "line": int(p[0].line),
       "col": int(p[0].column), "elem": p[0].current_element}))
 
 @script:python@
@@ -50,7 +50,7 @@ pd << def.pd;
 fn << def.fn;
 @@
 import json
-print("GFPSCOPE " + json.dumps({"t": "def", "name": fn, "line": int(pd[0].line)}))
+print("GFPSCOPE " + json.dumps({"t": "def", "file": pd[0].file, "name": fn, "line": int(pd[0].line)}))
 
 @script:python@
 p << site.p;
@@ -58,7 +58,7 @@ pf << call.pf;
 f << call.f;
 @@
 import json
-print("GFPSCOPE " + json.dumps({"t": "call", "line": int(p[0].line),
+print("GFPSCOPE " + json.dumps({"t": "call", "file": p[0].file, "line": int(p[0].line),
       "col": int(p[0].column), "callee": f, "cline": int(pf[0].line),
       "ccol": int(pf[0].column)}))
 
@@ -68,6 +68,6 @@ pf << callx.pf;
 ef << callx.ef;
 @@
 import json
-print("GFPSCOPE " + json.dumps({"t": "call", "line": int(p[0].line),
+print("GFPSCOPE " + json.dumps({"t": "call", "file": p[0].file, "line": int(p[0].line),
       "col": int(p[0].column), "callee": ef.replace(" ", ""), "cline": int(pf[0].line),
       "ccol": int(pf[0].column)}))

@@ -85,34 +85,89 @@ class FactCache:
             pass  # a cache that cannot be written only costs time
 
 
-def _run_one(tree, rule, rel, timeout, defines):
-    args = [spatch_exe(), "--very-quiet", "--no-includes", "--include-headers",
-            "--timeout", str(timeout), "--sp-file", rule, rel]
-    for k, v in defines.items():
-        args[1:1] = ["-D", f"{k}={v}"]
-    try:
-        r = subprocess.run(args, cwd=tree.path, capture_output=True, timeout=timeout + 60)
-    except subprocess.TimeoutExpired:
-        return {"status": "timeout", "records": [], "detail": f"spatch ran over {timeout}s"}
-    out = r.stdout.decode("utf-8", "replace")
-    err = r.stderr.decode("utf-8", "replace")
-    records = []
+REPORT_LINE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<col>\d+)-(?P<colend>\d+): (?P<msg>.*)$")
+
+
+def parse_facts(out):
+    """GFPSCOPE-prefixed JSON lines, each carrying the file it is about."""
+    recs = []
     for line in out.splitlines():
         if line.startswith(PREFIX):
             try:
-                records.append(json.loads(line[len(PREFIX):]))
+                recs.append(json.loads(line[len(PREFIX):]))
             except ValueError:
                 pass
-    if re.search(r"^(timeout|Timeout)", err, re.M) or "TIMEOUT" in err:
-        return {"status": "timeout", "records": records, "detail": f"spatch timed out after {timeout}s"}
+    return recs
+
+
+def parse_report(out):
+    """coccicheck report lines: FILE:LINE:COL-COL: MESSAGE."""
+    recs = []
+    for line in out.splitlines():
+        m = REPORT_LINE.match(line)
+        if m:
+            recs.append({"file": m["file"], "line": int(m["line"]), "col": int(m["col"]),
+                         "colend": int(m["colend"]), "msg": m["msg"]})
+    return recs
+
+
+def _segments(err):
+    """spatch --quiet prints 'HANDLING: FILE' before each file: split stderr by file."""
+    seg, cur = {}, None
+    for line in err.splitlines():
+        if line.startswith("HANDLING: "):
+            cur = line[len("HANDLING: "):].strip()
+            seg[cur] = []
+        elif cur is not None:
+            seg[cur].append(line)
+    return seg
+
+
+def _run_batch(tree, rule, rels, timeout, defines, parse):
+    """One spatch process for several files; {rel: result} for each of them.
+
+    Returns None when the process itself failed, so the caller can retry the
+    files one by one and lose only the one that makes spatch fail.
+    """
+    args = [spatch_exe(), "--quiet", "--no-includes", "--include-headers",
+            "--timeout", str(timeout), "--sp-file", rule]
+    for k, v in defines.items():
+        args += ["-D", f"{k}={v}" if v is not None else k]
+    try:
+        r = subprocess.run(args + list(rels), cwd=tree.path, capture_output=True,
+                           timeout=timeout * len(rels) + 60)
+    except subprocess.TimeoutExpired:
+        if len(rels) == 1:
+            return {rels[0]: {"status": "timeout", "records": [], "detail": f"spatch ran over {timeout}s"}}
+        return None
+    out = r.stdout.decode("utf-8", "replace")
+    err = r.stderr.decode("utf-8", "replace")
     if r.returncode:
+        if len(rels) > 1:
+            return None
         last = [l for l in err.strip().splitlines() if l.strip()][-1:] or [f"exit status {r.returncode}"]
-        return {"status": "error", "records": records, "detail": last[0][:200]}
-    return {"status": "ok", "records": records, "detail": ""}
+        return {rels[0]: {"status": "error", "records": [], "detail": last[0][:200]}}
+    res = {rel: {"status": "ok", "records": [], "detail": ""} for rel in rels}
+    for rec in parse(out):
+        f = os.path.normpath(rec.get("file", ""))
+        if f in res:
+            res[f]["records"].append(rec)
+    for f, lines in _segments(err).items():
+        f = os.path.normpath(f)
+        if f in res and any("timeout" in l.lower() for l in lines):
+            res[f] = {"status": "timeout", "records": res[f]["records"],
+                      "detail": f"spatch timed out after {timeout}s"}
+    return res
 
 
-def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False, what="analysing"):
-    """Run a fact rule on each file; return {rel: result} and how many came from the cache."""
+def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False,
+             what="analysing", parse=parse_facts, batch=16):
+    """Run a rule on each file; return ({rel: result}, number served from the cache).
+
+    Files go to spatch in batches (one process start per batch, not per
+    file); a batch whose process fails is re-run file by file, so one file's
+    crash loses only that file.
+    """
     ver = spatch_version()
     defines = defines or {}
     cache = FactCache(rule, ver, {"timeout": timeout, "defines": defines})
@@ -130,20 +185,34 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
         else:
             todo.append((rel, digest))
     cached = len(rel_files) - len(todo)
+    digests = dict(todo)
+    # small batches keep both cores busy to the end and the progress line moving
+    size = max(1, min(batch, len(todo) // (max(1, jobs) * 4) or 1))
+    chunks = [[rel for rel, _ in todo[i:i + size]] for i in range(0, len(todo), size)]
     prog = Progress(what, len(todo), quiet=quiet)
     pool = cf.ThreadPoolExecutor(max_workers=max(1, jobs))
+
+    def work(chunk):
+        res = _run_batch(tree, rule, chunk, timeout, defines, parse)
+        if res is None:
+            res = {}
+            for rel in chunk:
+                res.update(_run_batch(tree, rule, [rel], timeout, defines, parse))
+        return res
+
     try:
-        futs = {pool.submit(_run_one, tree, rule, rel, timeout, defines): (rel, d) for rel, d in todo}
+        futs = {pool.submit(work, c): c for c in chunks}
         for fut in cf.as_completed(futs):
-            rel, digest = futs[fut]
+            chunk = futs[fut]
             try:
                 res = fut.result()
-            except Exception as e:  # a worker's failure loses only its file
-                res = {"status": "error", "records": [], "detail": str(e)[:200]}
-            results[rel] = res
-            if res["status"] == "ok":
-                cache.put(digest, res)
-            prog.step()
+            except Exception as e:  # a worker's failure loses only its files
+                res = {rel: {"status": "error", "records": [], "detail": str(e)[:200]} for rel in chunk}
+            for rel, r in res.items():
+                results[rel] = r
+                if r["status"] == "ok":
+                    cache.put(digests[rel], r)
+            prog.step(len(chunk))
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         prog.finish()

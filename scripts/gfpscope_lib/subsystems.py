@@ -91,7 +91,8 @@ class Maintainers:
             with open(self.mfile, "rb") as f:
                 key = hashlib.sha1(f.read()).hexdigest()[:16]
             self.method = "get_maintainer.pl" if os.path.isfile(self.script) else "MAINTAINERS"
-            self._cache_path = os.path.join(paths.cache_home(), "maintainers", self.method + "-" + key + ".json")
+            # "v2": answers since the perl hash seed is fixed
+            self._cache_path = os.path.join(paths.cache_home(), "maintainers", f"v2-{self.method}-{key}.json")
             try:
                 with open(self._cache_path, encoding="utf-8") as f:
                     self._cache = json.load(f)
@@ -101,7 +102,10 @@ class Maintainers:
     def _ask_script(self, rel):
         r = subprocess.run(["perl", self.script, "--nogit", "--nogit-fallback", "--norolestats",
                             "--subsystem", "--no-email", "--no-l", "--no-s", "--no-tree", "-f", rel],
-                           cwd=self.tree.path, capture_output=True, text=True)
+                           cwd=self.tree.path, capture_output=True, text=True,
+                           # sections of equal specificity come in perl's hash order:
+                           # fix the seed so that every run names the same one
+                           env=dict(os.environ, PERL_HASH_SEED="0", PERL_PERTURB_KEYS="0"))
         names = [l.strip() for l in r.stdout.splitlines() if l.strip()]
         # the sections come most specific first; THE REST only when nothing else matches
         specific = [n for n in names if n != THE_REST]

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/// Replace GFP_NOFS/GFP_NOIO by GFP_KERNEL inside a memalloc scope.
+///
+/// Since Linux 4.12, memalloc_nofs_save() and memalloc_noio_save() mark a
+/// critical section in which every allocation implicitly drops __GFP_FS
+/// (and, for noio, __GFP_IO too); current_gfp_context() applies the
+/// restriction in the page and slab allocators. An explicit GFP_NOFS passed
+/// to an allocator while such a scope, opened in the same function, is
+/// still open on every path that reaches the call is redundant, and so is
+/// GFP_NOIO inside a noio scope: both can be GFP_KERNEL, which documents
+/// that the scope, not the call site, carries the constraint
+/// (Documentation/core-api/gfp_mask-from-fs-io.rst). Only the GFP_NOFS or
+/// GFP_NOIO token is replaced: modifiers such as __GFP_NOFAIL stay. GFP_NOIO
+/// inside a nofs-only scope is not redundant and is left alone.
+///
+// Confidence: High. A site is converted only if every control-flow path
+//  from the function's entry to it passes through a memalloc_nofs_save()
+//  or memalloc_noio_save() statement that is not followed, on that path,
+//  by anything that can clear the flag (see below), and only if the flag
+//  is consumed on the spot by a known allocation API.
+// Copyright: (C) 2026 gfpscope authors
+// Comments:
+//  How "open on every path" is computed. Coccinelle's forall quantifier
+//  follows paths forwards from the first element of a pattern, so
+//  "save ... GFP_NOFS" without exists would demand that every path from
+//  the save reaches an allocation, which is the wrong question (and it
+//  still says nothing about paths that reach the allocation without the
+//  save). The question is backwards: do all paths from the function entry
+//  to the site go through the save? This rule answers it by refutation,
+//  with two exists rules per flag that look for a path on which the site
+//  is NOT covered, and converts only the candidates neither finds:
+//   cand_*: the site, reached from some save with no save or flag-clearing
+//           event in between (this names the innermost covering save);
+//   u1_*:   a path from the function entry to the site that passes through
+//           no save statement at all (conditional save, save in one branch,
+//           goto from before the save to a label in the scope, first
+//           iteration of a loop whose save comes later in the body);
+//   u2_*:   a path from a flag-clearing event to the site that passes
+//           through no save statement (allocation after the restore, early
+//           restore on an error path, inner nested scope already closed).
+//  If neither exists, then on every path the last save statement before
+//  the site is followed by no clearing event, so the task flag is set when
+//  the site runs. A "save statement" is only the plain statement forms
+//  "x = memalloc_nofs_save();", "T x = memalloc_nofs_save();" and
+//  "memalloc_nofs_save();": a save hidden in a ternary or a && is not one,
+//  so it cannot cover anything. A clearing event is liberal: any call to
+//  memalloc_*_restore() (a restore with a foreign cookie clears whatever
+//  bits that cookie holds), current_restore_flags*(), a write to
+//  current->flags, or a call to a known helper that ends a scope opened
+//  elsewhere (jbd2/ext4 journal stop, xfs transaction commit/cancel, the
+//  cifs/ext4/fsnotify unlock helpers that restore a nofs cookie).
+//  For GFP_NOIO only memalloc_noio_save() covers.
+//  The consuming call must be a known allocation API (kmalloc & co,
+//  mempool_alloc, radix_tree_preload, xa_*, page cache allocators, any
+//  function whose name contains "alloc"), and the flags argument must be a
+//  plain flag expression: identifiers joined by |, optionally masked with
+//  & ~__GFP_*. A flag stored for later (mapping_set_gfp_mask, an
+//  assignment, a return), compared, or handed to a callee that interprets
+//  __GFP_FS itself (->release_folio) is never rewritten.
+//  Known false negatives: a site after an inner nested scope of the same
+//  kind is closed (the inner restore counts as a clearing event even
+//  though the outer scope is still open); scopes opened by the caller or
+//  by a lock/transaction helper; calls through function pointers.
+//  Limitation shared with every intraprocedural rule: a macro that hides a
+//  goto or a call that restores a cookie it was not given is not seen.
+// Options: --no-includes --include-headers
+
+virtual patch
+virtual context
+virtual org
+virtual report
+
+@initialize:python@
+@@
+import re
+
+# A flags argument that is only flags: identifiers (GFP_*, __GFP_*, a
+# gfp_t variable), casts and parentheses joined by |, plus & ~__GFP_X
+# masks. No call (its result could be anything), no comparison, no
+# logical operator, no arithmetic.
+_mask_off = re.compile(r"&~(?:__GFP_\w+|\(__GFP_\w+(?:\|__GFP_\w+)*\))")
+
+def gfpscope_clean_flags(arg):
+    s = re.sub(r"\s+", "", arg)
+    s = _mask_off.sub("", s)
+    if not re.fullmatch(r"[\w|()]+", s):
+        return False
+    if "||" in s or re.search(r"\w\(", s):
+        return False
+    return True
+
+def gfpscope_key(p):
+    return (p[0].file, p[0].line, p[0].column)
+
+gfpscope_bad = set()        # sites with a path on which they are not covered
+gfpscope_best = {}          # site -> (line, column) of the covering save
+gfpscope_nofs_saves = set() # positions of memalloc_nofs_save calls
+gfpscope_done = set()       # sites already reported
+
+def gfpscope_covered(p, ps):
+    """Record ps as a covering save of p; True if p is convertible."""
+    k = gfpscope_key(p)
+    if k in gfpscope_bad:
+        return False
+    s = (int(ps[0].line), int(ps[0].column))
+    if k not in gfpscope_best or s < gfpscope_best[k]:
+        gfpscope_best[k] = s
+    return True
+
+def gfpscope_message(p, ps, flag):
+    """The report line for p, or None if p is not to be reported with ps."""
+    k = gfpscope_key(p)
+    s = (int(ps[0].line), int(ps[0].column))
+    if k in gfpscope_done or gfpscope_best.get(k) != s:
+        return None
+    gfpscope_done.add(k)
+    if gfpscope_key(ps) in gfpscope_nofs_saves:
+        saver = "memalloc_nofs_save"
+    else:
+        saver = "memalloc_noio_save"
+    return "%s is redundant: covered by %s() at line %s; use GFP_KERNEL" % (
+        flag, saver, ps[0].line)
+
+// ---------------------------------------------------------------------
+// GFP_NOFS: covered by a nofs or a noio scope.
+// ---------------------------------------------------------------------
+
+@cand_nofs exists@
+position ps, p;
+expression c, c2, a, E;
+type T, T2;
+identifier x, x2;
+symbol current;
+identifier f =~ "^([A-Za-z0-9_]*alloc[A-Za-z0-9_]*|[A-Za-z0-9_]*preload[A-Za-z0-9_]*|k[A-Za-z0-9_]*dup[A-Za-z0-9_]*|kv?asprintf|xa_[A-Za-z0-9_]+|__xa_[A-Za-z0-9_]+|ida_[A-Za-z0-9_]+|idr_[A-Za-z0-9_]+|find_or_create_page|pagecache_get_page|__filemap_get_folio|filemap_add_folio|add_to_page_cache_lru|read_cache_page_gfp|mapping_read_folio_gfp|__getblk_gfp|sb_getblk_gfp|bdev_getblk|__bread_gfp|sg_alloc_table[A-Za-z0-9_]*|percpu_counter_init|percpu_ref_init)$";
+identifier rf =~ "^(memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0-9_]*|stop_this_handle|jbd2_journal_stop|jbd2__journal_restart|jbd2_journal_restart|jbd2_journal_free_reserved|ext4_journal_stop|__ext4_journal_stop|ocfs2_commit_trans|xfs_trans_commit|xfs_trans_cancel|xfs_trans_free|xfs_trans_clear_context|cifs_server_unlock|ext4_writepages_up_read|ext4_writepages_up_write|fsnotify_group_unlock)$";
+@@
+
+(
+c = \(memalloc_nofs_save@ps\|memalloc_noio_save@ps\)();
+|
+T x = \(memalloc_nofs_save@ps\|memalloc_noio_save@ps\)();
+|
+\(memalloc_nofs_save@ps\|memalloc_noio_save@ps\)();
+)
+... when != c2 = \(memalloc_nofs_save\|memalloc_noio_save\)();
+    when != T2 x2 = \(memalloc_nofs_save\|memalloc_noio_save\)();
+    when != \(memalloc_nofs_save\|memalloc_noio_save\)();
+    when != rf(...)
+    when != current->flags = E
+    when != current->flags &= E
+    when != current->flags ^= E
+    when any
+f(..., \( a \& <+... GFP_NOFS@p ...+> \), ...)
+
+@script:python depends on cand_nofs@
+a << cand_nofs.a;
+@@
+if not gfpscope_clean_flags(a):
+    cocci.include_match(False)
+
+// a path from the function entry to the site without any save statement
+@u1_nofs exists@
+position cand_nofs.p, q;
+identifier fn;
+expression c;
+type T;
+identifier x;
+@@
+
+fn(...) {
+... when != c = \(memalloc_nofs_save\|memalloc_noio_save\)();
+    when != T x = \(memalloc_nofs_save\|memalloc_noio_save\)();
+    when != \(memalloc_nofs_save\|memalloc_noio_save\)();
+    when any
+GFP_NOFS@p@q
+... when any
+}
+
+// a path from something that can clear the flag to the site without a save
+@u2_nofs exists@
+position cand_nofs.p, q;
+expression c, E;
+type T;
+identifier x;
+symbol current;
+identifier rf =~ "^(memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0-9_]*|stop_this_handle|jbd2_journal_stop|jbd2__journal_restart|jbd2_journal_restart|jbd2_journal_free_reserved|ext4_journal_stop|__ext4_journal_stop|ocfs2_commit_trans|xfs_trans_commit|xfs_trans_cancel|xfs_trans_free|xfs_trans_clear_context|cifs_server_unlock|ext4_writepages_up_read|ext4_writepages_up_write|fsnotify_group_unlock)$";
+@@
+
+(
+rf(...)
+|
+current->flags = E
+|
+current->flags &= E
+|
+current->flags ^= E
+)
+... when != c = \(memalloc_nofs_save\|memalloc_noio_save\)();
+    when != T x = \(memalloc_nofs_save\|memalloc_noio_save\)();
+    when != \(memalloc_nofs_save\|memalloc_noio_save\)();
+    when any
+GFP_NOFS@p@q
+
+@script:python@
+q << u1_nofs.q;
+@@
+gfpscope_bad.add(gfpscope_key(q))
+
+@script:python@
+q << u2_nofs.q;
+@@
+gfpscope_bad.add(gfpscope_key(q))
+
+@script:python@
+p << cand_nofs.p;
+ps << cand_nofs.ps;
+@@
+if not gfpscope_covered(p, ps):
+    cocci.include_match(False)
+
+// ---------------------------------------------------------------------
+// GFP_NOIO: covered by a noio scope only (a nofs scope keeps __GFP_FS
+// off, not __GFP_IO).
+// ---------------------------------------------------------------------
+
+@cand_noio exists@
+position ps, p;
+expression c, c2, a, E;
+type T, T2;
+identifier x, x2;
+symbol current;
+identifier f =~ "^([A-Za-z0-9_]*alloc[A-Za-z0-9_]*|[A-Za-z0-9_]*preload[A-Za-z0-9_]*|k[A-Za-z0-9_]*dup[A-Za-z0-9_]*|kv?asprintf|xa_[A-Za-z0-9_]+|__xa_[A-Za-z0-9_]+|ida_[A-Za-z0-9_]+|idr_[A-Za-z0-9_]+|find_or_create_page|pagecache_get_page|__filemap_get_folio|filemap_add_folio|add_to_page_cache_lru|read_cache_page_gfp|mapping_read_folio_gfp|__getblk_gfp|sb_getblk_gfp|bdev_getblk|__bread_gfp|sg_alloc_table[A-Za-z0-9_]*|percpu_counter_init|percpu_ref_init)$";
+identifier rf =~ "^(memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0-9_]*|stop_this_handle|jbd2_journal_stop|jbd2__journal_restart|jbd2_journal_restart|jbd2_journal_free_reserved|ext4_journal_stop|__ext4_journal_stop|ocfs2_commit_trans|xfs_trans_commit|xfs_trans_cancel|xfs_trans_free|xfs_trans_clear_context|cifs_server_unlock|ext4_writepages_up_read|ext4_writepages_up_write|fsnotify_group_unlock)$";
+@@
+
+(
+c = memalloc_noio_save@ps();
+|
+T x = memalloc_noio_save@ps();
+|
+memalloc_noio_save@ps();
+)
+... when != c2 = memalloc_noio_save();
+    when != T2 x2 = memalloc_noio_save();
+    when != memalloc_noio_save();
+    when != rf(...)
+    when != current->flags = E
+    when != current->flags &= E
+    when != current->flags ^= E
+    when any
+f(..., \( a \& <+... GFP_NOIO@p ...+> \), ...)
+
+@script:python depends on cand_noio@
+a << cand_noio.a;
+@@
+if not gfpscope_clean_flags(a):
+    cocci.include_match(False)
+
+@u1_noio exists@
+position cand_noio.p, q;
+identifier fn;
+expression c;
+type T;
+identifier x;
+@@
+
+fn(...) {
+... when != c = memalloc_noio_save();
+    when != T x = memalloc_noio_save();
+    when != memalloc_noio_save();
+    when any
+GFP_NOIO@p@q
+... when any
+}
+
+@u2_noio exists@
+position cand_noio.p, q;
+expression c, E;
+type T;
+identifier x;
+symbol current;
+identifier rf =~ "^(memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0-9_]*|stop_this_handle|jbd2_journal_stop|jbd2__journal_restart|jbd2_journal_restart|jbd2_journal_free_reserved|ext4_journal_stop|__ext4_journal_stop|ocfs2_commit_trans|xfs_trans_commit|xfs_trans_cancel|xfs_trans_free|xfs_trans_clear_context|cifs_server_unlock|ext4_writepages_up_read|ext4_writepages_up_write|fsnotify_group_unlock)$";
+@@
+
+(
+rf(...)
+|
+current->flags = E
+|
+current->flags &= E
+|
+current->flags ^= E
+)
+... when != c = memalloc_noio_save();
+    when != T x = memalloc_noio_save();
+    when != memalloc_noio_save();
+    when any
+GFP_NOIO@p@q
+
+@script:python@
+q << u1_noio.q;
+@@
+gfpscope_bad.add(gfpscope_key(q))
+
+@script:python@
+q << u2_noio.q;
+@@
+gfpscope_bad.add(gfpscope_key(q))
+
+@script:python@
+p << cand_noio.p;
+ps << cand_noio.ps;
+@@
+if not gfpscope_covered(p, ps):
+    cocci.include_match(False)
+
+// ---------------------------------------------------------------------
+// Output.
+// ---------------------------------------------------------------------
+
+// which covering saves are nofs ones (for the message)
+@nofs_save depends on report || org@
+position cand_nofs.ps;
+position q;
+@@
+memalloc_nofs_save@ps@q()
+
+@script:python depends on report || org@
+q << nofs_save.q;
+@@
+gfpscope_nofs_saves.add(gfpscope_key(q))
+
+@depends on patch@
+position cand_nofs.p;
+@@
+- GFP_NOFS@p
++ GFP_KERNEL
+
+@depends on patch@
+position cand_noio.p;
+@@
+- GFP_NOIO@p
++ GFP_KERNEL
+
+@depends on context && !patch@
+position cand_nofs.p;
+@@
+* GFP_NOFS@p
+
+@depends on context && !patch@
+position cand_noio.p;
+@@
+* GFP_NOIO@p
+
+@script:python depends on report@
+p << cand_nofs.p;
+ps << cand_nofs.ps;
+@@
+msg = gfpscope_message(p, ps, "GFP_NOFS")
+if msg:
+    coccilib.report.print_report(p[0], msg)
+
+@script:python depends on report@
+p << cand_noio.p;
+ps << cand_noio.ps;
+@@
+msg = gfpscope_message(p, ps, "GFP_NOIO")
+if msg:
+    coccilib.report.print_report(p[0], msg)
+
+@script:python depends on org@
+p << cand_nofs.p;
+ps << cand_nofs.ps;
+@@
+msg = gfpscope_message(p, ps, "GFP_NOFS")
+if msg:
+    coccilib.org.print_todo(p[0], msg)
+
+@script:python depends on org@
+p << cand_noio.p;
+ps << cand_noio.ps;
+@@
+msg = gfpscope_message(p, ps, "GFP_NOIO")
+if msg:
+    coccilib.org.print_todo(p[0], msg)
