@@ -11,17 +11,23 @@ def _table(sites, key):
     for s in sites:
         name = s[key] or "(none)"
         r = rows.setdefault(name, {"subsystem": name, "nofs": 0, "noio": 0, "total": 0,
-                                   "parsed": 0, "unparsed": 0})
+                                   "parsed": 0, "unparsed": 0, "convert": 0, "keep": 0})
         r[s["kind"]] += 1
         r["total"] += 1
         r["parsed" if s["parsed"] else "unparsed"] += 1
+        if s.get("verdict"):
+            r[s["verdict"]] += 1
     return sorted(rows.values(), key=lambda r: (-r["total"], r["subsystem"]))
 
 
 def totals(sites):
-    t = {"sites": len(sites), "nofs": 0, "noio": 0, "parsed": 0, "unparsed": 0, "unparsed_by_reason": {}}
+    t = {"sites": len(sites), "nofs": 0, "noio": 0, "parsed": 0, "unparsed": 0, "unparsed_by_reason": {},
+         "convert": 0, "keep": 0, "by_reason": {}}
     for s in sites:
         t[s["kind"]] += 1
+        if s.get("verdict"):
+            t[s["verdict"]] += 1
+            t["by_reason"][s["reason"]] = t["by_reason"].get(s["reason"], 0) + 1
         if s["parsed"]:
             t["parsed"] += 1
         else:
@@ -51,10 +57,11 @@ def coverage_line(c):
 
 
 def _md_table(rows, title, limit=None):
-    out = [f"### {title}", "", "| subsystem | GFP_NOFS | GFP_NOIO | total | unparsed |",
-           "|---|---:|---:|---:|---:|"]
+    out = [f"### {title}", "", "| subsystem | GFP_NOFS | GFP_NOIO | total | unparsed | convert |",
+           "|---|---:|---:|---:|---:|---:|"]
     for r in rows[:limit] if limit else rows:
-        out.append(f"| {r['subsystem']} | {r['nofs']} | {r['noio']} | {r['total']} | {r['unparsed']} |")
+        out.append(f"| {r['subsystem']} | {r['nofs']} | {r['noio']} | {r['total']} | {r['unparsed']} "
+                   f"| {r['convert']} |")
     return "\n".join(out) + "\n"
 
 
@@ -63,6 +70,9 @@ def to_markdown(c):
     head = (f"# GFP_NOFS/GFP_NOIO census of Linux {c['tree']['version']}\n\n"
             f"Scope: {c['scope']}. {t['sites']} sites: {t['nofs']} GFP_NOFS, {t['noio']} GFP_NOIO.\n"
             f"{coverage_line(c)}.\n"
+            f"Verdicts: {t['convert']} convert, {t['keep']} keep"
+            + (" (" + ", ".join(f"{k}: {v}" for k, v in sorted(t["by_reason"].items())) + ")" if t["by_reason"] else "")
+            + ".\n"
             f"MAINTAINERS sections from {c['maintainers_from']}.\n\n")
     return head + _md_table(c["by_directory"], "By directory") + "\n" + \
         _md_table(c["by_maintainers"], "By MAINTAINERS entry")
@@ -71,10 +81,11 @@ def to_markdown(c):
 def to_csv(c):
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["grouping", "subsystem", "nofs", "noio", "total", "parsed", "unparsed"])
+    w.writerow(["grouping", "subsystem", "nofs", "noio", "total", "parsed", "unparsed", "convert", "keep"])
     for grouping, rows in (("directory", c["by_directory"]), ("maintainers", c["by_maintainers"])):
         for r in rows:
-            w.writerow([grouping, r["subsystem"], r["nofs"], r["noio"], r["total"], r["parsed"], r["unparsed"]])
+            w.writerow([grouping, r["subsystem"], r["nofs"], r["noio"], r["total"], r["parsed"], r["unparsed"],
+                        r["convert"], r["keep"]])
     return buf.getvalue()
 
 

@@ -3,7 +3,7 @@ import argparse
 import os
 import sys
 
-from . import VERSION, census, scan
+from . import VERSION, census, patch, scan
 from .errors import EXIT_USAGE, GfpError
 from .tree import KernelTree
 
@@ -49,6 +49,16 @@ def cmd_scan(args):
     return 0
 
 
+def cmd_patch(args):
+    tree = KernelTree(args.kdir or default_kdir())
+    out = scan.resolve_out(tree, args.out, args.out_in_tree)
+    path, sites = patch.run(tree, out, args.confidence)
+    files = len({s["file"] for s in sites})
+    print(f"{path}: {len(sites)} conversions in {files} files (confidence >= {args.confidence}); "
+          f"apply with: git -C {tree.path} apply {path}")
+    return 0
+
+
 def build_parser():
     ap = argparse.ArgumentParser(prog="gfpscope", description=DESCRIPTION,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -76,6 +86,20 @@ Facts are cached per file content under ~/.cache/gfpscope, so a second run
     p.add_argument("--timeout", type=int, default=120, metavar="S", help="spatch time limit per file (default 120)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="limit the scan to these files or directories (relative to the tree)")
     p.set_defaults(fn=cmd_scan)
+
+    p = sub.add_parser("patch", help="write one unified diff of every proven conversion",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="""\
+Read OUT/sites.json (from `gfpscope scan`) and write OUT/gfpscope.patch: every
+site whose verdict is convert, at or above --confidence, rewritten from
+GFP_NOFS/GFP_NOIO to GFP_KERNEL at exactly its recorded position. Modifiers
+are kept (GFP_NOFS | __GFP_NOFAIL becomes GFP_KERNEL | __GFP_NOFAIL). The
+patch is checked with `git apply --check` against the tree before it is
+written; the tree itself is never modified.""")
+    _common(p)
+    p.add_argument("--confidence", choices=["high", "moderate"], default="high",
+                   help="lowest confidence to rewrite (default: high)")
+    p.set_defaults(fn=cmd_patch)
     return ap
 
 

@@ -2,8 +2,9 @@
 import os
 import sys
 
-from . import census, lexsites, paths, spatch
+from . import census, lexsites, paths, scopecheck, spatch, verdicts
 from .atomic import check_writable_dir, write_json
+from .words import files_with
 from .errors import GfpError
 from .sites import merge
 from .subsystems import Maintainers, dir_subsystem
@@ -30,19 +31,26 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120):
     maint = Maintainers(tree, jobs=jobs)
     owners = maint.lookup(files)
     sites = merge(lex, results, dir_subsystem, owners)
+    # scopes: the local-scope proof per site, then the checks of the scopes themselves
+    words = files_with(tree, scopecheck.WORDS, rel_paths)
+    covered, failed_local = verdicts.local_scopes(tree, files, words, jobs, quiet, timeout)
+    findings, failed_scope = scopecheck.run(tree, words, jobs, quiet, timeout)
+    verdicts.assign(sites, covered, findings)
     scope = "whole tree" if not rel_paths else ", ".join(rel_paths)
     c = census.build(sites, tree, scope, maint.method)
     c["files"] = {"seen": seen, "with_sites": len(files), "from_cache": cached,
                   "unreadable": [{"file": f, "error": e} for f, e in errors],
                   "failed": [{"file": f, "status": r["status"], "detail": r["detail"]}
                              for f, r in sorted(results.items()) if r["status"] != "ok"]}
+    c["scopes"] = scopecheck.summary(findings)
     write_json(os.path.join(out, "sites.json"), sites)
+    scopecheck.write(out, findings, failed_local + failed_scope)
     census.write(c, out)
     if not quiet:
         if cached:
             print(f"gfpscope: re-used cached facts for {cached} of {len(files)} files", file=sys.stderr)
         for f, e in errors:
             print(f"gfpscope: warning: {f}: {e}", file=sys.stderr)
-        for fl in c["files"]["failed"]:
+        for fl in c["files"]["failed"] + failed_local + failed_scope:
             print(f"gfpscope: warning: {fl['file']}: {fl['status']}: {fl['detail']}", file=sys.stderr)
     return sites, c

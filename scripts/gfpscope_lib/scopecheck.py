@@ -1,0 +1,79 @@
+"""Step 3b, the scopes themselves: run the scope rules in report mode, collect findings.
+
+Each rule in cocci/ is also a coccicheck rule; here the driver runs it with
+-D report on the files that can match and files what it says into
+scopes.json: bugs (unbalanced, wrong cookie, unsafe flags, ...), scope
+providers (cookies that outlive their function) and notes.
+"""
+import os
+
+from . import paths, spatch
+from .atomic import write_json
+
+# name, the words a file must contain for the rule to matter, extra defines
+SCOPE_RULES = [
+    ("gfp_scope_balance", ["memalloc_nofs_save", "memalloc_noio_save", "memalloc_flags_save",
+                           "memalloc_nofs_restore", "memalloc_noio_restore", "memalloc_flags_restore",
+                           "PF_MEMALLOC_NOFS", "PF_MEMALLOC_NOIO"]),
+    ("gfp_scope_unsafe_flags", ["memalloc_flags_save"]),
+    ("gfp_scope_single_alloc", ["memalloc_nofs_save", "memalloc_noio_save"]),
+    ("gfp_vmalloc_nofs", ["GFP_NOFS", "GFP_NOIO"]),
+    ("gfp_noio_in_fs", ["GFP_NOIO"]),
+    ("gfp_nolockdep", ["__GFP_NOLOCKDEP"]),
+]
+WORDS = sorted({w for _, ws in SCOPE_RULES for w in ws})
+
+
+def rule_path(name):
+    return os.path.join(paths.COCCI, name + ".cocci")
+
+
+def classify(rule, msg):
+    if msg.startswith("scope provider:"):
+        return "provider"
+    if rule == "gfp_nolockdep":
+        return "converted"
+    if rule == "gfp_noio_in_fs":
+        return "review"
+    return "bug"
+
+
+def run(tree, words, jobs, quiet, timeout, only_files=None):
+    """Findings of every scope rule present in cocci/ (a rule not yet written is skipped)."""
+    findings, failed = [], []
+    version = "%d.%d" % tree.version[:2]
+    for name, need in SCOPE_RULES:
+        rule = rule_path(name)
+        if not os.path.exists(rule):
+            continue
+        files = sorted(set().union(*[words.get(w, set()) for w in need]))
+        if only_files is not None:
+            files = [f for f in files if f in only_files]
+        if name == "gfp_noio_in_fs":
+            files = [f for f in files if f.startswith("fs/")]
+        defines = {"report": None}
+        if name == "gfp_vmalloc_nofs":
+            defines["kernel_version"] = version
+        res, _ = spatch.run_rule(tree, rule, files, jobs, timeout=timeout, defines=defines,
+                                 quiet=quiet, what=name, parse=spatch.parse_report)
+        for rel, r in sorted(res.items()):
+            if r["status"] != "ok":
+                failed.append({"rule": name, "file": rel, "status": r["status"], "detail": r["detail"]})
+            for rec in r["records"]:
+                findings.append({"rule": name, "kind": classify(name, rec["msg"]), "file": rel,
+                                 "line": rec["line"], "col": rec["col"], "message": rec["msg"]})
+    findings.sort(key=lambda f: (f["file"], f["line"], f["col"], f["rule"]))
+    return findings, failed
+
+
+def summary(findings):
+    s = {}
+    for f in findings:
+        k = s.setdefault(f["rule"], {})
+        k[f["kind"]] = k.get(f["kind"], 0) + 1
+    return s
+
+
+def write(out, findings, failed):
+    write_json(os.path.join(out, "scopes.json"), {
+        "summary": summary(findings), "findings": findings, "failed": failed})

@@ -1,0 +1,28 @@
+"""Which files mention which words: one grep pass, to send each rule only the files it can match.
+
+This is the driver's version of Coccinelle's own file prefilter.
+"""
+import subprocess
+
+from .errors import GfpError
+
+
+def files_with(tree, words, rel_paths=None):
+    """{word: set(rel files)} for files among .c/.h under rel_paths that contain a word."""
+    pattern = "|".join(words)
+    args = ["grep", "-rIowE", "--include=*.c", "--include=*.h", "--exclude-dir=.git", pattern]
+    try:
+        r = subprocess.run(args + (list(rel_paths) if rel_paths else ["."]), cwd=tree.path,
+                           capture_output=True, text=True, errors="replace")
+    except FileNotFoundError:
+        raise GfpError("grep is not installed")
+    if r.returncode > 1:
+        # unreadable files are reported by the scan itself; grep's other errors are fatal
+        if not r.stdout:
+            raise GfpError("grep failed: " + (r.stderr.strip().splitlines() or ["?"])[0])
+    out = {}
+    for line in r.stdout.splitlines():
+        f, _, w = line.rpartition(":")
+        f = f[2:] if f.startswith("./") else f
+        out.setdefault(w, set()).add(f)
+    return out
