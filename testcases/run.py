@@ -146,34 +146,35 @@ def part_compile(t):
         t.check(f"compile/{rel}", r.returncode == 0, r.stderr.strip()[:600])
 
 
-class _Result(unittest.TextTestResult):
-    pass
+class _Tallied(unittest.TestResult):
+    """Feeds each test's outcome into the tally as it happens."""
+
+    def __init__(self, tally):
+        super().__init__()
+        self.tally = tally
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        self.tally.ok("driver/" + test.id())
+
+    def _bad(self, test, err, kind):
+        text = self._exc_info_to_string(err, test)
+        self.tally.fail("driver/" + test.id(), kind + ": " + text.strip().splitlines()[-1])
+        print(text)
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        self._bad(test, err, "failure")
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        self._bad(test, err, "error")
 
 
 def part_driver(t):
-    loader = unittest.TestLoader()
-    suite = loader.discover(os.path.join(HERE, "driver"), pattern="test_*.py",
-                            top_level_dir=os.path.join(HERE, "driver"))
-    result = unittest.TestResult()
-
-    def walk(s):
-        for x in s:
-            if isinstance(x, unittest.TestSuite):
-                yield from walk(x)
-            else:
-                yield x
-    for test in walk(suite):
-        before_f, before_e = len(result.failures), len(result.errors)
-        test.run(result)
-        name = "driver/" + test.id()
-        if len(result.failures) > before_f:
-            t.fail(name, result.failures[-1][1].strip().splitlines()[-1])
-            print(result.failures[-1][1])
-        elif len(result.errors) > before_e:
-            t.fail(name, result.errors[-1][1].strip().splitlines()[-1])
-            print(result.errors[-1][1])
-        else:
-            t.ok(name)
+    suite = unittest.TestLoader().discover(os.path.join(HERE, "driver"), pattern="test_*.py",
+                                           top_level_dir=os.path.join(HERE, "driver"))
+    suite.run(_Tallied(t))
 
 
 def part_smoke(t, kdir):

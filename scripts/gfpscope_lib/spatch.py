@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 
 from . import paths
 from .atomic import write_text
@@ -111,52 +112,80 @@ def parse_report(out):
     return recs
 
 
-def _segments(err):
-    """spatch --quiet prints 'HANDLING: FILE' before each file: split stderr by file."""
-    seg, cur = {}, None
+EXN = re.compile(r"^EXN: (?P<exn>.*) in (?P<file>\S+)\s*$")
+
+
+def _file_failures(err):
+    """{file: (status, detail)} from spatch's 'EXN: <exception> in FILE' lines."""
+    out = {}
     for line in err.splitlines():
-        if line.startswith("HANDLING: "):
-            cur = line[len("HANDLING: "):].strip()
-            seg[cur] = []
-        elif cur is not None:
-            seg[cur].append(line)
-    return seg
+        m = EXN.match(line)
+        if m:
+            f = os.path.normpath(m["file"])
+            status = "timeout" if "Timeout" in m["exn"] else "error"
+            out[f] = (status, m["exn"][:200])
+    return out
+
+
+_live = set()  # running spatch processes, killed on Ctrl-C
+
+
+def kill_running():
+    for p in list(_live):
+        try:
+            p.kill()
+        except OSError:
+            pass
 
 
 def _run_batch(tree, rule, rels, timeout, defines, parse):
     """One spatch process for several files; {rel: result} for each of them.
 
-    Returns None when the process itself failed, so the caller can retry the
-    files one by one and lose only the one that makes spatch fail.
+    --file-groups with one file per group makes spatch treat each file on
+    its own (plain arguments would be matched as one group) and report a
+    file's timeout or exception as 'EXN: ... in FILE' and go on. Returns
+    None when the process itself failed, so the caller can retry the files
+    one by one and lose only the one that makes spatch fail.
     """
     args = [spatch_exe(), "--quiet", "--no-includes", "--include-headers",
             "--timeout", str(timeout), "--sp-file", rule]
     for k, v in defines.items():
         args += ["-D", f"{k}={v}" if v is not None else k]
-    try:
-        r = subprocess.run(args + list(rels), cwd=tree.path, capture_output=True,
-                           timeout=timeout * len(rels) + 60)
-    except subprocess.TimeoutExpired:
-        if len(rels) == 1:
-            return {rels[0]: {"status": "timeout", "records": [], "detail": f"spatch ran over {timeout}s"}}
-        return None
-    out = r.stdout.decode("utf-8", "replace")
-    err = r.stderr.decode("utf-8", "replace")
-    if r.returncode:
+    with tempfile.NamedTemporaryFile("w", prefix="gfpscope-groups.", suffix=".txt") as groups:
+        groups.write("\n\n".join(rels) + "\n")
+        groups.flush()
+        try:
+            p = subprocess.Popen(args + ["--file-groups", groups.name], cwd=tree.path,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError as e:
+            raise GfpError(f"cannot run spatch: {e}")
+        _live.add(p)
+        try:
+            out_b, err_b = p.communicate(timeout=timeout * len(rels) + 60)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.communicate()
+            if len(rels) == 1:
+                return {rels[0]: {"status": "timeout", "records": [], "detail": f"spatch ran over {timeout}s"}}
+            return None
+        finally:
+            _live.discard(p)
+    out = out_b.decode("utf-8", "replace")
+    err = err_b.decode("utf-8", "replace")
+    if p.returncode:
         if len(rels) > 1:
             return None
-        last = [l for l in err.strip().splitlines() if l.strip()][-1:] or [f"exit status {r.returncode}"]
+        last = [l for l in err.strip().splitlines() if l.strip()][-1:] or [f"exit status {p.returncode}"]
         return {rels[0]: {"status": "error", "records": [], "detail": last[0][:200]}}
     res = {rel: {"status": "ok", "records": [], "detail": ""} for rel in rels}
     for rec in parse(out):
         f = os.path.normpath(rec.get("file", ""))
         if f in res:
             res[f]["records"].append(rec)
-    for f, lines in _segments(err).items():
-        f = os.path.normpath(f)
-        if f in res and any("timeout" in l.lower() for l in lines):
-            res[f] = {"status": "timeout", "records": res[f]["records"],
-                      "detail": f"spatch timed out after {timeout}s"}
+    for f, (status, detail) in _file_failures(err).items():
+        if f in res:
+            res[f] = {"status": status, "records": [],
+                      "detail": f"spatch timed out after {timeout}s" if status == "timeout" else detail}
     return res
 
 
@@ -213,6 +242,9 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
                 if r["status"] == "ok":
                     cache.put(digests[rel], r)
             prog.step(len(chunk))
+    except BaseException:
+        kill_running()  # Ctrl-C: finished batches are cached, the rest is redone next time
+        raise
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         prog.finish()

@@ -47,7 +47,7 @@ class KernelTree:
                 rel = os.path.relpath(p, self.path)
             if rel.startswith(".."):
                 raise GfpError(f"{p}: outside the kernel tree {self.path}")
-            if not os.path.exists(self.abspath(rel)):
+            if not os.path.lexists(self.abspath(rel)):
                 raise GfpError(f"{p}: no such file or directory in {self.path}")
             out.append(rel)
         return out

@@ -7,13 +7,26 @@ from util import SMALL, CliCase, tree_state
 
 
 class ScanSmallTree(CliCase):
+    # one scan for the class: the tests only read its outputs
+    @classmethod
+    def setUpClass(cls):
+        cls.shared = CliCase("runTest")
+        cls.shared.setUp()
+        cls.before = tree_state(SMALL)
+        cls.r = cls.shared.gfpscope("scan", "--kdir", SMALL, "--out", cls.shared.out)
+        cls.sites = cls.shared.load("sites.json")
+        cls.by_pos = {(s["file"], s["line"], s["col"]): s for s in cls.sites}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.shared.tearDown()
+
     def setUp(self):
-        super().setUp()
-        self.before = tree_state(SMALL)
-        self.r = self.gfpscope("scan", "--kdir", SMALL, "--out", self.out)
+        self.tmp, self.out, self.env = self.shared.tmp, self.shared.out, self.shared.env
         self.assertEqual(self.r.returncode, 0, self.r.stderr)
-        self.sites = self.load("sites.json")
-        self.by_pos = {(s["file"], s["line"], s["col"]): s for s in self.sites}
+
+    def tearDown(self):
+        pass
 
     def test_tree_untouched(self):
         self.assertEqual(tree_state(SMALL), self.before)
@@ -98,6 +111,6 @@ class ScanSmallTree(CliCase):
         self.assertIn("coverage: 3 sites found", r.stdout)
 
     def test_second_run_uses_cache(self):
-        r = self.gfpscope("scan", "--kdir", SMALL, "--out", self.out)
+        r = self.gfpscope("scan", "--kdir", SMALL, "--out", os.path.join(self.tmp, "again"))
         self.assertEqual(r.returncode, 0)
         self.assertIn("re-used cached facts for 5 of 5 files", r.stderr)

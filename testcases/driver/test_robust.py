@@ -1,0 +1,160 @@
+"""Robustness: interrupted and concurrent runs, spatch's faults, odd files, the tree left alone."""
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+from util import GFPSCOPE, PY, SMALL, CliCase, tree_state
+
+REAL_SPATCH = shutil.which("spatch")
+
+
+def fake_spatch(tmp, body):
+    """A spatch wrapper: BODY runs first (it sees "$@"), then the real spatch."""
+    path = os.path.join(tmp, "spatch-wrapper")
+    with open(path, "w") as f:
+        f.write("#!/bin/bash\n" + body + f"\nexec {REAL_SPATCH} \"$@\"\n")
+    os.chmod(path, 0o755)
+    return path
+
+
+def groups_file(args):
+    return args[args.index("--file-groups") + 1] if "--file-groups" in args else None
+
+
+class Interrupted(CliCase):
+    def test_ctrl_c_then_resume(self):
+        slow = fake_spatch(self.tmp, 'case "$*" in *--file-groups*) sleep 2;; esac')
+        env = dict(self.env, GFPSCOPE_SPATCH=slow)
+        p = subprocess.Popen([PY, GFPSCOPE, "scan", "-j", "1", "--kdir", SMALL, "--out", self.out],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(6)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 130, err)
+        self.assertIn("interrupted", err)
+        # nothing that looks complete was left behind
+        self.assertFalse(os.path.exists(os.path.join(self.out, "sites.json")))
+        self.assertEqual([f for f in os.listdir(self.out) if not f.startswith(".gfpscope-probe")], [])
+        r = self.gfpscope("scan", "--kdir", SMALL, "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stderr, r"re-used cached facts for [1-4] of 5 files")
+        self.assertIn("coverage: 12 sites found, 10 analysed", r.stdout)
+
+
+class Concurrent(CliCase):
+    def test_two_runs_one_cache(self):
+        outs = [os.path.join(self.tmp, f"o{i}") for i in range(2)]
+        ps = [subprocess.Popen([PY, GFPSCOPE, "scan", "-q", "--kdir", SMALL, "--out", o], env=self.env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for o in outs]
+        for p in ps:
+            _, err = p.communicate(timeout=300)
+            self.assertEqual(p.returncode, 0, err)
+        a, b = (open(os.path.join(o, "sites.json")).read() for o in outs)
+        self.assertEqual(a, b)
+        # and the cache they shared serves a third run completely
+        r = self.gfpscope("scan", "--kdir", SMALL, "--out", self.out)
+        self.assertIn("re-used cached facts for 5 of 5 files", r.stderr)
+        self.assertEqual(open(os.path.join(self.out, "sites.json")).read(), a)
+
+    def test_corrupt_cache_entry_is_not_served(self):
+        self.assertEqual(self.gfpscope("scan", "-q", "--kdir", SMALL, "--out", self.out).returncode, 0)
+        good = open(os.path.join(self.out, "sites.json")).read()
+        entries = []
+        for root, _, files in os.walk(os.path.join(self.tmp, "cache", "facts")):
+            entries += [os.path.join(root, f) for f in files]
+        self.assertTrue(entries)
+        for e in entries:  # a torn write, a disk-full truncation
+            with open(e, "r+") as f:
+                f.truncate(10)
+        r = self.gfpscope("scan", "--kdir", SMALL, "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("re-used cached facts", r.stderr)
+        self.assertEqual(open(os.path.join(self.out, "sites.json")).read(), good)
+
+
+class SpatchFaults(CliCase):
+    def test_one_file_crashing_spatch_loses_only_that_file(self):
+        crash = fake_spatch(self.tmp, 'g=""; prev=""; for a in "$@"; do [ "$prev" = --file-groups ] && g="$a"; '
+                            'prev="$a"; done\n[ -n "$g" ] && grep -q legacy.c "$g" && kill -SEGV $$')
+        env = dict(self.env, GFPSCOPE_SPATCH=crash)
+        r = self.gfpscope("scan", "-j", "1", "--kdir", SMALL, "--out", self.out, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        sites = self.load("sites.json")
+        legacy = [s for s in sites if s["file"] == "drivers/blk/legacy.c"]
+        self.assertEqual([(s["parsed"], s["unparsed_reason"]) for s in legacy], [(False, "spatch-error")])
+        self.assertIn("warning: drivers/blk/legacy.c: error", r.stderr)
+        others = [s for s in sites if s["file"] == "fs/foofs/super.c" and s["context"] == "code"]
+        self.assertTrue(others and all(s["parsed"] for s in others))
+
+    def test_timeout_is_counted_unparsed(self):
+        tree = self.copy_tree()
+        with open(os.path.join(tree, "fs/foofs/generated.c"), "w") as f:
+            f.write("#include <linux/slab.h>\n")
+            for i in range(30000):
+                f.write(f"void *gen_{i}(void)\n{{\n\treturn kmalloc({i}, GFP_NOFS);\n}}\n")
+        r = self.gfpscope("scan", "--timeout", "2", "--kdir", tree, "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("coverage: 30012 sites found, 10 analysed, 30002 unparsed", r.stdout)
+        self.assertIn("timeout: 30000", r.stdout)
+        self.assertIn("warning: fs/foofs/generated.c: timeout", r.stderr)
+
+
+class OddFiles(CliCase):
+    def test_binary_and_non_utf8_files(self):
+        tree = self.copy_tree()
+        with open(os.path.join(tree, "fs/foofs/latin1.c"), "wb") as f:
+            f.write(b"/* caf\xe9 */\nvoid *f(void) { return kmalloc(1, GFP_NOFS); }\n")
+        with open(os.path.join(tree, "fs/foofs/blob.h"), "wb") as f:
+            f.write(b"\x00\x01\xff GFP_NOIO \x00\xfe")
+        r = self.gfpscope("scan", "--kdir", tree, "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        sites = {s["file"]: s for s in self.load("sites.json")}
+        self.assertTrue(sites["fs/foofs/latin1.c"]["parsed"])
+        self.assertEqual(sites["fs/foofs/latin1.c"]["call"], "kmalloc")
+        self.assertIn("fs/foofs/blob.h", sites)  # counted whatever spatch makes of it
+
+    def test_unreadable_file_is_reported(self):
+        tree = self.copy_tree()
+        os.symlink("loop.c", os.path.join(tree, "fs/foofs/loop.c"))  # ELOOP, even for root
+        r = self.gfpscope("scan", "--kdir", tree, "--out", self.out, "fs/foofs/loop.c", "fs/foofs")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("warning: fs/foofs/loop.c: Too many levels of symbolic links", r.stderr)
+        c = self.load("census.json")
+        self.assertEqual(c["files"]["unreadable"][0]["file"], "fs/foofs/loop.c")
+
+    def test_output_dir_not_writable(self):
+        blocker = os.path.join(self.tmp, "afile")
+        open(blocker, "w").close()
+        r = self.gfpscope("scan", "--kdir", SMALL, "--out", os.path.join(blocker, "out"))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("is not writable", r.stderr)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1)
+
+
+class TreeUntouched(CliCase):
+    """Every command leaves the tree, its git index and status byte-for-byte as they were."""
+
+    def test_scan_and_patch_on_a_git_tree(self):
+        tree = self.copy_tree()
+        git = ["git", "-C", tree, "-c", "user.name=t", "-c", "user.email=t@example.org"]
+        subprocess.run(git + ["init", "-q"], check=True)
+        subprocess.run(git + ["add", "-A"], check=True)
+        subprocess.run(git + ["commit", "-qm", "base"], check=True)
+
+        def state():
+            with open(os.path.join(tree, ".git", "index"), "rb") as f:
+                index = hashlib.sha1(f.read()).hexdigest()
+            status = subprocess.run(git + ["status", "--porcelain", "--ignored"], capture_output=True,
+                                    text=True).stdout
+            return tree_state(tree), index, status
+        before = state()
+        self.assertEqual(before[2], "")
+        for cmd in (["scan"], ["patch"]):
+            r = self.gfpscope(*cmd, "--kdir", tree, "--out", self.out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(state(), before, f"{cmd[0]} changed the tree")
+        self.assertTrue(json.loads(open(os.path.join(self.out, "sites.json")).read()))
