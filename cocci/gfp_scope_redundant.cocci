@@ -50,13 +50,17 @@
 //  elsewhere (jbd2/ext4 journal stop, xfs transaction commit/cancel, the
 //  cifs/ext4/fsnotify unlock helpers that restore a nofs cookie).
 //  For GFP_NOIO only memalloc_noio_save() covers.
-//  The consuming call must be a known allocation API (kmalloc & co,
-//  mempool_alloc, radix_tree_preload, xa_*, page cache allocators, any
-//  function whose name contains "alloc"), and the flags argument must be a
-//  plain flag expression: identifiers joined by |, optionally masked with
-//  & ~__GFP_*. A flag stored for later (mapping_set_gfp_mask, an
-//  assignment, a return), compared, or handed to a callee that interprets
-//  __GFP_FS itself (->release_folio) is never rewritten.
+//  The consuming call must be on an explicit list of allocation APIs that
+//  use the flag at once, through the page/slab allocators that apply the
+//  scope (kmalloc & co, kmem_cache_alloc, kvmalloc, __vmalloc, alloc_pages,
+//  folio_alloc, mempool_alloc, radix_tree_preload, idr/ida/xa allocation,
+//  kstrdup/kmemdup, bio_alloc, page-cache and buffer-head allocators,
+//  percpu_counter_init, ...), and the flags argument must be a plain flag
+//  expression: identifiers joined by |, optionally masked with & ~__GFP_*.
+//  A subsystem's own "*_alloc*(..., GFP_NOFS)" helper is not trusted (it
+//  could keep the flag in an object for later), nor is a flag stored for
+//  later (mapping_set_gfp_mask, an assignment, a return), compared, or
+//  handed to a callee that interprets __GFP_FS itself (->release_folio).
 //  Known false negatives: a site after an inner nested scope of the same
 //  kind is closed (the inner restore counts as a clearing event even
 //  though the outer scope is still open); scopes opened by the caller or
@@ -92,34 +96,44 @@ def gfpscope_clean_flags(arg):
 def gfpscope_key(p):
     return (p[0].file, p[0].line, p[0].column)
 
+# Sets keyed by (file, line, column); a file's keys never clash with
+# another file's, so nothing needs resetting between files.
 gfpscope_bad = set()        # sites with a path on which they are not covered
+gfpscope_ok = set()         # sites to convert / report
 gfpscope_best = {}          # site -> (line, column) of the covering save
 gfpscope_nofs_saves = set() # positions of memalloc_nofs_save calls
-gfpscope_done = set()       # sites already reported
+gfpscope_pending = {}       # site -> (position, message), for this file
 
 def gfpscope_covered(p, ps):
     """Record ps as a covering save of p; True if p is convertible."""
     k = gfpscope_key(p)
     if k in gfpscope_bad:
         return False
+    gfpscope_ok.add(k)
     s = (int(ps[0].line), int(ps[0].column))
     if k not in gfpscope_best or s < gfpscope_best[k]:
         gfpscope_best[k] = s
     return True
 
 def gfpscope_message(p, ps, flag):
-    """The report line for p, or None if p is not to be reported with ps."""
+    """Queue the report line for p, naming its first covering save."""
     k = gfpscope_key(p)
     s = (int(ps[0].line), int(ps[0].column))
-    if k in gfpscope_done or gfpscope_best.get(k) != s:
-        return None
-    gfpscope_done.add(k)
+    if k not in gfpscope_ok or gfpscope_best.get(k) != s:
+        return
     if gfpscope_key(ps) in gfpscope_nofs_saves:
         saver = "memalloc_nofs_save"
     else:
         saver = "memalloc_noio_save"
-    return "%s is redundant: covered by %s() at line %s; use GFP_KERNEL" % (
-        flag, saver, ps[0].line)
+    gfpscope_pending[k] = (p[0], "%s is redundant: covered by %s() at line %s; use GFP_KERNEL" % (
+        flag, saver, ps[0].line))
+
+def gfpscope_flush():
+    """The queued report lines, in file order; empties the queue."""
+    out = [gfpscope_pending[k] for k in sorted(gfpscope_pending,
+           key=lambda k: (k[0], int(k[1]), int(k[2])))]
+    gfpscope_pending.clear()
+    return out
 
 // ---------------------------------------------------------------------
 // GFP_NOFS: covered by a nofs or a noio scope.
@@ -131,7 +145,7 @@ expression c, c2, a, E;
 type T, T2;
 identifier x, x2;
 symbol current;
-identifier f =~ "^([A-Za-z0-9_]*alloc[A-Za-z0-9_]*|[A-Za-z0-9_]*preload[A-Za-z0-9_]*|k[A-Za-z0-9_]*dup[A-Za-z0-9_]*|kv?asprintf|xa_[A-Za-z0-9_]+|__xa_[A-Za-z0-9_]+|ida_[A-Za-z0-9_]+|idr_[A-Za-z0-9_]+|find_or_create_page|pagecache_get_page|__filemap_get_folio|filemap_add_folio|add_to_page_cache_lru|read_cache_page_gfp|mapping_read_folio_gfp|__getblk_gfp|sb_getblk_gfp|bdev_getblk|__bread_gfp|sg_alloc_table[A-Za-z0-9_]*|percpu_counter_init|percpu_ref_init)$";
+identifier f =~ "^(k[mzc]alloc[A-Za-z0-9_]*|kmalloc_array[A-Za-z0-9_]*|kv[mzc]alloc[A-Za-z0-9_]*|kvmalloc_array[A-Za-z0-9_]*|(krealloc|kvrealloc)[A-Za-z0-9_]*|kmem_cache_z?alloc[A-Za-z0-9_]*|__vmalloc[A-Za-z0-9_]*|alloc_pages?[A-Za-z0-9_]*|__alloc_pages[A-Za-z0-9_]*|folio_alloc[A-Za-z0-9_]*|__folio_alloc[A-Za-z0-9_]*|filemap_alloc_folio[A-Za-z0-9_]*|__get_free_pages?|get_zeroed_page|mempool_alloc[A-Za-z0-9_]*|radix_tree_preload|radix_tree_maybe_preload|idr_preload|idr_alloc[A-Za-z0-9_]*|ida_alloc[A-Za-z0-9_]*|(__)?xa_(store|insert|alloc|alloc_cyclic|reserve|cmpxchg)[A-Za-z0-9_]*|kmemdup[A-Za-z0-9_]*|kstrn?dup[A-Za-z0-9_]*|kv?asprintf|bio_alloc[A-Za-z0-9_]*|bio_kmalloc|alloc_buffer_head|folio_alloc_buffers|alloc_page_buffers|find_or_create_page|pagecache_get_page|__filemap_get_folio|filemap_add_folio|add_to_page_cache_lru|read_cache_page_gfp|mapping_read_folio_gfp|__getblk_gfp|sb_getblk_gfp|bdev_getblk|__bread_gfp|sg_alloc_table[A-Za-z0-9_]*|percpu_counter_init|percpu_ref_init|(__)?alloc_percpu_gfp|posix_acl_alloc)$";
 identifier rf =~ "^(memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0-9_]*|stop_this_handle|jbd2_journal_stop|jbd2__journal_restart|jbd2_journal_restart|jbd2_journal_free_reserved|ext4_journal_stop|__ext4_journal_stop|ocfs2_commit_trans|xfs_trans_commit|xfs_trans_cancel|xfs_trans_free|xfs_trans_clear_context|cifs_server_unlock|ext4_writepages_up_read|ext4_writepages_up_write|fsnotify_group_unlock)$";
 @@
 
@@ -229,7 +243,7 @@ expression c, c2, a, E;
 type T, T2;
 identifier x, x2;
 symbol current;
-identifier f =~ "^([A-Za-z0-9_]*alloc[A-Za-z0-9_]*|[A-Za-z0-9_]*preload[A-Za-z0-9_]*|k[A-Za-z0-9_]*dup[A-Za-z0-9_]*|kv?asprintf|xa_[A-Za-z0-9_]+|__xa_[A-Za-z0-9_]+|ida_[A-Za-z0-9_]+|idr_[A-Za-z0-9_]+|find_or_create_page|pagecache_get_page|__filemap_get_folio|filemap_add_folio|add_to_page_cache_lru|read_cache_page_gfp|mapping_read_folio_gfp|__getblk_gfp|sb_getblk_gfp|bdev_getblk|__bread_gfp|sg_alloc_table[A-Za-z0-9_]*|percpu_counter_init|percpu_ref_init)$";
+identifier f =~ "^(k[mzc]alloc[A-Za-z0-9_]*|kmalloc_array[A-Za-z0-9_]*|kv[mzc]alloc[A-Za-z0-9_]*|kvmalloc_array[A-Za-z0-9_]*|(krealloc|kvrealloc)[A-Za-z0-9_]*|kmem_cache_z?alloc[A-Za-z0-9_]*|__vmalloc[A-Za-z0-9_]*|alloc_pages?[A-Za-z0-9_]*|__alloc_pages[A-Za-z0-9_]*|folio_alloc[A-Za-z0-9_]*|__folio_alloc[A-Za-z0-9_]*|filemap_alloc_folio[A-Za-z0-9_]*|__get_free_pages?|get_zeroed_page|mempool_alloc[A-Za-z0-9_]*|radix_tree_preload|radix_tree_maybe_preload|idr_preload|idr_alloc[A-Za-z0-9_]*|ida_alloc[A-Za-z0-9_]*|(__)?xa_(store|insert|alloc|alloc_cyclic|reserve|cmpxchg)[A-Za-z0-9_]*|kmemdup[A-Za-z0-9_]*|kstrn?dup[A-Za-z0-9_]*|kv?asprintf|bio_alloc[A-Za-z0-9_]*|bio_kmalloc|alloc_buffer_head|folio_alloc_buffers|alloc_page_buffers|find_or_create_page|pagecache_get_page|__filemap_get_folio|filemap_add_folio|add_to_page_cache_lru|read_cache_page_gfp|mapping_read_folio_gfp|__getblk_gfp|sb_getblk_gfp|bdev_getblk|__bread_gfp|sg_alloc_table[A-Za-z0-9_]*|percpu_counter_init|percpu_ref_init|(__)?alloc_percpu_gfp|posix_acl_alloc)$";
 identifier rf =~ "^(memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0-9_]*|stop_this_handle|jbd2_journal_stop|jbd2__journal_restart|jbd2_journal_restart|jbd2_journal_free_reserved|ext4_journal_stop|__ext4_journal_stop|ocfs2_commit_trans|xfs_trans_commit|xfs_trans_cancel|xfs_trans_free|xfs_trans_clear_context|cifs_server_unlock|ext4_writepages_up_read|ext4_writepages_up_write|fsnotify_group_unlock)$";
 @@
 
@@ -315,7 +329,10 @@ if not gfpscope_covered(p, ps):
     cocci.include_match(False)
 
 // ---------------------------------------------------------------------
-// Output.
+// Output. Report and org lines are collected per site and printed sorted
+// by position once the file is done; patch and context modes rematch the
+// convertible tokens by position (a position cannot be inherited across a
+// rule that modifies the code, and there are two families of sites).
 // ---------------------------------------------------------------------
 
 // which covering saves are nofs ones (for the message)
@@ -330,56 +347,46 @@ q << nofs_save.q;
 @@
 gfpscope_nofs_saves.add(gfpscope_key(q))
 
-@depends on patch@
-position cand_nofs.p;
+@script:python depends on report || org@
+p << cand_nofs.p;
+ps << cand_nofs.ps;
 @@
+gfpscope_message(p, ps, "GFP_NOFS")
+
+@script:python depends on report || org@
+p << cand_noio.p;
+ps << cand_noio.ps;
+@@
+gfpscope_message(p, ps, "GFP_NOIO")
+
+@script:python depends on report && (cand_nofs || cand_noio)@
+@@
+for p, msg in gfpscope_flush():
+    coccilib.report.print_report(p, msg)
+
+@script:python depends on org && (cand_nofs || cand_noio)@
+@@
+for p, msg in gfpscope_flush():
+    coccilib.org.print_todo(p, msg)
+
+@depends on patch && (cand_nofs || cand_noio)@
+position p : script:python() { gfpscope_key(p) in gfpscope_ok };
+@@
+
+(
 - GFP_NOFS@p
 + GFP_KERNEL
-
-@depends on patch@
-position cand_noio.p;
-@@
+|
 - GFP_NOIO@p
 + GFP_KERNEL
+)
 
-@depends on context && !patch@
-position cand_nofs.p;
+@depends on context && !patch && (cand_nofs || cand_noio)@
+position p : script:python() { gfpscope_key(p) in gfpscope_ok };
 @@
+
+(
 * GFP_NOFS@p
-
-@depends on context && !patch@
-position cand_noio.p;
-@@
+|
 * GFP_NOIO@p
-
-@script:python depends on report@
-p << cand_nofs.p;
-ps << cand_nofs.ps;
-@@
-msg = gfpscope_message(p, ps, "GFP_NOFS")
-if msg:
-    coccilib.report.print_report(p[0], msg)
-
-@script:python depends on report@
-p << cand_noio.p;
-ps << cand_noio.ps;
-@@
-msg = gfpscope_message(p, ps, "GFP_NOIO")
-if msg:
-    coccilib.report.print_report(p[0], msg)
-
-@script:python depends on org@
-p << cand_nofs.p;
-ps << cand_nofs.ps;
-@@
-msg = gfpscope_message(p, ps, "GFP_NOFS")
-if msg:
-    coccilib.org.print_todo(p[0], msg)
-
-@script:python depends on org@
-p << cand_noio.p;
-ps << cand_noio.ps;
-@@
-msg = gfpscope_message(p, ps, "GFP_NOIO")
-if msg:
-    coccilib.org.print_todo(p[0], msg)
+)
