@@ -19,16 +19,25 @@
 /// directly into current->flags are reported as "scope provider:" lines so
 /// that the caller-side pairing can be reviewed.
 //
-// Confidence: Moderate. The checks are intraprocedural and path-insensitive:
-//   a save and a restore guarded by the same condition in two separate ifs
-//   (if (x) c = save(); ... if (x) restore(c);) is reported although it is
-//   balanced; a cookie handed to another function (foo(c)) is taken as
-//   restored by it.
+// Confidence: Moderate. The checks are intraprocedural and path-insensitive.
+//   A save and a restore under the same condition in two separate ifs
+//   (if (x) c = save(); ... if (x) restore(c);, as in mm/vmalloc.c) is taken
+//   as balanced and left out of every check, so a bug inside such a scope is
+//   missed; a cookie handed to another function (foo(c)) is taken as
+//   restored by it; paths past an infinite loop without a break, and the
+//   return of a function started with kthread_run()/kthread_create() in the
+//   same file (a thread-long scope, reported as a provider), are not bugs.
 // Copyright: (C) 2026 gfpscope authors
 // Comments: memalloc_noreclaim_save() and memalloc_pin_save() are not
-//   checked. Report and org modes print bugs and "scope provider:" lines;
-//   context mode marks the bugs only; there is no patch mode (the fix
-//   depends on where the scope should end), patch mode prints nothing.
+//   checked, nor scopes whose PF_ flag hides behind a macro
+//   (kernel/sys.c: current->flags |= PR_IO_FLUSHER). A cookie initialised
+//   to 0 and restored on a path that did not save (drivers/md) is taken as
+//   the no-op it is with memalloc_flags_restore() (v6.12); with the older
+//   restore (v6.1: current->flags = (current->flags & ~PF_MEMALLOC_NOFS) |
+//   flags) it clears the flag, ending a scope the caller had opened.
+//   Report and org modes print bugs and "scope provider:" lines; context
+//   mode marks the bugs only; there is no patch mode (the fix depends on
+//   where the scope should end): patch mode prints nothing.
 // Options: --no-includes --include-headers
 
 virtual patch
@@ -44,6 +53,7 @@ import linecache
 MODE = ['report']
 FOREVER = {}
 KTHREADS = set()
+RETC = set()
 
 def kind(f):
     """nofs, noio or flags, from a memalloc_*_save/restore name."""
@@ -69,9 +79,19 @@ def path_end(p, fn):
         return 'the path reaching the end of %s() at line %s' % (fn, p.line)
     return 'the path returning at line %s' % p.line
 
-def mismatched(sv, rv):
-    """A nofs save closed by a noio restore, or the reverse."""
-    return rv in ("memalloc_nofs_restore", "memalloc_noio_restore") and kind(rv) != kind(sv)
+def after_forever(p):
+    """p lies past a loop that never exits, in the same function."""
+    loops = FOREVER.get((p[0].file, p[0].current_element), [])
+    return any(l1 < int(p[0].line) for (l0, l1) in loops)
+
+def real_end(p):
+    """p ends a path that leaves the scope open: a reachable return that
+    does not hand a cookie to the caller."""
+    return (p[0].file, p[0].line, p[0].column) not in RETC and not after_forever(p)
+
+def in_kthread(p):
+    """p is in a function this file starts as a kernel thread."""
+    return (p[0].file, p[0].current_element) in KTHREADS
 
 def emit(p, msg):
     if MODE[0] == 'org':
@@ -79,19 +99,24 @@ def emit(p, msg):
     else:
         coccilib.report.print_report(p, msg)
 
-@script:python depends on org@
+// Only files that use the scope API are looked at: every rule below
+// depends on this one, whose tokens spatch greps for before parsing a file.
+@gate@
+symbol memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save,
+       memalloc_nofs_restore, memalloc_noio_restore, memalloc_flags_restore,
+       PF_MEMALLOC_NOFS, PF_MEMALLOC_NOIO;
+@@
+\(memalloc_nofs_save\|memalloc_noio_save\|memalloc_flags_save\|memalloc_nofs_restore\|memalloc_noio_restore\|memalloc_flags_restore\|PF_MEMALLOC_NOFS\|PF_MEMALLOC_NOIO\)
+
+@script:python depends on gate && org@
 @@
 MODE[0] = 'org'
-
-@script:python depends on context@
-@@
-MODE[0] = 'context'
 
 // ---------------------------------------------------------------- providers
 
 // A cookie stored into anything but a local variable: a field, a global,
 // *ptr, an array element. The scope outlives the function by design.
-@store depends on !patch@
+@store depends on gate && !patch@
 local idexpression c;
 expression lhs;
 identifier sv = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
@@ -112,7 +137,7 @@ emit(p[0], "scope provider: %s() cookie stored in %s outlives %s(); the matching
      % (sv, tidy(lhs), p[0].current_element))
 
 // The field a cookie is stored in, to recognise moves of it between objects.
-@store_field depends on !patch@
+@store_field depends on gate && !patch@
 expression E;
 identifier fld;
 identifier sv = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
@@ -123,7 +148,7 @@ E->fld = sv(...)
 E.fld = sv(...)
 )
 
-@move depends on !patch@
+@move depends on gate && !patch@
 expression E1, E2;
 identifier store_field.fld;
 position pa, pd;
@@ -153,7 +178,7 @@ emit(p[0], "scope provider: scope cookie moved from %s.%s to %s.%s in %s(); the 
      % (tidy(E2), fld, tidy(E1), fld, p[0].current_element))
 
 // A cookie that goes from a local into a field/global, or is returned.
-@escape exists@
+@escape depends on gate && !patch exists@
 identifier c;
 local idexpression l;
 expression lhs, E;
@@ -194,7 +219,7 @@ sv << escape.sv;
 emit(p1[0], "scope provider: %s() cookie stored (via %s, line %s) in %s outlives %s(); the matching restore is elsewhere"
      % (sv, c, ps[0].line, tidy(lhs), p1[0].current_element))
 
-@ret depends on !patch@
+@ret depends on gate && !patch@
 identifier sv = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
 position p;
 @@
@@ -209,7 +234,7 @@ emit(p[0], "scope provider: %s() cookie is returned by %s(); its callers must re
 
 // The cookie is thrown away: a scope that lasts as long as the thread
 // (kjournald2). Right only in a kernel thread's main function.
-@discard depends on !patch@
+@discard depends on gate && !patch@
 identifier sv = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
 position p;
 @@
@@ -222,7 +247,7 @@ sv << discard.sv;
 emit(p[0], "scope provider: %s() cookie discarded in %s(): the scope is never closed and lasts until the thread exits; right only in a kernel thread's main function, elsewhere keep the cookie and call %s()"
      % (sv, p[0].current_element, restore_of(sv)))
 
-@pf depends on !patch@
+@pf depends on gate && !patch@
 symbol current;
 identifier f = {PF_MEMALLOC_NOFS, PF_MEMALLOC_NOIO};
 position p1, p2;
@@ -248,7 +273,7 @@ emit(p[0], "scope provider: %s cleared directly in current->flags in %s(); it en
      % (f, p[0].current_element))
 
 // Restores of a cookie that comes from elsewhere.
-@rfield depends on !patch@
+@rfield depends on gate && !patch@
 local idexpression c;
 expression E;
 identifier rv = {memalloc_nofs_restore, memalloc_noio_restore, memalloc_flags_restore};
@@ -272,7 +297,7 @@ else:
     emit(p[0], "scope provider: %s() in %s() restores the cookie stored in %s; the matching save is elsewhere"
          % (rv, p[0].current_element, tidy(E)))
 
-@rparam exists@
+@rparam depends on gate && !patch exists@
 identifier fn, x;
 identifier rv = {memalloc_nofs_restore, memalloc_noio_restore, memalloc_flags_restore};
 type T;
@@ -293,7 +318,7 @@ rv << rparam.rv;
 emit(p[0], "scope provider: %s() in %s() restores the cookie its caller passes in %s; the matching save is elsewhere"
      % (rv, p[0].current_element, x))
 
-@rlocal exists@
+@rlocal depends on gate && !patch exists@
 identifier c;
 expression E, E2;
 identifier sv = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
@@ -320,20 +345,22 @@ E << rlocal.E;
 rv << rlocal.rv;
 @@
 if re.match(r'^\(?\s*[0-9]', E):
-    emit(p[0], "%s(%s) at line %s restores %s = %s, not a cookie from %s(): pass the value the matching save returned"
-         % (rv, c, p[0].line, c, E, save_of(rv)))
+    # "unsigned int noio_flags = 0;": the restore of 0 on a path that did
+    # not save is a no-op, an idiom for scopes opened under a condition
+    pass
 else:
     emit(p[0], "scope provider: %s() in %s() restores the cookie it read from %s into %s; the matching save is elsewhere"
          % (rv, p[0].current_element, tidy(E), c))
 
 // --------------------------------------------------------------------- bugs
 
-// A scope opened and closed under the same condition, as in
+// A scope opened in one if and closed in a later one, as in
 // "if (nofs) flags = memalloc_nofs_save(); ... if (nofs) memalloc_nofs_restore(flags);"
-// (vmalloc, page_symlink): balanced, but not path by path for spatch,
-// which does not correlate the two conditions. Left out of every check.
-@cond exists@
-expression C;
+// (mm/vmalloc.c, fs/namei.c, drivers/md/md.c): balanced when the two
+// conditions agree, which spatch cannot tell path by path. Left out of
+// every check.
+@cond depends on gate && !patch exists@
+expression C1, C2;
 identifier c;
 identifier sv = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
 identifier rv = {memalloc_nofs_restore, memalloc_noio_restore, memalloc_flags_restore};
@@ -341,42 +368,25 @@ statement S1, S2;
 position ps, pr;
 @@
 (
-if (C) c = sv@ps(...); else S1
+if (C1) { <+... c = sv@ps(...) ...+> } else S1
 |
-if (C) c = sv@ps(...);
+if (C1) { <+... c = sv@ps(...) ...+> }
 )
 ... when any
 (
-if (C) rv@pr(c); else S2
+if (C2) { <+... rv@pr(c) ...+> } else S2
 |
-if (C) rv@pr(c);
+if (C2) { <+... rv@pr(c) ...+> }
 )
 
-// 1. Not restored on some path to a return (or to the end of the function).
-@unrestored exists@
-identifier c, fn;
+// Infinite loops without a break: spatch's control flow graph lets them
+// exit, so paths past them are not real.
+@anysave depends on gate && !patch@
 identifier sv = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
-type T;
-position p1 != {store.p, cond.ps}, p2;
 @@
-fn(...) {
-... when any
-(
-T c = sv@p1(...);
-|
-c = sv@p1(...);
-)
-... when != c
-(
-return <+... c ...+>;
-|
-return@p2 ...;
-)
-}
+sv(...)
 
-// Infinite loops without a break: paths past them are not real, spatch's
-// control flow graph lets them exit.
-@forever depends on unrestored@
+@forever depends on anysave@
 statement S;
 position pl;
 @@
@@ -394,42 +404,104 @@ if not re.search(r'\bbreak\b', S):
     FOREVER.setdefault((pl[0].file, pl[0].current_element), []).append(
         (int(pl[0].line), int(pl[0].line_end)))
 
-// Kernel thread main functions started in this file: their scope may last
+// Kernel thread functions started in this file: a scope they open may last
 // until the thread exits.
-@kthread depends on unrestored@
+@kthread depends on anysave@
 identifier fn;
+identifier kf = {kthread_run, kthread_create, kthread_create_on_node, kthread_create_on_cpu, kthread_run_on_cpu};
+position pk;
 @@
-\(kthread_run\|kthread_create\|kthread_create_on_node\|kthread_create_on_cpu\|kthread_run_on_cpu\)(fn, ...)
+kf@pk(fn, ...)
 
 @script:python@
 fn << kthread.fn;
-p1 << unrestored.p1;
+pk << kthread.pk;
 @@
-KTHREADS.add((p1[0].file, fn))
+KTHREADS.add((pk[0].file, fn))
 
-@script:python depends on report || org || context@
+// Every local cookie variable, and the returns that hand one to the caller
+// (those are providers, see escape above).
+@cookie depends on gate && !patch@
+identifier a;
+identifier sv = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
+type T;
+@@
+(
+T a = sv(...);
+|
+a = sv(...);
+)
+
+@retc depends on cookie@
+identifier cookie.a;
+position pr;
+@@
+return@pr <+... a ...+>;
+
+@script:python@
+pr << retc.pr;
+@@
+RETC.add((pr[0].file, pr[0].line, pr[0].column))
+
+// 1. Not restored on some path to a return (or to the end of the function).
+@unrestored depends on gate && !patch exists@
+identifier c, fn;
+identifier sv = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
+type T;
+position p1 != {store.p, cond.ps};
+position p2 : script:python() { real_end(p2) and not in_kthread(p2) };
+@@
+fn(...) {
+... when any
+(
+T c = sv@p1(...);
+|
+c = sv@p1(...);
+)
+... when != c
+return@p2 ...;
+}
+
+@script:python depends on report || org@
 p1 << unrestored.p1;
 p2 << unrestored.p2;
 c << unrestored.c;
 sv << unrestored.sv;
 fn << unrestored.fn;
 @@
-start, end = int(p1[0].line), int(p2[0].line)
-if any(l0 > start and l1 < end for (l0, l1) in FOREVER.get((p1[0].file, fn), [])):
-    # the end is only reached past a loop that never exits
-    cocci.include_match(False)
-elif (p1[0].file, fn) in KTHREADS:
-    cocci.include_match(False)
-    if MODE[0] != 'context':
-        emit(p1[0], "scope provider: %s() in kernel thread function %s() is not restored before the thread returns at line %s: a thread-long scope, ended by the thread's exit"
-             % (sv, fn, p2[0].line))
-elif MODE[0] != 'context':
-    emit(p1[0], "%s() at line %s is not restored on %s: add %s(%s) on that path"
-         % (sv, p1[0].line, path_end(p2[0], fn), restore_of(sv), c))
+emit(p1[0], "%s() at line %s is not restored on %s: add %s(%s) on that path"
+     % (sv, p1[0].line, path_end(p2[0], fn), restore_of(sv), c))
+
+@thread depends on gate && !patch exists@
+identifier c, fn;
+identifier sv = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
+type T;
+position p1 != {store.p, cond.ps};
+position p2 : script:python() { real_end(p2) and in_kthread(p2) };
+@@
+fn(...) {
+... when any
+(
+T c = sv@p1(...);
+|
+c = sv@p1(...);
+)
+... when != c
+return@p2 ...;
+}
+
+@script:python depends on report || org@
+p1 << thread.p1;
+p2 << thread.p2;
+sv << thread.sv;
+fn << thread.fn;
+@@
+emit(p1[0], "scope provider: %s() in kernel thread function %s() is not restored before the thread returns at line %s: a thread-long scope, ended by the thread's exit"
+     % (sv, fn, p2[0].line))
 
 // 2a. A restore whose cookie was already restored: it closes nothing, or
 // another save's scope (a restore must take its own save's cookie).
-@twice exists@
+@twice depends on gate && !patch exists@
 identifier c;
 identifier rv1 = {memalloc_nofs_restore, memalloc_noio_restore, memalloc_flags_restore};
 identifier rv2 = {memalloc_nofs_restore, memalloc_noio_restore, memalloc_flags_restore};
@@ -450,23 +522,19 @@ emit(p2[0], "%s(%s) at line %s uses cookie %s already restored at line %s: it do
      % (rv2, c, p2[0].line, c, p1[0].line))
 
 // 2b. A restore whose cookie variable was never set by a save on some path.
-@unset exists@
+@unset depends on gate && !patch disable decl_init exists@
 identifier c;
 identifier rv = {memalloc_nofs_restore, memalloc_noio_restore, memalloc_flags_restore};
 type T;
-expression E, E0;
-position pd, p != cond.pr;
+expression E;
+position p != cond.pr;
 @@
-(
-T c = E0;
-|
-T c@pd;
-)
+T c;
 ... when != c = E
+    when != &c
 rv@p(c);
 
 @script:python depends on report || org@
-pd << unset.pd;
 p << unset.p;
 c << unset.c;
 rv << unset.rv;
@@ -475,40 +543,57 @@ emit(p[0], "%s(%s) at line %s: %s holds no cookie from a memalloc_*_save() on so
      % (rv, c, p[0].line, c))
 
 // 3. nofs save closed by a noio restore, or the reverse.
-@mismatch exists@
+@mismatch depends on gate && !patch exists@
 identifier c;
-identifier sv = {memalloc_nofs_save, memalloc_noio_save};
-identifier rv = {memalloc_nofs_restore, memalloc_noio_restore};
 type T;
 expression E;
 position p1 != cond.ps, p2 != cond.pr;
 @@
 (
-T c = sv@p1(...);
+T c = memalloc_nofs_save@p1(...);
 |
-c = sv@p1(...);
+c = memalloc_nofs_save@p1(...);
 )
 ... when != c = E
     when != \(memalloc_nofs_restore\|memalloc_noio_restore\|memalloc_flags_restore\)(c)
-rv@p2(c);
+memalloc_noio_restore@p2(c);
 
-@script:python depends on report || org || context@
+@script:python depends on report || org@
 p1 << mismatch.p1;
 p2 << mismatch.p2;
 c << mismatch.c;
-sv << mismatch.sv;
-rv << mismatch.rv;
 @@
-if not mismatched(sv, rv):
-    cocci.include_match(False)
-elif MODE[0] != 'context':
-    emit(p2[0], "%s(%s) at line %s closes the %s() scope opened at line %s: use %s(%s)"
-          % (rv, c, p2[0].line, sv, p1[0].line, restore_of(sv), c))
+emit(p2[0], "memalloc_noio_restore(%s) at line %s closes the memalloc_nofs_save() scope opened at line %s: use memalloc_nofs_restore(%s)"
+     % (c, p2[0].line, p1[0].line, c))
+
+@mismatch2 depends on gate && !patch exists@
+identifier c;
+type T;
+expression E;
+position p1 != cond.ps, p2 != cond.pr;
+@@
+(
+T c = memalloc_noio_save@p1(...);
+|
+c = memalloc_noio_save@p1(...);
+)
+... when != c = E
+    when != \(memalloc_nofs_restore\|memalloc_noio_restore\|memalloc_flags_restore\)(c)
+memalloc_nofs_restore@p2(c);
+
+@script:python depends on report || org@
+p1 << mismatch2.p1;
+p2 << mismatch2.p2;
+c << mismatch2.c;
+@@
+emit(p2[0], "memalloc_nofs_restore(%s) at line %s closes the memalloc_noio_save() scope opened at line %s: use memalloc_noio_restore(%s)"
+     % (c, p2[0].line, p1[0].line, c))
 
 // 4. Nested scopes closed out of order: the outer cookie is restored while
 // the inner scope is still open.
-@order exists@
-identifier a, b;
+@order depends on gate && !patch exists@
+identifier cookie.a;
+identifier b : script:python(a) { b != a };
 identifier sv1 = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
 identifier sv2 = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
 identifier rv = {memalloc_nofs_restore, memalloc_noio_restore, memalloc_flags_restore};
@@ -532,24 +617,20 @@ b = sv2@pb(...);
     when != b = E
 rv@pr(a);
 
-@script:python depends on report || org || context@
+@script:python depends on report || org@
 pa << order.pa;
 pb << order.pb;
 pr << order.pr;
-a << order.a;
+a << cookie.a;
 b << order.b;
 sv2 << order.sv2;
 rv << order.rv;
 @@
-if a == b:
-    # that is an overwrite, reported below
-    cocci.include_match(False)
-elif MODE[0] != 'context':
-    emit(pr[0], "%s(%s) at line %s closes the scope opened at line %s while the nested scope opened at line %s (cookie %s) is still open: restore in reverse order of save, %s(%s) first"
+emit(pr[0], "%s(%s) at line %s closes the scope opened at line %s while the nested scope opened at line %s (cookie %s) is still open: restore in reverse order of save, %s(%s) first"
          % (rv, a, pr[0].line, pa[0].line, pb[0].line, b, restore_of(sv2), b))
 
 // 5. The cookie variable is overwritten while its scope is open.
-@overwrite exists@
+@overwrite depends on gate && !patch exists@
 identifier c;
 identifier sv = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
 type T;
@@ -580,27 +661,33 @@ emit(p2[0], "cookie %s of the %s() scope opened at line %s is overwritten %s whi
 
 // ------------------------------------------------------------ context mode
 
-@depends on context@
+@depends on gate && context@
 identifier sv;
 position unrestored.p1;
 @@
 * sv@p1(...)
 
-@depends on context@
+@depends on gate && context@
 identifier rv;
-position p = {twice.p2, mismatch.p2, order.pr};
+position p = {twice.p2, mismatch.p2, mismatch2.p2, order.pr};
 @@
 * rv@p(...)
 
-@depends on context@
+@depends on gate && context@
 identifier rv;
-position unset.pd, unset.p;
+position unset.p;
 @@
 * rv@p(...)
 
-@depends on context@
+@depends on gate && context@
 identifier overwrite.c;
 expression E;
 position overwrite.p2;
 @@
 * c@p2 = E
+
+// Patch mode has nothing to change; this keeps spatch -D patch (and make
+// coccicheck MODE=patch) from failing with "No rules apply".
+@script:python depends on gate && patch@
+@@
+pass

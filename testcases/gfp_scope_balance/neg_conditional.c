@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Scopes opened and closed under the same condition (mm/vmalloc.c,
- * fs/namei.c page_symlink): balanced, though not path by path. */
+/* Scopes opened and closed under conditions that agree (mm/vmalloc.c,
+ * fs/namei.c page_symlink, drivers/md/md.c md_start_sync with its cookie
+ * initialised to 0): balanced, though not path by path. */
 #include <linux/slab.h>
 #include <linux/sched/mm.h>
 
@@ -37,4 +38,27 @@ retry:
 	if (n-- > 0)
 		goto retry;
 	return 0;
+}
+
+int start_sync(int need, void **p)
+{
+	bool suspend = false;
+	unsigned int noio_flags = 0;
+	int err = 0;
+
+	if (need) {
+		suspend = true;
+		noio_flags = memalloc_noio_save();
+	}
+	*p = kmalloc(64, GFP_KERNEL);
+	if (!*p) {
+		err = -ENOMEM;
+		goto out;
+	}
+out:
+	if (suspend) {
+		memalloc_noio_restore(noio_flags);
+		kfree(*p);
+	}
+	return err;
 }

@@ -125,4 +125,11 @@ void mutex_unlock(struct mutex *m);
 #define unlikely(x) (x)
 #define likely(x) (x)
 
+/* vmalloc/kvmalloc variants that take a gfp mask (gfp_vmalloc_nofs tests) */
+#define NUMA_NO_NODE	(-1)
+void *kvmalloc_node(size_t size, gfp_t flags, int node);
+void *kvrealloc(const void *p, size_t size, gfp_t flags);
+void *__vmalloc_node(unsigned long size, unsigned long align, gfp_t gfp_mask,
+		     int node, const void *caller);
+
 #endif

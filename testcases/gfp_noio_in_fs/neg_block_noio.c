@@ -1,0 +1,1 @@
+linux/drivers/block/neg_block_noio.c

@@ -1,0 +1,1 @@
+fs/linux/drivers/md/neg_tree_under_fs.c

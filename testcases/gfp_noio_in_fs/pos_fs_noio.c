@@ -1,0 +1,1 @@
+linux/fs/ext4/pos_fs_noio.c

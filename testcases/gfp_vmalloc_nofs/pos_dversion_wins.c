@@ -1,0 +1,1 @@
+tree-6.1/fs/xfs/neg_makefile_new.c

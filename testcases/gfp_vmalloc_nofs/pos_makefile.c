@@ -1,0 +1,1 @@
+tree-5.16/fs/xfs/pos_makefile.c
