@@ -110,26 +110,26 @@ def part_rules(t):
             # patch mode
             # every rule runs in patch mode under coccicheck: cases without .res must stay unchanged
             with tempfile.TemporaryDirectory() as td:
-                    outp = os.path.join(td, case)
-                    r = _spatch(rule, case_dir, case, "patch", opts, out=outp)
-                    if r.returncode and "no modified files" in r.stderr:
-                        r = subprocess.CompletedProcess(r.args, 0, r.stdout, "")  # nothing to rewrite
-                    with open(c) as f:
-                        orig = f.read()
-                    got = orig
-                    if os.path.exists(outp):
-                        with open(outp) as f:
-                            got = f.read()
-                    if os.path.exists(base + ".res"):
-                        with open(base + ".res") as f:
-                            exp = f.read()
-                        why = "patch mode result differs from .res"
-                    else:
-                        exp = orig
-                        why = "patch mode changed a file that has no .res"
-                    t.check(f"rules/{rname}/{case} patch", r.returncode == 0 and got == exp,
-                            why + (": " + r.stderr.strip()[-300:] if r.returncode else "") +
-                            _diff(exp.splitlines(), got.splitlines()))
+                outp = os.path.join(td, case)
+                r = _spatch(rule, case_dir, case, "patch", opts, out=outp)
+                if r.returncode and "no modified files" in r.stderr:
+                    r = subprocess.CompletedProcess(r.args, 0, r.stdout, "")  # nothing to rewrite
+                with open(c) as f:
+                    orig = f.read()
+                got = orig
+                if os.path.exists(outp):
+                    with open(outp) as f:
+                        got = f.read()
+                if os.path.exists(base + ".res"):
+                    with open(base + ".res") as f:
+                        exp = f.read()
+                    why = "patch mode result differs from .res"
+                else:
+                    exp = orig
+                    why = "patch mode changed a file that has no .res"
+                t.check(f"rules/{rname}/{case} patch", r.returncode == 0 and got == exp,
+                        why + (": " + r.stderr.strip()[-300:] if r.returncode else "") +
+                        _diff(exp.splitlines(), got.splitlines()))
 
 
 def part_compile(t):
