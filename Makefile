@@ -24,9 +24,12 @@ GFPLEX := build/gfplex
 
 all: $(GFPLEX)
 
-$(GFPLEX): scripts/gfplex/gfplex.c
+# gfplex's sources (scripts/gfpscope_lib/lexsites.py builds the same list)
+GFPLEX_SRCS := $(addprefix scripts/gfplex/,gfplex.c lex.c sites.c graph.c)
+
+$(GFPLEX): $(GFPLEX_SRCS) scripts/gfplex/gfplex.h
 	@mkdir -p build
-	$(CC) $(CFLAGS) -o $@.tmp $< && mv $@.tmp $@
+	$(CC) $(CFLAGS) -o $@.tmp $(GFPLEX_SRCS) && mv $@.tmp $@
 
 # Set-up: install what is missing, unpack the default tree once.
 setup: $(GFPLEX)

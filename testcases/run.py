@@ -56,15 +56,24 @@ class Tally:
 def part_gfplex(t):
     exe = os.path.join(REPO, "build", "gfplex")
     subprocess.run(["make", "-s", "-C", REPO, "build/gfplex"], check=True)
+    # the lexer's own C unit tests, where it has them
+    if os.path.exists(os.path.join(REPO, "scripts", "gfplex", "test_lex.c")):
+        r = subprocess.run(["make", "-s", "-C", REPO, "test-gfplex"], capture_output=True, text=True)
+        t.check("gfplex/unit tests", r.returncode == 0, r.stdout[-500:] + r.stderr[-500:])
     d = os.path.join(HERE, "gfplex")
     for c in sorted(glob.glob(os.path.join(d, "*.c"))):
         name = os.path.basename(c)
-        exp_path = c[:-2] + ".expected"
-        out = subprocess.run([exe, d, name], capture_output=True, text=True).stdout
-        got = [l for l in out.splitlines() if not l.startswith("F\t")]
-        with open(exp_path) as f:
-            exp = f.read().splitlines()
-        t.check(f"gfplex/{name}", got == exp, _diff(exp, got))
+        for mode, exp_path in (([], c[:-2] + ".expected"), (["--graph"], c[:-2] + ".graph")):
+            if not mode and not os.path.exists(exp_path):
+                t.fail(f"gfplex/{name}", "missing .expected (site mode)")
+                continue
+            if mode and not os.path.exists(exp_path):
+                continue  # graph golden files are optional
+            out = subprocess.run([exe] + mode + [d, name], capture_output=True, text=True).stdout
+            got = [l for l in out.splitlines() if not l.startswith("F\t")]
+            with open(exp_path) as f:
+                exp = f.read().splitlines()
+            t.check(f"gfplex/{name}{' --graph' if mode else ''}", got == exp, _diff(exp, got))
 
 
 def _diff(exp, got):

@@ -12,10 +12,18 @@ from . import paths
 from .errors import GfpError
 
 
+def gfplex_sources():
+    """gfplex's C sources and headers (the Makefile's GFPLEX_SRCS)."""
+    d = os.path.dirname(paths.GFPLEX_SRC)
+    return ([os.path.join(d, n) for n in ("gfplex.c", "lex.c", "sites.c", "graph.c")],
+            [os.path.join(d, "gfplex.h")])
+
+
 def gfplex_binary():
-    """Build gfplex when it is missing or older than its source."""
-    exe, src = paths.GFPLEX, paths.GFPLEX_SRC
-    if os.path.exists(exe) and os.path.getmtime(exe) >= os.path.getmtime(src):
+    """Build gfplex when it is missing or older than one of its sources."""
+    exe = paths.GFPLEX
+    srcs, hdrs = gfplex_sources()
+    if os.path.exists(exe) and all(os.path.getmtime(exe) >= os.path.getmtime(f) for f in srcs + hdrs):
         return exe
     cc = shutil.which("cc") or shutil.which("gcc")
     if not cc:
@@ -23,7 +31,7 @@ def gfplex_binary():
     os.makedirs(paths.BUILD, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".gfplex.", dir=paths.BUILD)
     os.close(fd)
-    r = subprocess.run([cc, "-O2", "-Wall", "-o", tmp, src], capture_output=True, text=True)
+    r = subprocess.run([cc, "-O2", "-Wall", "-o", tmp] + srcs, capture_output=True, text=True)
     if r.returncode:
         os.unlink(tmp)
         raise GfpError("building gfplex failed: " + r.stderr.strip().splitlines()[0])

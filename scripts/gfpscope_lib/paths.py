@@ -4,6 +4,7 @@ import os
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COCCI = os.path.join(REPO, "cocci")
 FACTS_RULE = os.path.join(COCCI, "facts", "sites.cocci")
+SCOPED_CALLS_RULE = os.path.join(COCCI, "facts", "scoped_calls.cocci")
 BUILD = os.path.join(REPO, "build")
 GFPLEX_SRC = os.path.join(REPO, "scripts", "gfplex", "gfplex.c")
 GFPLEX = os.path.join(BUILD, "gfplex")

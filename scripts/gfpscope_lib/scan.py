@@ -2,7 +2,7 @@
 import os
 import sys
 
-from . import census, lexsites, paths, scopecheck, spatch, verdicts
+from . import callgraph, census, lexsites, paths, scopecheck, spatch, verdicts
 from .atomic import check_writable_dir, write_json
 from .words import files_with
 from .errors import GfpError
@@ -20,6 +20,26 @@ def resolve_out(tree, out, allow_in_tree=False):
     return out
 
 
+def interprocedural(tree, words, jobs, quiet, timeout):
+    """Which functions run in a scope: the whole tree's call graph, and the calls scopes cover."""
+    graph = callgraph.lex_graph(tree)
+    openers = sorted(words.get("memalloc_nofs_save", set()) | words.get("memalloc_noio_save", set()))
+    res, _ = spatch.run_rule(tree, paths.SCOPED_CALLS_RULE, openers, jobs, timeout=timeout,
+                             quiet=quiet, what="scoped calls")
+    scoped, saves, failed = {}, {}, []
+    for rel, r in res.items():
+        if r["status"] != "ok":
+            failed.append({"rule": "scoped_calls", "file": rel, "status": r["status"], "detail": r["detail"]})
+        for rec in r["records"]:
+            key = (os.path.normpath(rec["file"]), rec["line"], rec["col"])
+            # noio-covered only if every covering save is a noio one
+            scoped[key] = "nofs" if "nofs" in (rec["kind"], scoped.get(key)) else "noio"
+            saves[key] = f"memalloc_{rec['kind']}_save() at line {rec['save_line']}"
+    ipa = {"nofs": callgraph.analyse(graph, scoped, False), "noio": callgraph.analyse(graph, scoped, True),
+           "saves": saves, "static_only": graph.static_only(), "graph": graph, "scoped": scoped}
+    return ipa, failed
+
+
 def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120):
     jobs = jobs or os.cpu_count() or 1
     spatch.spatch_version()  # fail early, before minutes of work
@@ -35,7 +55,9 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120):
     words = files_with(tree, scopecheck.WORDS, rel_paths)
     covered, failed_local = verdicts.local_scopes(tree, files, words, jobs, quiet, timeout)
     findings, failed_scope = scopecheck.run(tree, words, jobs, quiet, timeout)
-    verdicts.assign(sites, covered, findings)
+    ipa, failed_calls = interprocedural(tree, words, jobs, quiet, timeout)
+    failed_scope += failed_calls
+    verdicts.assign(sites, covered, findings, ipa)
     scope = "whole tree" if not rel_paths else ", ".join(rel_paths)
     c = census.build(sites, tree, scope, maint.method)
     c["files"] = {"seen": seen, "with_sites": len(files), "from_cache": cached,

@@ -6,14 +6,25 @@ Confidence:
   low       a guess; never rewritten
 Reasons (keep unless noted):
   local-scope   convert: a memalloc scope opened in the same function covers the site
+  caller-scope  convert: every call into the site's function comes from inside a scope
+                (cocci/facts/scoped_calls.cocci + the call graph, see callgraph.py);
+                high when every function on the chain is static (all its callers are
+                in one file), moderate otherwise (a caller the lexical graph cannot see,
+                from assembly or a token-pasted name, is possible in principle)
   unparsed      spatch could not analyse the site
   vmalloc-ignores-nofs  a vmalloc-family call before v5.17: NOFS was ignored, a real bug
-  no-scope      no scope in the site's function covers it on every path (callers not
-                yet analysed: the interprocedural analysis adds caller-scope/transaction)
+  no-scope      neither the site's function nor all of its callers hold a scope
+                (the evidence names the caller that escapes)
+  dual-context  some callers hold a scope, at least one does not
+  address-taken the function's address is taken (ops table, callback, INIT_WORK...):
+                its callers cannot all be seen
+  exported      EXPORT_SYMBOL*: modules may call it from anywhere
+  asm-caller    named in assembly or a linker script
+  not-an-allocation  the function runs in scope but the flags are stored, returned
+                or handed to something that is not a plain allocator
 """
-import re
-
 import os
+import re
 
 from . import paths, spatch
 
@@ -42,7 +53,40 @@ def local_scopes(tree, site_files, words, jobs, quiet, timeout):
     return covered, failed
 
 
-def assign(sites, covered, scope_findings):
+def _allocator_pattern():
+    """The allocation APIs that consume the flags at once: the local rule's list, read from it."""
+    with open(os.path.join(paths.COCCI, LOCAL_RULE + ".cocci"), encoding="utf-8") as f:
+        m = re.search(r'identifier f =~ "([^"]+)";', f.read())
+    return re.compile(m.group(1)) if m else None
+
+
+_MASK_OFF = re.compile(r"&~(?:__GFP_\w+|\(__GFP_\w+(?:\|__GFP_\w+)*\))")
+
+
+def consumed_at_once(site, alloc_re):
+    """The flags go straight into an allocator as a plain flag expression (as the local rule asks)."""
+    if alloc_re is None or not site["call"] or not alloc_re.match(site["call"]):
+        return False
+    flags = _MASK_OFF.sub("", re.sub(r"\s+", "", site["flags"]))
+    return bool(re.fullmatch(r"[\w|()]+", flags)) and "||" not in flags and not re.search(r"\w\(", flags)
+
+
+def caller_scope(site, ipa):
+    """(evidence chain, confidence) when the site's function runs in a scope of the right kind."""
+    if not ipa or not site["function"]:
+        return None
+    witness = ipa["noio" if site["kind"] == "noio" else "nofs"]
+    if site["function"] not in witness:
+        return None
+    from .callgraph import chain
+    ev = chain(site["function"], witness, ipa["saves"])
+    names = ev[:-1] + [ev[-1].split(" (")[0]]
+    conf = "high" if all(n in ipa["static_only"] for n in names[:-1]) else "moderate"
+    return ev, conf
+
+
+def assign(sites, covered, scope_findings, ipa=None):
+    alloc_re = _allocator_pattern() if ipa else None
     vmalloc_bugs = {(f["file"], f["line"]) for f in scope_findings
                     if f["rule"] == "gfp_vmalloc_nofs" and f["kind"] == "bug"}
     for s in sites:
@@ -55,10 +99,23 @@ def assign(sites, covered, scope_findings):
             save, line = covered[key]
             s.update(verdict="convert", reason="local-scope", confidence="high",
                      evidence=[f"{fn} ({save}() at line {line})"], scope_line=line)
+        elif s["parsed"] and consumed_at_once(s, alloc_re) and caller_scope(s, ipa):
+            ev, conf = caller_scope(s, ipa)
+            s.update(verdict="convert", reason="caller-scope", confidence=conf,
+                     evidence=[" <- ".join(ev)])
         elif (s["file"], s["line"]) in vmalloc_bugs:
             s.update(verdict="keep", reason="vmalloc-ignores-nofs", confidence="high",
                      evidence=[f"{fn}: {s['call']} ignores {s['kind'].upper()} before v5.17; "
                                "use a memalloc scope"])
+        elif ipa and s["function"]:
+            from .callgraph import why_not
+            want_noio = s["kind"] == "noio"
+            reason, ev = why_not(s["function"], ipa["graph"], ipa["noio" if want_noio else "nofs"],
+                                 ipa["scoped"], want_noio)
+            if reason == "no-scope" and s["function"] in ipa["noio" if want_noio else "nofs"]:
+                reason, ev = "not-an-allocation", f"{fn} runs in scope, but the flags are not passed " \
+                    "straight to an allocator (stored, returned or handed on): check by hand"
+            s.update(verdict="keep", reason=reason, confidence="high", evidence=[ev])
         else:
             s.update(verdict="keep", reason="no-scope", confidence="high",
                      evidence=[f"{fn}: no memalloc scope in this function covers the site on every path"])

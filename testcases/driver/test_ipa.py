@@ -1,0 +1,59 @@
+"""The interprocedural verdicts on testcases/trees/ipa: one function per case of issue 4."""
+import os
+
+from util import REPO, CliCase
+
+IPA = os.path.join(REPO, "testcases", "trees", "ipa")
+
+# function -> (verdict, reason, confidence, evidence must contain)
+EXPECTED = {
+    "ipafs_only_in_scope": ("convert", "caller-scope", "high",
+                            "ipafs_only_in_scope <- ipafs_scoped (memalloc_nofs_save() at line 111)"),
+    "ipafs_dual": ("keep", "dual-context", "high", "ipafs_dual <- ipafs_unscoped"),
+    "ipafs_chain3": ("convert", "caller-scope", "high",
+                     "ipafs_chain3 <- ipafs_chain2 <- ipafs_chain1 <- ipafs_scoped (memalloc_nofs_save() at line 111)"),
+    "ipafs_rec_a": ("convert", "caller-scope", "high", "ipafs_rec_a <- ipafs_scoped"),
+    "ipafs_loop_x": ("keep", "dual-context", "high", "ipafs_loop_x <- ipafs_loop_y"),
+    "ipafs_ops_alloc": ("keep", "address-taken", "high", "file scope of fs/ipafs/a.c"),
+    "ipafs_work_fn": ("keep", "address-taken", "high", "taken in ipafs_scoped"),
+    "ipafs_cb_fn": ("keep", "address-taken", "high", "its address is taken"),
+    "ipafs_noio_helper": ("keep", "no-scope", "high", "no noio scope"),
+    "ipafs_after_stop": ("keep", "no-scope", "high", "ipafs_after_stop <- ipafs_scoped"),
+    "ipafs_store_mask": ("keep", "not-an-allocation", "high", "not passed straight to an allocator"),
+    "ipafs_shared_helper": ("convert", "caller-scope", "moderate", "ipafs_shared_helper <- "),
+    "ipafs_shared_unscoped": ("keep", "no-scope", "high", "<- ipafs_other_file"),
+    "ipafs_exported_helper": ("keep", "exported", "high", "exported"),
+}
+
+
+class Interprocedural(CliCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.shared = CliCase("runTest")
+        cls.shared.setUp()
+        cls.r = cls.shared.gfpscope("scan", "--kdir", IPA, "--out", cls.shared.out)
+        cls.sites = cls.shared.load("sites.json") if cls.r.returncode == 0 else []
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.shared.tearDown()
+
+    def test_scan_ok(self):
+        self.assertEqual(self.r.returncode, 0, self.r.stderr)
+        self.assertEqual(len(self.sites), len(EXPECTED))
+
+    def test_each_case(self):
+        got = {s["function"]: s for s in self.sites}
+        for fn, (verdict, reason, conf, ev) in EXPECTED.items():
+            with self.subTest(fn=fn):
+                s = got[fn]
+                self.assertEqual((s["verdict"], s["reason"], s["confidence"]), (verdict, reason, conf),
+                                 s["evidence"])
+                self.assertIn(ev, s["evidence"][0])
+
+    def test_patch_default_takes_high_only(self):
+        r = self.shared.gfpscope("patch", "--kdir", IPA, "--out", self.shared.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("3 conversions in 1 files", r.stdout)
+        r = self.shared.gfpscope("patch", "--confidence", "moderate", "--kdir", IPA, "--out", self.shared.out)
+        self.assertIn("4 conversions in 2 files", r.stdout)
