@@ -20,14 +20,17 @@ class PatchSmallTree(CliCase):
         diff = self.load("gfpscope.patch")
         minus = [l for l in diff.splitlines() if l.startswith("-") and not l.startswith("---")]
         plus = [l for l in diff.splitlines() if l.startswith("+") and not l.startswith("+++")]
-        self.assertEqual(minus, ["-\tvoid *q = kmalloc(size, GFP_NOFS);"])
-        self.assertEqual(plus, ["+\tvoid *q = kmalloc(size, GFP_KERNEL);"])
+        # the local scope's site, and its callee's (the only caller holds the scope)
+        self.assertEqual(minus, ["-\treturn kmalloc(size, GFP_NOFS | __GFP_NOFAIL);",
+                                 "-\tvoid *q = kmalloc(size, GFP_NOFS);"])
+        self.assertEqual(plus, ["+\treturn kmalloc(size, GFP_KERNEL | __GFP_NOFAIL);",
+                                "+\tvoid *q = kmalloc(size, GFP_KERNEL);"])
         a = subprocess.run(["git", "apply", os.path.join(self.out, "gfpscope.patch")], cwd=self.tree,
                            capture_output=True, text=True,
                            env=dict(os.environ, GIT_CEILING_DIRECTORIES=self.tmp))
         self.assertEqual(a.returncode, 0, a.stderr)
         r = self.gfpscope("scan", "-q", "--kdir", self.tree, "--out", os.path.join(self.tmp, "o2"))
-        self.assertIn("coverage: 11 sites found", r.stdout)
+        self.assertIn("coverage: 10 sites found", r.stdout)
 
     def test_modifiers_survive(self):
         # make the proven site carry a modifier, then patch
@@ -62,12 +65,14 @@ class PatchSmallTree(CliCase):
         sites = self.load("sites.json")
         conv = [s for s in sites if s["verdict"] == "convert"]
         self.assertEqual([(s["file"], s["line"], s["reason"], s["confidence"]) for s in conv],
-                         [("fs/foofs/super.c", 33, "local-scope", "high")])
-        self.assertEqual(conv[0]["evidence"], ["foofs_scoped (memalloc_nofs_save() at line 31)"])
-        # the callee foofs_alloc_node runs in the scope too, but that is the interprocedural
-        # analysis's to prove: locally it is kept
-        callee = [s for s in sites if s["function"] == "foofs_alloc_node"][0]
-        self.assertEqual((callee["verdict"], callee["reason"]), ("keep", "no-scope"))
+                         [("fs/foofs/super.c", 17, "caller-scope", "high"),
+                          ("fs/foofs/super.c", 33, "local-scope", "high")])
+        self.assertEqual(conv[1]["evidence"], ["foofs_scoped (memalloc_nofs_save() at line 31)"])
+        self.assertEqual(conv[0]["evidence"],
+                         ["foofs_alloc_node <- foofs_scoped (memalloc_nofs_save() at line 31)"])
+        # no caller at all: nothing proves a scope
+        fill = [s for s in sites if s["function"] == "foofs_fill"][0]
+        self.assertEqual((fill["verdict"], fill["reason"]), ("keep", "no-scope"))
         self.assertTrue(all(s["verdict"] in ("convert", "keep") and s["reason"] for s in sites))
         unparsed = [s for s in sites if not s["parsed"]]
         self.assertTrue(all(s["reason"] == "unparsed" for s in unparsed))
