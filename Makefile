@@ -52,8 +52,10 @@ check: setup
 
 # The census of both reference kernels, committed under reports/.
 reports: $(GFPLEX) tree-6.12 tree-6.1
-	$(PYTHON) scripts/gfpscope scan -q --kdir $(CACHE)/linux-source-6.12 --out reports/linux-6.12 -j $(JOBS)
-	$(PYTHON) scripts/gfpscope scan -q --kdir $(CACHE)/linux-source-6.1 --out reports/linux-6.1 -j $(JOBS)
+	for v in 6.12 6.1; do \
+	  $(PYTHON) scripts/gfpscope scan -q --kdir $(CACHE)/linux-source-$$v --out reports/linux-$$v -j $(JOBS) && \
+	  $(PYTHON) scripts/gfpscope patch --kdir $(CACHE)/linux-source-$$v --out reports/linux-$$v || exit 1; \
+	done
 
 bench-census: setup
 	bench/census --kdir $(KDIR)

@@ -17,6 +17,10 @@ def write_text(path, text):
     except OSError as e:
         raise GfpError(f"cannot write to {d}: {e.strerror}")
     try:
+        # mkstemp makes the file 0600: give it the mode a plain open() would
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
