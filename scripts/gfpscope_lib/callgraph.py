@@ -23,16 +23,11 @@ import re
 import subprocess
 import tempfile
 
-from . import lexsites
+from . import lexsites, rulepatterns
 from .errors import GfpError
 
-# what ends a scope inside a function: the local rule's list, plus direct writes
-CLEARING = re.compile(r"^(memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0-9_]*|"
-                      r"stop_this_handle|jbd2_journal_stop|jbd2__journal_restart|jbd2_journal_restart|"
-                      r"jbd2_journal_free_reserved|ext4_journal_stop|__ext4_journal_stop|ocfs2_commit_trans|"
-                      r"xfs_trans_commit|xfs_trans_cancel|xfs_trans_free|xfs_trans_clear_context|"
-                      r"cifs_server_unlock|ext4_writepages_up_read|ext4_writepages_up_write|"
-                      r"fsnotify_group_unlock|memalloc_flags_restore)$")
+# what ends a scope inside a function: the local rule's list (read from the rule)
+CLEARING = rulepatterns.scope_enders()
 
 
 class Graph:

@@ -26,7 +26,7 @@ Reasons (keep unless noted):
 import os
 import re
 
-from . import paths, spatch
+from . import paths, rulepatterns, spatch
 
 LOCAL_RULE = "gfp_scope_redundant"
 COVERED = re.compile(r"(?P<tok>GFP_NOFS|GFP_NOIO) is redundant: covered by "
@@ -51,13 +51,6 @@ def local_scopes(tree, site_files, words, jobs, quiet, timeout):
             if m:
                 covered[(rel, rec["line"], rec["col"])] = (m["save"], int(m["line"]))
     return covered, failed
-
-
-def _allocator_pattern():
-    """The allocation APIs that consume the flags at once: the local rule's list, read from it."""
-    with open(os.path.join(paths.COCCI, LOCAL_RULE + ".cocci"), encoding="utf-8") as f:
-        m = re.search(r'identifier f =~ "([^"]+)";', f.read())
-    return re.compile(m.group(1)) if m else None
 
 
 _MASK_OFF = re.compile(r"&~(?:__GFP_\w+|\(__GFP_\w+(?:\|__GFP_\w+)*\))")
@@ -86,7 +79,7 @@ def caller_scope(site, ipa):
 
 
 def assign(sites, covered, scope_findings, ipa=None):
-    alloc_re = _allocator_pattern() if ipa else None
+    alloc_re = rulepatterns.allocators() if ipa else None
     vmalloc_bugs = {(f["file"], f["line"]) for f in scope_findings
                     if f["rule"] == "gfp_vmalloc_nofs" and f["kind"] == "bug"}
     for s in sites:

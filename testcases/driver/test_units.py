@@ -43,3 +43,13 @@ class AtomicWrite(unittest.TestCase):
         self.assertEqual(os.listdir(d), ["x.json"])
         with open(p) as f:
             self.assertIn('"a": 2', f.read())
+
+
+class SharedNameLists(unittest.TestCase):
+    """The scope-ending list is written in two SmPL files (SmPL has no include): keep them equal."""
+
+    def test_scoped_calls_uses_the_local_rules_list(self):
+        from gfpscope_lib import paths, rulepatterns
+        facts = os.path.join(paths.COCCI, "facts", "scoped_calls.cocci")
+        self.assertEqual(rulepatterns.identifier_regex("rf", facts).pattern,
+                         rulepatterns.scope_enders().pattern)
