@@ -96,7 +96,7 @@ def parse_graph(text):
     return g
 
 
-def analyse(graph, scoped_calls, want_noio):
+def analyse(graph, scoped_calls, want_noio, enders=CLEARING):
     """{function: witness} for the functions that run in scope.
 
     scoped_calls: {(file, line, col): kind} for call sites a local scope
@@ -111,8 +111,8 @@ def analyse(graph, scoped_calls, want_noio):
     def eligible(fn):
         return (fn in graph.defined and fn in graph.calls and fn not in graph.refs and
                 fn not in graph.exported and fn not in graph.from_asm and
-                not any(CLEARING.match(c) for c in graph.callees.get(fn, ())) and
-                not CLEARING.match(fn))
+                not any(enders.match(c) for c in graph.callees.get(fn, ())) and
+                not enders.match(fn))
 
     inscope = {fn for fn in graph.calls if eligible(fn)}
     changed = True

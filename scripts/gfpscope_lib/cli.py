@@ -3,7 +3,7 @@ import argparse
 import os
 import sys
 
-from . import VERSION, census, patch, scan
+from . import VERSION, census, patch, scan, whatif
 from .errors import EXIT_USAGE, GfpError
 from .tree import KernelTree
 
@@ -59,6 +59,17 @@ def cmd_patch(args):
     return 0
 
 
+def cmd_whatif(args):
+    tree = KernelTree(args.kdir or default_kdir())
+    out = scan.resolve_out(tree, args.out, args.out_in_tree)
+    r = whatif.run(tree, out, args.scope, args.jobs, args.quiet, args.timeout)
+    print(f"what-if: {r['new_converts']} more sites provably redundant "
+          f"({r['converts_before']} -> {r['converts_after']}); see {out}/whatif.md")
+    for sub, n in list(r["by_subsystem"].items())[:15]:
+        print(f"  {sub:<24} +{n}")
+    return 0
+
+
 def build_parser():
     ap = argparse.ArgumentParser(prog="gfpscope", description=DESCRIPTION,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -100,6 +111,22 @@ written; the tree itself is never modified.""")
     p.add_argument("--confidence", choices=["high", "moderate"], default="high",
                    help="lowest confidence to rewrite (default: high)")
     p.set_defaults(fn=cmd_patch)
+
+    p = sub.add_parser("whatif", help="how many more sites a new scope would prove",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="""\
+Assume START opens a nofs scope that STOP closes (btrfs's start_transaction()
+has none, for example) and run the scope analysis again: which sites would
+become provably redundant, and how many per subsystem. Needs OUT/sites.json
+from `gfpscope scan`; writes OUT/whatif.json and OUT/whatif.md. An estimate for
+planning: START is assumed to open the scope on every path, failures included.
+
+  gfpscope whatif --scope btrfs_start_transaction:btrfs_end_transaction,btrfs_commit_transaction""")
+    _common(p)
+    p.add_argument("--scope", action="append", required=True, metavar="START:STOP",
+                   help="a function that would open a nofs scope, and the one(s) that would close it")
+    p.add_argument("--timeout", type=int, default=120, metavar="S", help="spatch time limit per file")
+    p.set_defaults(fn=cmd_whatif)
     return ap
 
 

@@ -23,6 +23,8 @@ EXPECTED = {
     "ipafs_shared_helper": ("convert", "caller-scope", "moderate", "ipafs_shared_helper <- "),
     "ipafs_shared_unscoped": ("keep", "no-scope", "high", "<- ipafs_other_file"),
     "ipafs_exported_helper": ("keep", "exported", "high", "exported"),
+    # a transaction with no scope in it: nothing proves this one ...
+    "ipafs_in_trans_helper": ("keep", "no-scope", "high", "<- ipafs_do_trans"),
 }
 
 
@@ -57,3 +59,20 @@ class Interprocedural(CliCase):
         self.assertIn("3 conversions in 1 files", r.stdout)
         r = self.shared.gfpscope("patch", "--confidence", "moderate", "--kdir", IPA, "--out", self.shared.out)
         self.assertIn("4 conversions in 2 files", r.stdout)
+
+    def test_whatif_transaction_scope(self):
+        # ... unless the transaction opened a scope: whatif says what that would prove
+        r = self.shared.gfpscope("whatif", "--kdir", IPA, "--out", self.shared.out,
+                                 "--scope", "ipafs_trans_start:ipafs_trans_stop")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("1 more sites provably redundant (4 -> 5)", r.stdout)
+        w = self.shared.load("whatif.json")
+        self.assertEqual([(s["function"], s["reason"]) for s in w["sites"]],
+                         [("ipafs_in_trans_helper", "caller-scope")])
+        self.assertEqual(w["sites"][0]["evidence"], ["ipafs_in_trans_helper <- ipafs_do_trans (scope at line 30)"])
+        self.assertEqual(w["by_subsystem"], {"fs/ipafs": 1})
+
+    def test_whatif_bad_spec(self):
+        r = self.shared.gfpscope("whatif", "--kdir", IPA, "--out", self.shared.out, "--scope", "nocolon")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("give START:STOP", r.stderr)

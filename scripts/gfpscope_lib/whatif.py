@@ -1,0 +1,100 @@
+"""`gfpscope whatif`: what would a new scope prove?
+
+The question a maintainer asks before adding a transaction scope (btrfs's
+start_transaction() has none): if START opened a nofs scope that STOP
+closes, which sites would become provably redundant? The answer is the same
+analysis as `scan`, with START counted as a save and STOP as a restore in
+the scoped-calls rule (generated from cocci/facts/scoped_calls.cocci) and in
+the call graph. It is an estimate for planning: it assumes START always
+opens the scope, including on its failure paths.
+"""
+import json
+import os
+import re
+import tempfile
+
+from . import callgraph, paths, scopecheck, spatch, verdicts
+from .atomic import write_json, write_text
+from .errors import GfpError
+from .words import files_with
+
+IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+RULE_HEADS = ("@cand exists@", "@u1 exists@", "@u2 exists@", "@nofs_save@")
+
+
+def parse_scopes(specs):
+    starts, stops = [], []
+    for spec in specs:
+        start, sep, stop = spec.partition(":")
+        if not sep or not IDENT.match(start) or not all(IDENT.match(s) for s in stop.split(",")):
+            raise GfpError(f"--scope {spec}: give START:STOP as function names, e.g. "
+                           "start_transaction:btrfs_end_transaction (STOP may be a comma list)")
+        starts.append(start)
+        stops += stop.split(",")
+    return starts, stops
+
+
+def rule_text(starts, stops):
+    """The scoped-calls rule with START as one more save and STOP as one more scope end."""
+    with open(paths.SCOPED_CALLS_RULE, encoding="utf-8") as f:
+        t = f.read()
+    decl = 'identifier wstart =~ "^(%s)$";\n' % "|".join(starts)
+    for head in RULE_HEADS:
+        i = t.index(head)
+        j = t.index("\n@@\n", i)
+        t = t[:j + 1] + decl + t[j + 1:]
+    # the saves take no argument, so "(...)" matches them as well as START's call
+    t = t.replace(r"\(memalloc_nofs_save@ps\|memalloc_noio_save@ps\)()",
+                  r"\(memalloc_nofs_save@ps\|memalloc_noio_save@ps\|wstart@ps\)(...)")
+    t = t.replace(r"\(memalloc_nofs_save\|memalloc_noio_save\)()",
+                  r"\(memalloc_nofs_save\|memalloc_noio_save\|wstart\)(...)")
+    t = t.replace("memalloc_nofs_save@ps@q()", r"\(memalloc_nofs_save@ps@q\|wstart@ps@q\)(...)")
+    t = re.sub(r'(identifier rf =~ "\^\(.*?)\)\$";', lambda m: m.group(1) + "|" + "|".join(stops) + ')$";', t)
+    return t
+
+
+def run(tree, out, specs, jobs, quiet, timeout):
+    starts, stops = parse_scopes(specs)
+    try:
+        with open(os.path.join(out, "sites.json"), encoding="utf-8") as f:
+            base = json.load(f)
+    except (OSError, ValueError):
+        raise GfpError(f"{out}/sites.json not found or unreadable: run `gfpscope scan --out {out}` first")
+    words = files_with(tree, scopecheck.WORDS + starts)
+    openers = sorted(set().union(*[words.get(w, set()) for w in ["memalloc_nofs_save", "memalloc_noio_save"] + starts]))
+    with tempfile.TemporaryDirectory(prefix="gfpscope-whatif.") as td:
+        rule = os.path.join(td, "whatif_scoped_calls.cocci")
+        write_text(rule, rule_text(starts, stops))
+        res, _ = spatch.run_rule(tree, rule, openers, jobs, timeout=timeout, quiet=quiet, what="what-if scopes")
+    graph = callgraph.lex_graph(tree)
+    scoped, saves = {}, {}
+    for rel, r in res.items():
+        for rec in r["records"]:
+            key = (os.path.normpath(rec["file"]), rec["line"], rec["col"])
+            scoped[key] = "nofs" if "nofs" in (rec["kind"], scoped.get(key)) else "noio"
+            saves[key] = f"scope at line {rec['save_line']}"
+    enders = re.compile(callgraph.CLEARING.pattern + "|^(" + "|".join(stops) + ")$")
+    ipa = {"nofs": callgraph.analyse(graph, scoped, False, enders),
+           "noio": callgraph.analyse(graph, scoped, True, enders),
+           "saves": saves, "static_only": graph.static_only(), "graph": graph, "scoped": scoped}
+    sites = [dict(s) for s in base]
+    covered = {(s["file"], s["line"], s["col"]): ("memalloc_nofs_save", s.get("scope_line") or 0)
+               for s in base if s.get("reason") == "local-scope"}
+    verdicts.assign(sites, covered, [], ipa)
+    before = {(s["file"], s["line"], s["col"]) for s in base if s.get("verdict") == "convert"}
+    new = [s for s in sites if s["verdict"] == "convert" and (s["file"], s["line"], s["col"]) not in before]
+    per = {}
+    for s in new:
+        per[s["subsystem"]] = per.get(s["subsystem"], 0) + 1
+    result = {"assumed": [{"start": a, "stop": stops} for a in starts], "new_converts": len(new),
+              "converts_before": len(before), "converts_after": len(before) + len(new),
+              "by_subsystem": dict(sorted(per.items(), key=lambda kv: -kv[1])), "sites": new}
+    write_json(os.path.join(out, "whatif.json"), result)
+    lines = [f"# What if {', '.join(starts)} opened a nofs scope that {', '.join(stops)} closes",
+             "", f"{len(new)} more sites provably redundant ({len(before)} -> {len(before) + len(new)}).", "",
+             "| subsystem | new converts |", "|---|---:|"]
+    lines += [f"| {k} | {v} |" for k, v in result["by_subsystem"].items()]
+    lines += ["", "| site | function | evidence |", "|---|---|---|"]
+    lines += [f"| {s['file']}:{s['line']} | {s['function']} | {s['evidence'][0]} |" for s in new]
+    write_text(os.path.join(out, "whatif.md"), "\n".join(lines) + "\n")
+    return result
