@@ -19,8 +19,10 @@ Functions are identified by name, and all definitions of a name are merged:
 a static helper in one file shares its fate with a namesake elsewhere. That
 over-approximates the callers, which can only turn a convert into a keep.
 """
+import io
 import re
 import subprocess
+import sys
 import tempfile
 
 from . import lexsites, rulepatterns
@@ -31,12 +33,21 @@ CLEARING = rulepatterns.scope_enders()
 
 
 class Graph:
-    def __init__(self):
+    """The call graph, kept small: the whole tree has over five million calls.
+
+    Call positions are kept only in the files where a scope can cover a call
+    (the files that open one); elsewhere a call is just "caller calls callee".
+    """
+
+    def __init__(self, position_files=(), enders=CLEARING):
+        self.position_files = set(position_files)
+        self.enders = enders
         self.defined = set()      # function and macro names
         self.macros = set()
-        self.calls = {}           # callee -> [(caller, file, line, col)]
-        self.callees = {}         # caller -> set(callee)
-        self.refs = {}            # name -> [(holder, file, line)]
+        self.calls = {}           # callee -> [(caller, file, line, col)] in position files
+        self.plain = {}           # callee -> {caller: file} elsewhere
+        self.ends_scope = set()   # functions that call something that ends a scope
+        self.refs = {}            # name -> (holder, file, line) of its first non-call use
         self.exported = set()
         self.nonstatic = set()    # names with at least one non-static definition
         self.from_asm = set()     # names that assembly or linker scripts mention
@@ -46,15 +57,59 @@ class Graph:
         """Names all of whose definitions are static functions: their callers are in one file."""
         return {n for n in self.defined if n not in self.nonstatic and n not in self.macros}
 
+    def callers(self, fn):
+        """Every call site of fn: (caller, file, line, col), file None where not kept."""
+        out = list(self.calls.get(fn, ()))
+        out += [(c, f, 0, 0) for c, f in sorted(self.plain.get(fn, {}).items())]
+        return out
 
-def lex_graph(tree):
-    """The lexical call graph of the whole tree."""
+    def add(self, line):
+        f = line.rstrip("\n").split("\t")
+        kind = f[0]
+        if kind == "CALL":
+            _, file, caller, callee, ln, col = f[:6]
+            caller, callee = sys.intern(caller), sys.intern(callee)
+            if file in self.position_files:
+                self.calls.setdefault(callee, []).append((caller, file, int(ln), int(col)))
+            else:
+                self.plain.setdefault(callee, {}).setdefault(caller, sys.intern(file))
+            if self.enders.match(callee):
+                self.ends_scope.add(caller)
+        elif kind == "FN":
+            self.defined.add(sys.intern(f[2]))
+            if f[3] == "0":
+                self.nonstatic.add(f[2])
+        elif kind == "MACRO":
+            self.defined.add(sys.intern(f[2]))
+            self.macros.add(f[2])
+        elif kind == "REF":
+            if f[3] not in self.refs:
+                self.refs[sys.intern(f[3])] = (f[2], f[1], int(f[4]))
+        elif kind == "EXPORT":
+            self.exported.add(f[2])
+        elif kind == "F":
+            self.files = int(f[1])
+
+
+def lex_graph(tree, position_files=(), enders=CLEARING):
+    """The lexical call graph of the whole tree, read as gfplex writes it (never whole in memory)."""
     exe = lexsites.gfplex_binary()
-    r = subprocess.run([exe, "--graph", tree.path], capture_output=True)
-    if r.returncode:
-        raise GfpError("gfplex --graph failed: " + r.stderr.decode("utf-8", "replace").strip()[:200])
-    g = parse_graph(r.stdout.decode("utf-8", "replace"))
+    g = Graph(position_files, enders)
+    p = subprocess.Popen([exe, "--graph", tree.path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with io.TextIOWrapper(p.stdout, encoding="utf-8", errors="replace") as out:
+        for line in out:
+            g.add(line)
+    err = p.stderr.read()
+    if p.wait():
+        raise GfpError("gfplex --graph failed: " + err.decode("utf-8", "replace").strip()[:200])
     g.from_asm = asm_mentions(tree, g.nonstatic)
+    return g
+
+
+def parse_graph(text, position_files=(), enders=CLEARING):
+    g = Graph(position_files, enders)
+    for line in text.splitlines():
+        g.add(line)
     return g
 
 
@@ -71,78 +126,53 @@ def asm_mentions(tree, names):
     return set(r.stdout.split())
 
 
-def parse_graph(text):
-    g = Graph()
-    for line in text.split("\n"):
-        f = line.split("\t")
-        kind = f[0]
-        if kind == "FN":
-            g.defined.add(f[2])
-            if f[3] == "0":
-                g.nonstatic.add(f[2])
-        elif kind == "MACRO":
-            g.defined.add(f[2])
-            g.macros.add(f[2])
-        elif kind == "CALL":
-            _, file, caller, callee, ln, col = f[:6]
-            g.calls.setdefault(callee, []).append((caller, file, int(ln), int(col)))
-            g.callees.setdefault(caller, set()).add(callee)
-        elif kind == "REF":
-            g.refs.setdefault(f[3], []).append((f[2], f[1], int(f[4])))
-        elif kind == "EXPORT":
-            g.exported.add(f[2])
-        elif kind == "F":
-            g.files = int(f[1])
-    return g
-
-
-def analyse(graph, scoped_calls, want_noio, enders=CLEARING):
+def analyse(graph, scoped_calls, want_noio):
     """{function: witness} for the functions that run in scope.
 
     scoped_calls: {(file, line, col): kind} for call sites a local scope
     covers ("nofs" or "noio"). With want_noio only noio scopes count.
-    A witness is ("scope", file, line, col) for a covered call site, or
-    ("caller", name, file, line) for a call from a function in scope.
+    A witness is ("scope", opener, file, line, col) for a covered call
+    site, or ("caller", name, file, line, col) for a call from a function
+    that runs in scope itself.
     """
-    def covered(site):
-        k = scoped_calls.get(site)
+    def covered(file, line, col):
+        k = scoped_calls.get((file, line, col)) if line else None
         return k is not None and (k == "noio" or not want_noio)
 
     def eligible(fn):
-        return (fn in graph.defined and fn in graph.calls and fn not in graph.refs and
-                fn not in graph.exported and fn not in graph.from_asm and
-                not any(enders.match(c) for c in graph.callees.get(fn, ())) and
-                not enders.match(fn))
+        return (fn in graph.defined and (fn in graph.calls or fn in graph.plain) and
+                fn not in graph.refs and fn not in graph.exported and fn not in graph.from_asm and
+                fn not in graph.ends_scope and not graph.enders.match(fn))
 
-    inscope = {fn for fn in graph.calls if eligible(fn)}
+    inscope = {fn for fn in set(graph.calls) | set(graph.plain) if eligible(fn)}
     changed = True
     while changed:  # greatest fixpoint: drop functions with a call from outside any scope
         changed = False
         for fn in list(inscope):
-            for caller, file, line, col in graph.calls[fn]:
-                if not covered((file, line, col)) and caller not in inscope:
-                    inscope.discard(fn)
+            escapes = any(not covered(file, line, col) and caller not in inscope
+                          for caller, file, line, col in graph.calls.get(fn, ())) or \
+                any(caller not in inscope for caller in graph.plain.get(fn, ()))
+            if escapes:
+                inscope.discard(fn)
+                changed = True
+    # grounding: keep what a covered call reaches; a cycle no scope enters proves nothing
+    witness = {}
+    for fn in inscope:
+        for caller, file, line, col in graph.calls.get(fn, ()):
+            if covered(file, line, col):
+                witness[fn] = ("scope", caller, file, line, col)
+                break
+    changed = True
+    while changed:
+        changed = False
+        for fn in inscope:
+            if fn in witness:
+                continue
+            for caller, file, line, col in graph.callers(fn):
+                if caller in witness:
+                    witness[fn] = ("caller", caller, file, line, col)
                     changed = True
                     break
-    # grounding: keep what a covered call reaches; a cycle no scope enters proves nothing
-    witness, frontier = {}, []
-    for fn in inscope:
-        for caller, file, line, col in graph.calls[fn]:
-            if covered((file, line, col)):
-                witness[fn] = ("scope", caller, file, line, col)
-                frontier.append(fn)
-                break
-    while frontier:
-        nxt = []
-        for caller in frontier:
-            for fn in graph.callees.get(caller, ()):
-                if fn in inscope and fn not in witness:
-                    for c, file, line, col in graph.calls[fn]:
-                        if c == caller:
-                            witness[fn] = ("caller", caller, file, line, col)
-                            break
-                    nxt.append(fn)
-        frontier = nxt
     return witness
 
 
@@ -166,25 +196,28 @@ def why_not(fn, graph, witness, scoped_calls, want_noio):
     if fn not in graph.defined:
         return "no-scope", f"{fn}: not a function the call graph knows"
     if fn in graph.refs:
-        holder, file, line = graph.refs[fn][0]
+        holder, file, line = graph.refs[fn]
         where = f"{holder} ({file})" if holder != "-" else f"file scope of {file}"
         return "address-taken", f"{fn}: its address is taken in {where}, so its callers cannot all be seen"
     if fn in graph.exported:
         return "exported", f"{fn}: exported, so modules may call it from outside any scope"
     if fn in graph.from_asm:
         return "asm-caller", f"{fn}: named in assembly or a linker script, a caller the analysis cannot see"
-    calls = graph.calls.get(fn, [])
+    calls = graph.callers(fn)
     if not calls:
         return "no-scope", f"{fn}: no caller in the tree and no scope in the function"
-    if any(CLEARING.match(c) for c in graph.callees.get(fn, ())):
+    if fn in graph.ends_scope:
         return "no-scope", f"{fn}: ends a scope itself (calls a restore or stop helper)"
 
     def covered(c):
-        k = scoped_calls.get((c[1], c[2], c[3]))
+        k = scoped_calls.get((c[1], c[2], c[3])) if c[2] else None
         return (k is not None and (k == "noio" or not want_noio)) or c[0] in witness
     outside = [c for c in calls if not covered(c)]
+
+    def where(c):
+        return f" ({c[1]})" if c[1] else ""
     if outside and len(outside) < len(calls):
-        return "dual-context", f"{fn} <- {outside[0][0]} ({outside[0][1]}): called outside any scope, and inside one elsewhere"
+        return "dual-context", f"{fn} <- {outside[0][0]}{where(outside[0])}: called outside any scope, and inside one elsewhere"
     c = outside[0] if outside else calls[0]
     held = "no noio scope (a nofs scope does not cover GFP_NOIO)" if want_noio else "no scope"
-    return "no-scope", f"{fn} <- {c[0]} ({c[1]}): this caller holds {held}"
+    return "no-scope", f"{fn} <- {c[0]}{where(c)}: this caller holds {held}"

@@ -22,8 +22,8 @@ def resolve_out(tree, out, allow_in_tree=False):
 
 def interprocedural(tree, words, jobs, quiet, timeout):
     """Which functions run in a scope: the whole tree's call graph, and the calls scopes cover."""
-    graph = callgraph.lex_graph(tree)
     openers = sorted(words.get("memalloc_nofs_save", set()) | words.get("memalloc_noio_save", set()))
+    graph = callgraph.lex_graph(tree, position_files=openers)
     res, _ = spatch.run_rule(tree, paths.SCOPED_CALLS_RULE, openers, jobs, timeout=timeout,
                              quiet=quiet, what="scoped calls")
     scoped, saves, failed = {}, {}, []
