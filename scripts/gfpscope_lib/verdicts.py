@@ -27,6 +27,7 @@ import os
 import re
 
 from . import paths, rulepatterns, spatch
+from .callgraph import chain, why_not
 
 LOCAL_RULE = "gfp_scope_redundant"
 COVERED = re.compile(r"(?P<tok>GFP_NOFS|GFP_NOIO) is redundant: covered by "
@@ -64,27 +65,21 @@ def consumed_at_once(site, alloc_re):
     return bool(re.fullmatch(r"[\w|()]+", flags)) and "||" not in flags and not re.search(r"\w\(", flags)
 
 
-def caller_scope(site, ipa):
-    """(evidence chain, confidence) when the site's function runs in a scope of the right kind."""
-    if not ipa or not site["function"]:
-        return None
-    witness = ipa["noio" if site["kind"] == "noio" else "nofs"]
-    if site["function"] not in witness:
-        return None
-    from .callgraph import chain
-    ev = chain(site["function"], witness, ipa["saves"])
-    names = ev[:-1] + [ev[-1].split(" (")[0]]
-    conf = "high" if all(n in ipa["static_only"] for n in names[:-1]) else "moderate"
-    return ev, conf
+def _kind(site):
+    return "noio" if site["kind"] == "noio" else "nofs"
 
 
 def assign(sites, covered, scope_findings, ipa=None):
+    """Give every site its verdict, reason, confidence and evidence (see the module's docstring)."""
     alloc_re = rulepatterns.allocators() if ipa else None
+    static_only = ipa["static_only"] if ipa else set()
     vmalloc_bugs = {(f["file"], f["line"]) for f in scope_findings
                     if f["rule"] == "gfp_vmalloc_nofs" and f["kind"] == "bug"}
     for s in sites:
         key = (s["file"], s["line"], s["col"])
         fn = s["function"] or "(file scope)"
+        witness = ipa[_kind(s)] if ipa else {}
+        runs_in_scope = s["function"] in witness
         if not s["parsed"]:
             s.update(verdict="keep", reason="unparsed", confidence="high",
                      evidence=[f"{fn}: not analysed ({s['unparsed_reason']})"])
@@ -92,22 +87,21 @@ def assign(sites, covered, scope_findings, ipa=None):
             save, line = covered[key]
             s.update(verdict="convert", reason="local-scope", confidence="high",
                      evidence=[f"{fn} ({save}() at line {line})"], scope_line=line)
-        elif s["parsed"] and consumed_at_once(s, alloc_re) and caller_scope(s, ipa):
-            ev, conf = caller_scope(s, ipa)
-            s.update(verdict="convert", reason="caller-scope", confidence=conf,
-                     evidence=[" <- ".join(ev)])
-        elif (s["file"], s["line"]) in vmalloc_bugs:
+        elif runs_in_scope and consumed_at_once(s, alloc_re):
+            ev = chain(s["function"], witness, ipa["saves"])
+            # high only if every function on the chain is static: all its callers are in one file
+            conf = "high" if all(n in static_only for n in ev[:-1]) else "moderate"
+            s.update(verdict="convert", reason="caller-scope", confidence=conf, evidence=[" <- ".join(ev)])
+        elif key[:2] in vmalloc_bugs:
             s.update(verdict="keep", reason="vmalloc-ignores-nofs", confidence="high",
                      evidence=[f"{fn}: {s['call']} ignores {s['kind'].upper()} before v5.17; "
                                "use a memalloc scope"])
+        elif runs_in_scope:
+            s.update(verdict="keep", reason="not-an-allocation", confidence="high",
+                     evidence=[f"{fn} runs in scope, but the flags are not passed straight to an "
+                               "allocator (stored, returned or handed on): check by hand"])
         elif ipa and s["function"]:
-            from .callgraph import why_not
-            want_noio = s["kind"] == "noio"
-            reason, ev = why_not(s["function"], ipa["graph"], ipa["noio" if want_noio else "nofs"],
-                                 ipa["scoped"], want_noio)
-            if reason == "no-scope" and s["function"] in ipa["noio" if want_noio else "nofs"]:
-                reason, ev = "not-an-allocation", f"{fn} runs in scope, but the flags are not passed " \
-                    "straight to an allocator (stored, returned or handed on): check by hand"
+            reason, ev = why_not(s["function"], ipa["graph"], witness, ipa["scoped"], _kind(s) == "noio")
             s.update(verdict="keep", reason=reason, confidence="high", evidence=[ev])
         else:
             s.update(verdict="keep", reason="no-scope", confidence="high",
