@@ -30,7 +30,7 @@ def parse_scopes(specs):
             raise GfpError(f"--scope {spec}: give START:STOP as function names, e.g. "
                            "start_transaction:btrfs_end_transaction (STOP may be a comma list)")
         starts.append(start)
-        stops += stop.split(",")
+        stops += [s for s in stop.split(",") if s not in stops]
     return starts, stops
 
 
