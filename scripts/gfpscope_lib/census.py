@@ -98,7 +98,11 @@ def write(c, out):
 def short_table(c, n=15):
     rows = c["by_directory"][:n]
     w = max([len(r["subsystem"]) for r in rows] + [9])
-    lines = [f"{'subsystem':<{w}}  {'NOFS':>5}  {'NOIO':>5}  {'total':>5}"]
+    lines = [f"{'subsystem':<{w}}  {'NOFS':>5}  {'NOIO':>5}  {'total':>5}  {'convert':>7}"]
     for r in rows:
-        lines.append(f"{r['subsystem']:<{w}}  {r['nofs']:>5}  {r['noio']:>5}  {r['total']:>5}")
+        lines.append(f"{r['subsystem']:<{w}}  {r['nofs']:>5}  {r['noio']:>5}  {r['total']:>5}  {r['convert']:>7}")
+    t = c["totals"]
+    lines.append(f"verdicts: {t['convert']} convert, {t['keep']} keep" + (
+        " (" + ", ".join(f"{k}: {v}" for k, v in sorted(t["by_reason"].items(), key=lambda kv: -kv[1])) + ")"
+        if t["by_reason"] else ""))
     return "\n".join(lines)
