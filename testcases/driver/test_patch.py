@@ -76,3 +76,16 @@ class PatchSmallTree(CliCase):
         self.assertTrue(all(s["verdict"] in ("convert", "keep") and s["reason"] for s in sites))
         unparsed = [s for s in sites if not s["parsed"]]
         self.assertTrue(all(s["reason"] == "unparsed" for s in unparsed))
+
+
+class PatchWithoutGit(CliCase):
+    def test_no_git(self):
+        tree = self.copy_tree()
+        self.assertEqual(self.gfpscope("scan", "-q", "--kdir", tree, "--out", self.out).returncode, 0)
+        empty = os.path.join(self.tmp, "emptybin")
+        os.makedirs(empty)
+        r = self.gfpscope("patch", "--kdir", tree, "--out", self.out, env=dict(self.env, PATH=empty))
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(r.stderr.strip().splitlines(),
+                         ["gfpscope: git is not installed: it is needed to check the patch (apt-get install git)"])
+        self.assertFalse(os.path.exists(os.path.join(self.out, "gfpscope.patch")))
