@@ -20,7 +20,6 @@ a static helper in one file shares its fate with a namesake elsewhere. That
 over-approximates the callers, which can only turn a convert into a keep.
 """
 import io
-import re
 import subprocess
 import sys
 import tempfile

@@ -28,6 +28,7 @@ import re
 
 from . import paths, rulepatterns, spatch
 from .callgraph import chain, why_not
+from .sites import UNPARSED_TEXT
 
 LOCAL_RULE = "gfp_scope_redundant"
 COVERED = re.compile(r"(?P<tok>GFP_NOFS|GFP_NOIO) is redundant: covered by "
@@ -82,7 +83,7 @@ def assign(sites, covered, scope_findings, ipa=None):
         runs_in_scope = s["function"] in witness
         if not s["parsed"]:
             s.update(verdict="keep", reason="unparsed", confidence="high",
-                     evidence=[f"{fn}: not analysed ({s['unparsed_reason']})"])
+                     evidence=[f"{fn}: not analysed: {UNPARSED_TEXT.get(s['unparsed_reason'], s['unparsed_reason'])}"])
         elif key in covered:
             save, line = covered[key]
             s.update(verdict="convert", reason="local-scope", confidence="high",
