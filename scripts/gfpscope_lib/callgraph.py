@@ -20,6 +20,7 @@ a static helper in one file shares its fate with a namesake elsewhere. That
 over-approximates the callers, which can only turn a convert into a keep.
 """
 import io
+import os
 import subprocess
 import sys
 import tempfile
@@ -173,6 +174,28 @@ def analyse(graph, scoped_calls, want_noio):
                     changed = True
                     break
     return witness
+
+
+def prove(graph, results, save_label):
+    """The must-analysis from the scoped-calls rule's results: (ipa, failed files).
+
+    results is {file: spatch result} of a scoped-calls rule; save_label(rec)
+    names the covering scope in the evidence. ipa holds, per kind, the
+    functions that run in scope with their witnesses, and what the verdicts
+    need to explain them.
+    """
+    scoped, saves, failed = {}, {}, []
+    for rel, r in results.items():
+        if r["status"] != "ok":
+            failed.append({"rule": "scoped_calls", "file": rel, "status": r["status"], "detail": r["detail"]})
+        for rec in r["records"]:
+            key = (os.path.normpath(rec["file"]), rec["line"], rec["col"])
+            # noio-covered only if every covering save is a noio one
+            scoped[key] = "nofs" if "nofs" in (rec["kind"], scoped.get(key)) else "noio"
+            saves[key] = save_label(rec)
+    ipa = {"nofs": analyse(graph, scoped, False), "noio": analyse(graph, scoped, True),
+           "saves": saves, "static_only": graph.static_only(), "graph": graph, "scoped": scoped}
+    return ipa, failed
 
 
 def chain(fn, witness, saves):

@@ -26,18 +26,7 @@ def interprocedural(tree, words, jobs, quiet, timeout):
     graph = callgraph.lex_graph(tree, position_files=openers)
     res, _ = spatch.run_rule(tree, paths.SCOPED_CALLS_RULE, openers, jobs, timeout=timeout,
                              quiet=quiet, what="scoped calls")
-    scoped, saves, failed = {}, {}, []
-    for rel, r in res.items():
-        if r["status"] != "ok":
-            failed.append({"rule": "scoped_calls", "file": rel, "status": r["status"], "detail": r["detail"]})
-        for rec in r["records"]:
-            key = (os.path.normpath(rec["file"]), rec["line"], rec["col"])
-            # noio-covered only if every covering save is a noio one
-            scoped[key] = "nofs" if "nofs" in (rec["kind"], scoped.get(key)) else "noio"
-            saves[key] = f"memalloc_{rec['kind']}_save() at line {rec['save_line']}"
-    ipa = {"nofs": callgraph.analyse(graph, scoped, False), "noio": callgraph.analyse(graph, scoped, True),
-           "saves": saves, "static_only": graph.static_only(), "graph": graph, "scoped": scoped}
-    return ipa, failed
+    return callgraph.prove(graph, res, lambda rec: f"memalloc_{rec['kind']}_save() at line {rec['save_line']}")
 
 
 def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120):

@@ -68,15 +68,8 @@ def run(tree, out, specs, jobs, quiet, timeout):
         res, _ = spatch.run_rule(tree, rule, openers, jobs, timeout=timeout, quiet=quiet, what="what-if scopes")
     enders = re.compile(callgraph.CLEARING.pattern + "|^(" + "|".join(stops) + ")$")
     graph = callgraph.lex_graph(tree, position_files=openers, enders=enders)
-    scoped, saves = {}, {}
-    for rel, r in res.items():
-        for rec in r["records"]:
-            key = (os.path.normpath(rec["file"]), rec["line"], rec["col"])
-            scoped[key] = "nofs" if "nofs" in (rec["kind"], scoped.get(key)) else "noio"
-            saves[key] = f"scope at line {rec['save_line']}"
-    ipa = {"nofs": callgraph.analyse(graph, scoped, False),
-           "noio": callgraph.analyse(graph, scoped, True),
-           "saves": saves, "static_only": graph.static_only(), "graph": graph, "scoped": scoped}
+    # a file spatch failed on proves nothing: the estimate is only lower
+    ipa, _ = callgraph.prove(graph, res, lambda rec: f"scope at line {rec['save_line']}")
     sites = [dict(s) for s in base]
     covered = {(s["file"], s["line"], s["col"]): ("memalloc_nofs_save", s.get("scope_line") or 0)
                for s in base if s.get("reason") == "local-scope"}
