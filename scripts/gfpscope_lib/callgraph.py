@@ -156,24 +156,24 @@ def analyse(graph, scoped_calls, want_noio):
                 inscope.discard(fn)
                 changed = True
     # grounding: keep what a covered call reaches; a cycle no scope enters proves nothing
+    # In rounds, in name order: each chain is a shortest one, and the same on every run
+    # (iterating the set itself would follow Python's per-process string hashing).
     witness = {}
-    for fn in inscope:
+    for fn in sorted(inscope):
         for caller, file, line, col in graph.calls.get(fn, ()):
             if covered(file, line, col):
                 witness[fn] = ("scope", caller, file, line, col)
                 break
-    changed = True
-    while changed:
-        changed = False
-        for fn in inscope:
-            if fn in witness:
-                continue
+    while True:
+        found = {}
+        for fn in sorted(inscope - witness.keys()):
             for caller, file, line, col in graph.callers(fn):
                 if caller in witness:
-                    witness[fn] = ("caller", caller, file, line, col)
-                    changed = True
+                    found[fn] = ("caller", caller, file, line, col)
                     break
-    return witness
+        if not found:
+            return witness
+        witness.update(found)
 
 
 def prove(graph, results, save_label):

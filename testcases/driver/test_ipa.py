@@ -76,3 +76,15 @@ class Interprocedural(CliCase):
         r = self.shared.gfpscope("whatif", "--kdir", IPA, "--out", self.shared.out, "--scope", "nocolon")
         self.assertEqual(r.returncode, 2)
         self.assertIn("give START:STOP", r.stderr)
+
+    def test_evidence_is_the_same_on_every_run(self):
+        # the chains must not follow Python's per-process string hashing
+        outs = []
+        for seed in ("1", "2"):
+            out = os.path.join(self.shared.tmp, "seed" + seed)
+            r = self.shared.gfpscope("scan", "-q", "--kdir", IPA, "--out", out,
+                                     env=dict(self.shared.env, PYTHONHASHSEED=seed))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(os.path.join(out, "sites.json")) as f:
+                outs.append(f.read())
+        self.assertEqual(outs[0], outs[1])
