@@ -52,6 +52,9 @@ class Graph:
         self.nonstatic = set()    # names with at least one non-static definition
         self.from_asm = set()     # names that assembly or linker scripts mention
         self.files = 0
+        self.def_files = {}       # name -> files that define it (function or macro)
+        self.macro_callees = {}   # macro -> what its body calls (macro wrappers of providers)
+        self.multi = set()        # (callee, caller) plain edges seen in more than one file
 
     def static_only(self):
         """Names all of whose definitions are static functions: their callers are in one file."""
@@ -72,16 +75,22 @@ class Graph:
             if file in self.position_files:
                 self.calls.setdefault(callee, []).append((caller, file, int(ln), int(col)))
             else:
-                self.plain.setdefault(callee, {}).setdefault(caller, sys.intern(file))
+                first = self.plain.setdefault(callee, {}).setdefault(caller, sys.intern(file))
+                if first != file:
+                    self.multi.add((callee, caller))
             if self.enders.match(callee):
                 self.ends_scope.add(caller)
+            if caller in self.macros:
+                self.macro_callees.setdefault(caller, set()).add(callee)
         elif kind == "FN":
             self.defined.add(sys.intern(f[2]))
+            self.def_files.setdefault(f[2], set()).add(sys.intern(f[1]))
             if f[3] == "0":
                 self.nonstatic.add(f[2])
         elif kind == "MACRO":
             self.defined.add(sys.intern(f[2]))
             self.macros.add(f[2])
+            self.def_files.setdefault(f[2], set()).add(sys.intern(f[1]))
         elif kind == "REF":
             if f[3] not in self.refs:
                 self.refs[sys.intern(f[3])] = (f[2], f[1], int(f[4]))
@@ -104,6 +113,32 @@ def lex_graph(tree, position_files=(), enders=CLEARING):
         raise GfpError("gfplex --graph failed: " + err.decode("utf-8", "replace").strip()[:200])
     g.from_asm = asm_mentions(tree, g.nonstatic)
     return g
+
+
+def add_positions(graph, tree, files):
+    """Keep call positions for more files (the provider regions), after the graph was read.
+
+    A plain edge from one of these files is replaced by its positioned calls,
+    unless the same caller name calls the callee from another file too: then
+    the plain edge stays, and the call counts as uncovered (the safe side).
+    """
+    files = sorted(set(files) - graph.position_files)
+    if not files:
+        return
+    p = subprocess.run([lexsites.gfplex_binary(), "--graph", tree.path, "-"], input="\n".join(files) + "\n",
+                       capture_output=True, text=True, errors="replace")
+    if p.returncode:
+        raise GfpError("gfplex --graph failed: " + p.stderr.strip()[:200])
+    graph.position_files.update(files)
+    for line in p.stdout.splitlines():
+        f = line.split("\t")
+        if f[0] != "CALL":
+            continue
+        _, file, caller, callee, ln, col = f[:6]
+        graph.calls.setdefault(callee, []).append((caller, file, int(ln), int(col)))
+        plain = graph.plain.get(callee)
+        if plain and plain.get(caller) == file and (callee, caller) not in graph.multi:
+            del plain[caller]
 
 
 def parse_graph(text, position_files=(), enders=CLEARING):
@@ -176,7 +211,7 @@ def analyse(graph, scoped_calls, want_noio):
         witness.update(found)
 
 
-def prove(graph, results, save_label):
+def prove(graph, results, save_label, kind_of=None):
     """The must-analysis from the scoped-calls rule's results: (ipa, failed files).
 
     results is {file: spatch result} of a scoped-calls rule; save_label(rec)
@@ -184,17 +219,21 @@ def prove(graph, results, save_label):
     functions that run in scope with their witnesses, and what the verdicts
     need to explain them.
     """
-    scoped, saves, failed = {}, {}, []
+    scoped, saves, openers, failed = {}, {}, {}, []
     for rel, r in results.items():
         if r["status"] != "ok":
             failed.append({"rule": "scoped_calls", "file": rel, "status": r["status"], "detail": r["detail"]})
         for rec in r["records"]:
             key = (os.path.normpath(rec["file"]), rec["line"], rec["col"])
+            if rec.get("what", "call") != "call":
+                continue
+            kind = rec["kind"] if "kind" in rec else kind_of(rec["opener"])
             # noio-covered only if every covering save is a noio one
-            scoped[key] = "nofs" if "nofs" in (rec["kind"], scoped.get(key)) else "noio"
+            scoped[key] = "nofs" if "nofs" in (kind, scoped.get(key)) else "noio"
             saves[key] = save_label(rec)
+            openers[key] = rec.get("opener")
     ipa = {"nofs": analyse(graph, scoped, False), "noio": analyse(graph, scoped, True),
-           "saves": saves, "static_only": graph.static_only(), "graph": graph, "scoped": scoped}
+           "saves": saves, "static_only": graph.static_only(), "graph": graph, "scoped": scoped, "openers": openers}
     return ipa, failed
 
 

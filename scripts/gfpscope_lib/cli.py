@@ -3,7 +3,7 @@ import argparse
 import os
 import sys
 
-from . import VERSION, census, patch, scan, whatif
+from . import VERSION, census, patch, providers, scan, whatif
 from .errors import EXIT_USAGE, GfpError
 from .tree import KernelTree
 
@@ -40,7 +40,8 @@ def _common(p):
 def cmd_scan(args):
     tree = KernelTree(args.kdir or default_kdir())
     out = scan.resolve_out(tree, args.out, args.out_in_tree)
-    sites, c = scan.run(tree, out, args.paths, jobs=args.jobs, quiet=args.quiet, timeout=args.timeout)
+    sites, c = scan.run(tree, out, args.paths, jobs=args.jobs, quiet=args.quiet, timeout=args.timeout,
+                        providers_conf=args.providers)
     if not args.quiet:
         print(f"gfpscope: Linux {tree.version_str} at {tree.path}")
         print(census.short_table(c))
@@ -84,7 +85,11 @@ strings excluded, macro bodies and headers included, the #define of the flags
 themselves excluded), analyse each with spatch, and write into OUT:
 
   sites.json    one record per site: file, line, col, function, call, flags,
-                kind (nofs/noio), subsystem, maintainers, parsed, ...
+                kind (nofs/noio), subsystem, maintainers, parsed, verdict,
+                reason, confidence, evidence
+  providers.json  the scope providers found (transaction starts such as
+                jbd2__journal_start or xfs_trans_alloc, with their shape and
+                how they keep the scope), and the stops
   census.json   counts per subsystem and kind, by directory and by
   census.csv    MAINTAINERS entry (from the tree's scripts/get_maintainer.pl)
   census.md
@@ -95,6 +100,9 @@ Facts are cached per file content under ~/.cache/gfpscope, so a second run
 (or a run after Ctrl-C) re-parses only what changed.""")
     _common(p)
     p.add_argument("--timeout", type=int, default=120, metavar="S", help="spatch time limit per file (default 120)")
+    p.add_argument("--providers", metavar="FILE", default=providers.DEFAULT_CONF,
+                   help="scope providers declared by hand: START STOP[,STOP...] SHAPE KIND per line "
+                        "(default: cocci/providers.conf; proofs resting on it have moderate confidence)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="limit the scan to these files or directories (relative to the tree)")
     p.set_defaults(fn=cmd_scan)
 

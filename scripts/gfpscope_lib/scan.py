@@ -2,12 +2,18 @@
 import os
 import sys
 
-from . import callgraph, census, lexsites, paths, scopecheck, spatch, verdicts
-from .atomic import check_writable_dir, write_json
+import tempfile
+
+from . import callgraph, census, lexsites, paths, providers, scopecheck, spatch, verdicts
+from .atomic import check_writable_dir, write_json, write_text
 from .words import files_with
 from .errors import GfpError
 from .sites import merge
 from .subsystems import Maintainers, dir_subsystem
+
+
+# what opens a scope inside a function (providers add the files that call them)
+REGION_WORDS = ["memalloc_nofs_save", "memalloc_noio_save", "PF_MEMALLOC_NOFS", "PF_MEMALLOC_NOIO"]
 
 
 def resolve_out(tree, out, allow_in_tree=False):
@@ -20,16 +26,33 @@ def resolve_out(tree, out, allow_in_tree=False):
     return out
 
 
-def interprocedural(tree, words, jobs, quiet, timeout):
-    """Which functions run in a scope: the whole tree's call graph, and the calls scopes cover."""
-    openers = sorted(words.get("memalloc_nofs_save", set()) | words.get("memalloc_noio_save", set()))
+def interprocedural(tree, words, findings, jobs, quiet, timeout, providers_conf=None):
+    """Which functions run in a scope: the call graph, the providers, the calls scopes cover."""
+    openers = sorted(set().union(*[words.get(w, set()) for w in REGION_WORDS]))
     graph = callgraph.lex_graph(tree, position_files=openers)
-    res, _ = spatch.run_rule(tree, paths.SCOPED_CALLS_RULE, openers, jobs, timeout=timeout,
-                             quiet=quiet, what="scoped calls")
-    return callgraph.prove(graph, res, lambda rec: f"memalloc_{rec['kind']}_save() at line {rec['save_line']}")
+    prov = providers.discover(tree, findings, graph, jobs, quiet, timeout, providers_conf)
+    graph.ends_scope |= prov.may_end
+    start_files = set().union(*files_with(tree, sorted(prov.starts)).values()) if prov.starts else set()
+    callgraph.add_positions(graph, tree, start_files)
+    with tempfile.TemporaryDirectory(prefix="gfpscope-regions.") as td:
+        rule = os.path.join(td, "scoped_calls.cocci")
+        write_text(rule, prov.rule())
+        res, _ = spatch.run_rule(tree, rule, sorted(set(openers) | start_files), jobs, timeout=timeout,
+                                 quiet=quiet, what="scoped calls")
+
+    def label(rec):
+        o = rec["opener"]
+        if o in prov.starts:
+            return f"{o}(): {prov.label(o)}"
+        if o.startswith("PF_"):
+            return f"current->flags |= {o} at line {rec['save_line']}"
+        return f"{o}() at line {rec['save_line']}"
+    ipa, failed = callgraph.prove(graph, res, label, lambda o: providers.kind_of(o, prov))
+    ipa["providers"] = prov
+    return ipa, prov.failed + failed
 
 
-def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120):
+def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, providers_conf=None):
     jobs = jobs or os.cpu_count() or 1
     spatch.spatch_version()  # fail early, before minutes of work
     rel_paths = tree.check_paths(rel_paths) if rel_paths else None
@@ -44,7 +67,7 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120):
     words = files_with(tree, scopecheck.WORDS, rel_paths)
     covered, failed_local = verdicts.local_scopes(tree, files, words, jobs, quiet, timeout)
     findings, failed_scope = scopecheck.run(tree, words, jobs, quiet, timeout)
-    ipa, failed_calls = interprocedural(tree, words, jobs, quiet, timeout)
+    ipa, failed_calls = interprocedural(tree, words, findings, jobs, quiet, timeout, providers_conf)
     failed_scope += failed_calls
     verdicts.assign(sites, covered, findings, ipa)
     scope = "whole tree" if not rel_paths else ", ".join(rel_paths)
@@ -55,6 +78,7 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120):
                              for f, r in sorted(results.items()) if r["status"] != "ok"]}
     c["scopes"] = scopecheck.summary(findings)
     write_json(os.path.join(out, "sites.json"), sites)
+    write_json(os.path.join(out, "providers.json"), ipa["providers"].as_json())
     scopecheck.write(out, findings, failed_local + failed_scope)
     census.write(c, out)
     if not quiet:

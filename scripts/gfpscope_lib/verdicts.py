@@ -6,6 +6,10 @@ Confidence:
   low       a guess; never rewritten
 Reasons (keep unless noted):
   local-scope   convert: a memalloc scope opened in the same function covers the site
+  transaction   convert: a scope provider opened the scope (a transaction start found
+                by providers.py: jbd2, xfs, ...), in the site's function or its callers;
+                confidence as for caller-scope, moderate when the provider was declared
+                by the user rather than proven
   caller-scope  convert: every call into the site's function comes from inside a scope
                 (cocci/facts/scoped_calls.cocci + the call graph, see callgraph.py);
                 high when every function on the chain is static (all its callers are
@@ -70,6 +74,46 @@ def _kind(site):
     return "noio" if site["kind"] == "noio" else "nofs"
 
 
+def own_region(site, ipa):
+    """The scope that covers the site's own allocation call in its function, if one does.
+
+    The covered calls are known by position; the site's call is the nearest
+    call of that name at or before the site's flags, in the same function.
+    """
+    if not ipa or not site["call"] or not site["function"]:
+        return None
+    best = None
+    for caller, file, line, col in ipa["graph"].calls.get(site["call"], ()):
+        if caller == site["function"] and file == site["file"] and \
+                (line, col) <= (site["line"], site["col"]) and (best is None or (line, col) > best[1:]):
+            best = (file, line, col)
+    if best is None:
+        return None
+    k = ipa["scoped"].get(best)
+    return best if k is not None and (k == "noio" or site["kind"] != "noio") else None
+
+
+def root_scope(fn, witness):
+    """The position of the covered call a chain of callers ends at."""
+    seen, w = set(), witness.get(fn)
+    while w and w[0] == "caller" and w[1] not in seen:
+        seen.add(w[1])
+        w = witness.get(w[1])
+    return tuple(w[2:]) if w and w[0] == "scope" else None
+
+
+def _opener(ipa, key):
+    """(the start that opened the scope at key, whether it is a provider's transaction)."""
+    o = ipa.get("openers", {}).get(key)
+    prov = ipa.get("providers")
+    return o, bool(prov and o in prov.starts)
+
+
+def _declared(ipa, opener):
+    prov = ipa.get("providers")
+    return bool(prov and opener in prov.starts and prov.starts[opener]["declared"])
+
+
 def assign(sites, covered, scope_findings, ipa=None):
     """Give every site its verdict, reason, confidence and evidence (see the module's docstring)."""
     alloc_re = rulepatterns.allocators() if ipa else None
@@ -88,11 +132,19 @@ def assign(sites, covered, scope_findings, ipa=None):
             save, line = covered[key]
             s.update(verdict="convert", reason="local-scope", confidence="high",
                      evidence=[f"{fn} ({save}() at line {line})"], scope_line=line)
+        elif own_region(s, ipa) and consumed_at_once(s, alloc_re):
+            rkey = own_region(s, ipa)
+            opener, tx = _opener(ipa, rkey)
+            s.update(verdict="convert", reason="transaction" if tx else "local-scope",
+                     confidence="moderate" if _declared(ipa, opener) else "high",
+                     evidence=[f"{fn} ({ipa['saves'][rkey]})"])
         elif runs_in_scope and consumed_at_once(s, alloc_re):
             ev = chain(s["function"], witness, ipa["saves"])
+            opener, tx = _opener(ipa, root_scope(s["function"], witness))
             # high only if every function on the chain is static: all its callers are in one file
-            conf = "high" if all(n in static_only for n in ev[:-1]) else "moderate"
-            s.update(verdict="convert", reason="caller-scope", confidence=conf, evidence=[" <- ".join(ev)])
+            conf = "high" if all(n in static_only for n in ev[:-1]) and not _declared(ipa, opener) else "moderate"
+            s.update(verdict="convert", reason="transaction" if tx else "caller-scope", confidence=conf,
+                     evidence=[" <- ".join(ev)])
         elif key[:2] in vmalloc_bugs:
             s.update(verdict="keep", reason="vmalloc-ignores-nofs", confidence="high",
                      evidence=[f"{fn}: {s['call']} ignores {s['kind'].upper()} before v5.17; "

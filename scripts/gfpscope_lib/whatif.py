@@ -13,13 +13,12 @@ import os
 import re
 import tempfile
 
-from . import callgraph, paths, scopecheck, spatch, verdicts
+from . import callgraph, regions, scopecheck, spatch, verdicts
 from .atomic import write_json, write_text
 from .errors import GfpError
 from .words import files_with
 
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-RULE_HEADS = ("@cand exists@", "@u1 exists@", "@u2 exists@", "@nofs_save@")
 
 
 def parse_scopes(specs):
@@ -34,25 +33,6 @@ def parse_scopes(specs):
     return starts, stops
 
 
-def rule_text(starts, stops):
-    """The scoped-calls rule with START as one more save and STOP as one more scope end."""
-    with open(paths.SCOPED_CALLS_RULE, encoding="utf-8") as f:
-        t = f.read()
-    decl = 'identifier wstart =~ "^(%s)$";\n' % "|".join(starts)
-    for head in RULE_HEADS:
-        i = t.index(head)
-        j = t.index("\n@@\n", i)
-        t = t[:j + 1] + decl + t[j + 1:]
-    # the saves take no argument, so "(...)" matches them as well as START's call
-    t = t.replace(r"\(memalloc_nofs_save@ps\|memalloc_noio_save@ps\)()",
-                  r"\(memalloc_nofs_save@ps\|memalloc_noio_save@ps\|wstart@ps\)(...)")
-    t = t.replace(r"\(memalloc_nofs_save\|memalloc_noio_save\)()",
-                  r"\(memalloc_nofs_save\|memalloc_noio_save\|wstart\)(...)")
-    t = t.replace("memalloc_nofs_save@ps@q()", r"\(memalloc_nofs_save@ps@q\|wstart@ps@q\)(...)")
-    t = re.sub(r'(identifier rf =~ "\^\(.*?)\)\$";', lambda m: m.group(1) + "|" + "|".join(stops) + ')$";', t)
-    return t
-
-
 def run(tree, out, specs, jobs, quiet, timeout):
     starts, stops = parse_scopes(specs)
     try:
@@ -64,12 +44,13 @@ def run(tree, out, specs, jobs, quiet, timeout):
     openers = sorted(set().union(*[words.get(w, set()) for w in ["memalloc_nofs_save", "memalloc_noio_save"] + starts]))
     with tempfile.TemporaryDirectory(prefix="gfpscope-whatif.") as td:
         rule = os.path.join(td, "whatif_scoped_calls.cocci")
-        write_text(rule, rule_text(starts, stops))
+        write_text(rule, regions.rule_text(plain=starts, enders=stops))
         res, _ = spatch.run_rule(tree, rule, openers, jobs, timeout=timeout, quiet=quiet, what="what-if scopes")
     enders = re.compile(callgraph.CLEARING.pattern + "|^(" + "|".join(stops) + ")$")
     graph = callgraph.lex_graph(tree, position_files=openers, enders=enders)
     # a file spatch failed on proves nothing: the estimate is only lower
-    ipa, _ = callgraph.prove(graph, res, lambda rec: f"scope at line {rec['save_line']}")
+    ipa, _ = callgraph.prove(graph, res, lambda rec: f"{rec['opener']}() at line {rec['save_line']}",
+                             lambda o: "noio" if o in ("memalloc_noio_save", "PF_MEMALLOC_NOIO") else "nofs")
     sites = [dict(s) for s in base]
     covered = {(s["file"], s["line"], s["col"]): ("memalloc_nofs_save", s.get("scope_line") or 0)
                for s in base if s.get("reason") == "local-scope"}

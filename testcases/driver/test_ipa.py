@@ -25,6 +25,23 @@ EXPECTED = {
     "ipafs_exported_helper": ("keep", "exported", "high", "exported"),
     # a transaction with no scope in it: nothing proves this one ...
     "ipafs_in_trans_helper": ("keep", "no-scope", "high", "<- ipafs_do_trans"),
+    # providers (journal.c): found without configuration, then propagated upward
+    "ipafs_tx_user": ("convert", "transaction", "high",
+                      "ipafs_tx_user (ipafs_journal_start(): ipafs_start_this_handle (handle->saved_alloc_context))"),
+    "ipafs_tx_helper": ("convert", "transaction", "high", "ipafs_tx_helper <- ipafs_tx_user (ipafs_journal_start()"),
+    "ipafs_cookie_user": ("convert", "transaction", "high", "(ipafs_writepages_down(): returns the cookie)"),
+    # the allocation after the failed start's goto; a start with a path that opens no scope;
+    # a callee that ends the caller's transaction
+    "ipafs_tx_failpath": ("keep", "no-scope", "high", "ipafs_tx_failpath"),
+    "ipafs_tx_nojournal": ("keep", "no-scope", "high", "ipafs_tx_nojournal"),
+    "ipafs_tx_after_commit": ("keep", "no-scope", "high", "<- ipafs_tx_stop_in_callee"),
+}
+
+# what the discovery must find in journal.c: name -> (shape, how)
+PROVIDERS = {
+    "ipafs_start_this_handle": ("int", "handle->saved_alloc_context"),
+    "ipafs_journal_start": ("ptr", "handle->saved_alloc_context"),
+    "ipafs_writepages_down": ("plain", "returns the cookie"),
 }
 
 
@@ -53,23 +70,52 @@ class Interprocedural(CliCase):
                                  s["evidence"])
                 self.assertIn(ev, s["evidence"][0])
 
+    def test_providers_found_without_configuration(self):
+        prov = self.shared.load("providers.json")
+        got = {n: (s["shape"], s["how"]) for n, s in prov["starts"].items()}
+        self.assertEqual(got, PROVIDERS)
+        # the no-journal wrapper has a success return outside the scope
+        self.assertNotIn("ipafs_fs_journal_start", prov["starts"])
+        self.assertIn("ipafs_stop_this_handle", prov["stops"])
+
+    def test_declared_provider_is_moderate(self):
+        conf = os.path.join(self.tmp, "providers.conf")
+        with open(conf, "w") as f:
+            f.write("# the trans.c API, declared by hand\nipafs_trans_start ipafs_trans_stop plain nofs\n")
+        r = self.gfpscope("scan", "--kdir", IPA, "--out", self.out, "--providers", conf)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = {x["function"]: x for x in self.load("sites.json")}["ipafs_in_trans_helper"]
+        self.assertEqual((s["verdict"], s["reason"], s["confidence"]), ("convert", "transaction", "moderate"))
+        self.assertIn("declared in providers.conf", s["evidence"][0])
+
+    def test_bad_providers_file(self):
+        conf = os.path.join(self.tmp, "bad.conf")
+        with open(conf, "w") as f:
+            f.write("ipafs_trans_start ipafs_trans_stop maybe nofs\n")
+        r = self.gfpscope("scan", "--kdir", IPA, "--out", self.out, "--providers", conf)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("bad.conf:1: expected 'START STOP[,STOP...] SHAPE KIND'", r.stderr)
+        r = self.gfpscope("scan", "--kdir", IPA, "--out", self.out, "--providers", conf + ".missing")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("cannot read providers file", r.stderr)
+
     def test_patch_default_takes_high_only(self):
         r = self.shared.gfpscope("patch", "--kdir", IPA, "--out", self.shared.out)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("3 conversions in 1 files", r.stdout)
+        self.assertIn("6 conversions in 2 files", r.stdout)
         r = self.shared.gfpscope("patch", "--confidence", "moderate", "--kdir", IPA, "--out", self.shared.out)
-        self.assertIn("4 conversions in 2 files", r.stdout)
+        self.assertIn("7 conversions in 3 files", r.stdout)
 
     def test_whatif_transaction_scope(self):
         # ... unless the transaction opened a scope: whatif says what that would prove
         r = self.shared.gfpscope("whatif", "--kdir", IPA, "--out", self.shared.out,
                                  "--scope", "ipafs_trans_start:ipafs_trans_stop")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("1 more sites provably redundant (4 -> 5)", r.stdout)
+        self.assertIn("1 more sites provably redundant (7 -> 8)", r.stdout)
         w = self.shared.load("whatif.json")
         self.assertEqual([(s["function"], s["reason"]) for s in w["sites"]],
                          [("ipafs_in_trans_helper", "caller-scope")])
-        self.assertEqual(w["sites"][0]["evidence"], ["ipafs_in_trans_helper <- ipafs_do_trans (scope at line 30)"])
+        self.assertEqual(w["sites"][0]["evidence"], ["ipafs_in_trans_helper <- ipafs_do_trans (ipafs_trans_start() at line 30)"])
         self.assertEqual(w["by_subsystem"], {"fs/ipafs": 1})
 
     def test_whatif_bad_spec(self):

@@ -122,6 +122,15 @@ void mutex_unlock(struct mutex *m);
 #define EXPORT_SYMBOL_GPL(sym) extern int __export_gpl_##sym
 #define ENOMEM 12
 #define EINVAL 22
+#define ENOSPC 28
+#define EROFS 30
+
+/* error pointers (include/linux/err.h) */
+#define MAX_ERRNO 4095
+#define IS_ERR_VALUE(x) ((unsigned long)(void *)(x) >= (unsigned long)-MAX_ERRNO)
+static inline void *ERR_PTR(long error) { return (void *)error; }
+static inline long PTR_ERR(const void *ptr) { return (long)ptr; }
+static inline int IS_ERR(const void *ptr) { return IS_ERR_VALUE((unsigned long)ptr); }
 #define unlikely(x) (x)
 #define likely(x) (x)
 

@@ -1,0 +1,279 @@
+"""Step 3c, providers: functions that open a scope for their caller, found without configuration.
+
+The seeds are the "scope provider:" lines of cocci/gfp_scope_balance.cocci:
+a save whose cookie is stored in a struct field or returned
+(start_this_handle, xfs_trans_set_context, fsnotify_group_lock,
+cifs_server_lock, ext4_writepages_down_read, ...), and the functions that
+restore such a cookie (the stops). A seed becomes a start only when the
+proof says so: every return that reports success is inside the scope (the
+scoped-calls rule's copy for return statements), or, for a void function,
+no path reaches its end outside the scope. Then, round by round, each caller
+of a start is tried the same way (upward propagation): jbd2__journal_start
+is a start because start_this_handle is one; __ext4_journal_start_sb is not,
+because it returns ext4_get_nojournal()'s handle with no scope when the file
+system has no journal. A macro whose body calls one start and nothing else
+is that start.
+
+Shapes: "plain" starts cannot fail; "ptr" starts return a handle or an
+ERR_PTR/NULL; "int" starts return 0 or an error. The scoped-calls rule
+counts a checked start only after its result is tested (regions.py).
+
+Stops: the seeds' restores and everything that may call one (upward, over
+the call graph), except the starts: a call to such a function may end a
+scope its caller holds, so the proof treats it as the end of the region.
+
+Providers can also be declared by the user (cocci/providers.conf, or
+--providers FILE): START STOP[,STOP...] SHAPE KIND, one per line, for file
+systems whose scope the discovery cannot see. Their proofs have moderate
+confidence: they rest on the declaration.
+"""
+import os
+import re
+import tempfile
+
+from . import regions, spatch
+from .atomic import write_text
+from .errors import GfpError
+
+API_FILE = "include/linux/sched/mm.h"   # the memalloc API itself, not a provider
+DEFAULT_CONF = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                            "cocci", "providers.conf")
+MAX_ROUNDS = 8
+ROUND_TIMEOUT_FACTOR = 3
+
+SEED_START = re.compile(r"scope provider: memalloc_(?P<kind>nofs|noio)_save\(\) cookie "
+                        r"(?:is returned by (?P<ret>\w+)\(\)|stored(?: \(via [^)]*\))? in (?P<field>\S+) outlives (?P<fn>\w+)\(\))")
+SEED_STOP = re.compile(r"scope provider: (?:memalloc_(?:nofs|noio)_restore\(\) in (?P<a>\w+)\(\) restores"
+                       r"|PF_MEMALLOC_\w+ cleared directly in current->flags in (?P<b>\w+)\(\))")
+SHAPES = ("plain", "ptr", "int")
+
+
+class Providers:
+    def __init__(self):
+        self.starts = {}     # name -> {"kind", "shape", "how", "via", "declared"}
+        self.stops = set()   # seed stops (restore a cookie opened elsewhere)
+        self.may_end = set() # stops and everything that may call one, starts excepted
+        self.tried = set()
+        self.rounds = 0
+        self.failed = []     # files a round could not analyse: their functions stay unproven
+
+    def by_shape(self, shape):
+        return sorted(n for n, s in self.starts.items() if s["shape"] == shape)
+
+    def rule(self, returns=False):
+        return regions.rule_text(self.by_shape("plain"), self.by_shape("ptr"), self.by_shape("int"),
+                                 sorted(self.may_end), returns=returns)
+
+    def label(self, name):
+        """How a start opens its scope, for the evidence: start_this_handle (handle->saved_alloc_context)."""
+        s = self.starts.get(name)
+        if not s:
+            return None
+        via = " <- ".join(s["via"])
+        return f"{via} ({s['how']})" if via else s["how"]
+
+    def as_json(self):
+        return {"starts": {n: dict(s) for n, s in sorted(self.starts.items())},
+                "stops": sorted(self.stops), "may_end": len(self.may_end), "rounds": self.rounds}
+
+
+def seeds(findings):
+    """(candidate starts {name: (kind, how)}, stops) from the balance rule's provider lines."""
+    starts, stops = {}, set()
+    for f in findings:
+        if f["kind"] != "provider" or f["file"] == API_FILE:
+            continue
+        m = SEED_START.search(f["message"])
+        if m:
+            name = m["ret"] or m["fn"]
+            starts[name] = (m["kind"], "returns the cookie" if m["ret"] else m["field"])
+        m = SEED_STOP.search(f["message"])
+        if m:
+            stops.add(m["a"] or m["b"])
+    return starts, stops
+
+
+def read_conf(path):
+    """User-declared providers: START STOP[,STOP...] SHAPE KIND per line; # comments."""
+    out = []
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.readlines()
+    except OSError as e:
+        raise GfpError(f"cannot read providers file {path}: {e.strerror}")
+    for n, line in enumerate(lines, 1):
+        line = line.split("#", 1)[0].split()
+        if not line:
+            continue
+        ok = (len(line) == 4 and line[2] in SHAPES and line[3] in ("nofs", "noio") and
+              all(re.fullmatch(r"[A-Za-z_]\w*", x) for x in [line[0]] + line[1].split(",")))
+        if not ok:
+            raise GfpError(f"{path}:{n}: expected 'START STOP[,STOP...] SHAPE KIND' with SHAPE one of "
+                           f"{', '.join(SHAPES)} and KIND nofs or noio")
+        out.append((line[0], line[1].split(","), line[2], line[3]))
+    return out
+
+
+def _closure_up(graph, names, stop_at):
+    """names and every function or macro that may call one of them."""
+    seen, todo = set(names), list(names)
+    while todo:
+        fn = todo.pop()
+        for caller, _f, _l, _c in graph.callers(fn):
+            if caller != "-" and caller not in seen and caller not in stop_at:
+                seen.add(caller)
+                todo.append(caller)
+    return seen
+
+
+def _verdict(fn, facts, starts, kind):
+    """Is fn a start, judged from its returns? (shape, kinds, via) or None.
+
+    kind: the kind of the scope fn is suspected to open (its seed's, or the
+    start it calls), for a void function, whose end has no return to see.
+    """
+    f = facts.get(fn)
+    if not f:
+        return None
+    if f["void"]:
+        return None if f["voidmiss"] else ("plain", {kind}, None)
+    fails = {k: t for k, t in f["fail"].items()}
+    succ = [k for k in f["any"] if k not in fails]
+    if not succ:
+        return None
+    via = None
+    for k in succ:
+        if k in f["covered"]:
+            continue
+        callee = f["tail"].get(k)
+        if callee in regions.SAVES:   # returns the cookie: ext4_writepages_down_read
+            f["openers"].add(callee.split("_")[1])
+            continue
+        if callee in starts:
+            via = via or callee
+            continue
+        return None
+    texts = list(fails.values())
+    if any(re.match(r"return\s+(ERR_PTR|ERR_CAST|NULL)\b", t) for t in texts):
+        shape = "ptr"
+    elif texts:
+        shape = "int"
+    elif via:
+        shape = starts[via]["shape"]
+    else:
+        shape = "plain"
+    return shape, f["openers"] | ({starts[via]["kind"]} if via else set()), via
+
+
+def _collect(results):
+    """Per function: its returns, which are failures, which are covered, what it opens."""
+    facts = {}
+
+    def fn(rec, name):
+        return facts.setdefault(name, {"any": set(), "fail": {}, "covered": set(), "tail": {},
+                                       "void": False, "voidmiss": False, "openers": set(), "scopes": set()})
+    for r in results.values():
+        for rec in r["records"]:
+            t = rec.get("t")
+            if t == "ret":
+                k = (rec["line"], rec["col"])
+                d = fn(rec, rec["fn"])
+                if rec["how"] == "any":
+                    d["any"].add(k)
+                elif rec["how"] == "fail":
+                    d["fail"][k] = rec["text"]
+                else:
+                    d["tail"][k] = rec["callee"]
+            elif t == "scall" and rec.get("what") == "return":
+                d = fn(rec, rec["caller"])
+                d["covered"].add((rec["line"], rec["col"]))
+                d["scopes"].add(rec["opener"])
+            elif t == "scall":
+                fn(rec, rec["caller"])["scopes"].add(rec["opener"])
+            elif t == "voidmiss":
+                fn(rec, rec["fn"])["voidmiss"] = True
+            elif t == "voidfn":
+                fn(rec, rec["fn"])["void"] = True
+    return facts
+
+
+def discover(tree, findings, graph, jobs, quiet, timeout, conf=None):
+    """The tree's providers: seeds proven, then their callers, round by round."""
+    p = Providers()
+    cands, p.stops = seeds(findings)
+    declared = read_conf(conf) if conf else []
+    for start, stops, shape, kind in declared:
+        p.starts[start] = {"kind": kind, "shape": shape, "how": "declared in " + os.path.basename(conf),
+                           "via": [], "declared": True}
+        p.stops.update(stops)
+    seed_info = dict(cands)
+    p.may_end = _closure_up(graph, p.stops, set(cands) | set(p.starts))
+    todo, origin = set(cands), {}
+    while todo and p.rounds < MAX_ROUNDS:
+        p.rounds += 1
+        p.tried |= todo
+        files = sorted({f for fn in todo for f in graph.def_files.get(fn, ())})
+        ending = p.may_end - todo
+        with tempfile.TemporaryDirectory(prefix="gfpscope-providers.") as td:
+            rule = os.path.join(td, "providers.cocci")
+            saved, p.may_end = p.may_end, ending
+            write_text(rule, p.rule(returns=True))
+            p.may_end = saved
+            # the return-statement proof doubles the work in the files that define
+            # providers (jbd2's transaction.c takes 40-50 s alone): give it more time
+            res, _ = spatch.run_rule(tree, rule, files, jobs, timeout=ROUND_TIMEOUT_FACTOR * timeout,
+                                     quiet=quiet, what=f"providers, round {p.rounds}")
+        p.failed += [{"rule": "providers", "file": rel, "status": r["status"], "detail": r["detail"]}
+                     for rel, r in sorted(res.items()) if r["status"] != "ok"]
+        facts = _collect(res)
+        for fn in facts:
+            facts[fn]["openers"] = {_opener_kind(o, p.starts) for o in facts[fn]["scopes"]} - {None}
+        new = []
+        for fn in sorted(todo):
+            v = _verdict(fn, facts, p.starts, seed_info[fn][0] if fn in seed_info else origin.get(fn, "nofs"))
+            if v and v[1]:
+                shape, kinds, via = v
+                kind = "nofs" if "nofs" in kinds else "noio"
+                if fn in seed_info:
+                    how, chain = seed_info[fn][1], []
+                else:
+                    opener = via or _main_opener(facts[fn]["scopes"], p.starts)
+                    how = p.starts[opener]["how"] if opener in p.starts else opener
+                    chain = [opener] + p.starts[opener]["via"] if opener in p.starts else [opener]
+                p.starts[fn] = {"kind": kind, "shape": shape, "how": how, "via": chain, "declared": False}
+                new.append(fn)
+        # macros whose body calls exactly one start: the macro is that start
+        for m, callees in graph.macro_callees.items():
+            if m not in p.starts and len(callees) == 1:
+                (c,) = callees
+                if c in p.starts and c in new:
+                    s = p.starts[c]
+                    p.starts[m] = dict(s, via=[c] + s["via"])
+                    new.append(m)
+        p.may_end -= set(new)
+        todo = set()
+        for fn in new:
+            for caller, _f, _l, _c in graph.callers(fn):
+                if caller != "-" and caller not in p.tried and caller in graph.defined and caller not in graph.macros:
+                    todo.add(caller)
+                    origin.setdefault(caller, p.starts[fn]["kind"])
+    return p
+
+
+def _opener_kind(opener, starts):
+    if opener in ("memalloc_noio_save", "PF_MEMALLOC_NOIO"):
+        return "noio"
+    if opener in ("memalloc_nofs_save", "PF_MEMALLOC_NOFS"):
+        return "nofs"
+    s = starts.get(opener)
+    return s["kind"] if s else None
+
+
+def _main_opener(scopes, starts):
+    known = sorted(o for o in scopes if o in starts)
+    return known[0] if known else sorted(scopes)[0]
+
+
+def kind_of(opener, p):
+    """nofs or noio for the opener named in a scoped-calls record."""
+    return _opener_kind(opener, p.starts) or "nofs"

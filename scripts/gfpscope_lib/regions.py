@@ -1,0 +1,174 @@
+"""The scoped-calls rule, filled in with the scopes the analysis knows.
+
+cocci/facts/scoped_calls.cocci is written for the memalloc API alone. The
+driver gives it more starts (providers: plain, or checked with a pointer
+or an int result) and more scope-ending calls, and, for provider discovery,
+adds a copy of its proof whose targets are return statements instead of
+calls (SmPL cannot put a call and a return in one disjunction).
+"""
+import re
+
+from . import paths
+
+NONE = "gfpscope_no_checked_start"
+SAVES = ["memalloc_nofs_save", "memalloc_noio_save"]
+
+# the rules whose targets are calls; their return-statement copies get "_r"
+PROOF_RULES = ("cand", "u1", "u2", "ulab")
+
+
+def _alt(names):
+    return "|".join(sorted(set(names))) or NONE
+
+
+def _set_regex(text, metavar, names):
+    pat = re.compile(r'(identifier %s =~ "\^\()[^"]*(\)\$";)' % re.escape(metavar))
+    if not pat.search(text):
+        raise RuntimeError(f"scoped_calls.cocci: no 'identifier {metavar} =~' constraint")
+    return pat.sub(lambda m: m.group(1) + names + m.group(2), text)
+
+
+def _rule_block(text, name):
+    """The text of one rule, from its header to the next rule's header."""
+    i = text.index("@%s " % name) if ("@%s " % name) in text else text.index("@%s@" % name)
+    j = re.compile(r"\n@(?!@)").search(text, i + 1).start()  # "@@" ends the metavariables
+    return text[i:j + 1]
+
+
+def _returns_copy(text):
+    """cand/u1/u2/ulab again, with return statements as targets, plus their scripts."""
+    out = []
+    for name in PROOF_RULES:
+        block = _rule_block(text, name)
+        for other in PROOF_RULES:
+            block = block.replace(f"@{other} ", f"@{other}_r ").replace(f"{other}.", f"{other}_r.")
+        block = block.replace("g@p@q(...)", "return@p@q ...;").replace("g@p(...)", "return@p ...;")
+        # g names the called function, which a return does not have
+        block = re.sub(r"identifier g( !~ \"[^\"]*\")?;\n", "", block).replace("identifier fn, g;", "identifier fn;")
+        out.append(block)
+    # a return whose value calls something that ends the scope (return xfs_trans_commit(tp))
+    rf = re.search(r'identifier rf =~ "[^"]*";\n', text).group(0)
+    out.append("@uret_r@\nposition cand_r.p, q;\n" + rf + "@@\n\nreturn@p@q <+... rf(...) ...+>;\n")
+    for name in ("u1", "u2", "ulab", "uret"):
+        out.append(f"@script:python@\nq << {name}_r.q;\n@@\nscall_bad.add(scall_key(q))\n")
+    printer = text[text.index("@script:python@\np << cand.p;"):]
+    out.append(printer.replace("cand.", "cand_r."))
+    return out
+
+
+def _failure_returns():
+    """Returns that report a failure: they need not be covered for a function to be a start."""
+    return r"""
+@failret@
+position pr;
+expression E;
+constant C;
+@@
+(
+return@pr ERR_PTR(...);
+|
+return@pr ERR_CAST(...);
+|
+return@pr NULL;
+|
+return@pr -C;
+|
+if (\(E\|E < 0\|E != 0\|IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) { ... return@pr \(E\|PTR_ERR(E)\); }
+|
+if (\(E\|E < 0\|E != 0\|IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) return@pr \(E\|PTR_ERR(E)\);
+)
+
+@allret@
+position pa;
+@@
+return@pa ...;
+
+@tailret@
+position pt;
+identifier sv =~ "^(memalloc_nofs_save|memalloc_noio_save)$";
+identifier ckp =~ "^(gfpscope_no_checked_start)$";
+identifier cki =~ "^(gfpscope_no_checked_start)$";
+@@
+return@pt \(sv\|ckp\|cki\)(...);
+
+@voidmiss exists@
+identifier fn, x3;
+position pf;
+expression E, c2;
+type T2;
+identifier sv =~ "^(memalloc_nofs_save|memalloc_noio_save)$";
+identifier rf =~ "^(memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0-9_]*|stop_this_handle|jbd2_journal_stop|jbd2__journal_restart|jbd2_journal_restart|jbd2_journal_free_reserved|ext4_journal_stop|__ext4_journal_stop|ocfs2_commit_trans|xfs_trans_commit|xfs_trans_cancel|xfs_trans_free|xfs_trans_clear_context|cifs_server_unlock|ext4_writepages_up_read|ext4_writepages_up_write|fsnotify_group_unlock)$";
+symbol current;
+@@
+void fn@pf(...) {
+(
+... when != c2 = sv(...)
+    when != T2 x3 = sv(...);
+    when != sv(...)
+    when != current->flags |= E
+|
+... when any
+\(rf(...)\|current->flags = E\|current->flags &= E\|current->flags ^= E\)
+... when != c2 = sv(...)
+    when != T2 x3 = sv(...);
+    when != sv(...)
+    when != current->flags |= E
+)
+}
+
+@voidfn@
+identifier fn;
+position pv;
+@@
+void fn@pv(...) { ... }
+
+@script:python@
+pr << failret.pr;
+@@
+t = linecache.getline(pr[0].file, int(pr[0].line))[int(pr[0].column):]
+print("GFPSCOPE " + json.dumps({"t": "ret", "how": "fail", "file": pr[0].file, "line": int(pr[0].line),
+      "col": int(pr[0].column), "fn": pr[0].current_element, "text": t.strip()[:60]}))
+
+@script:python@
+pa << allret.pa;
+@@
+print("GFPSCOPE " + json.dumps({"t": "ret", "how": "any", "file": pa[0].file, "line": int(pa[0].line),
+      "col": int(pa[0].column), "fn": pa[0].current_element}))
+
+@script:python@
+pt << tailret.pt;
+@@
+t = linecache.getline(pt[0].file, int(pt[0].line))[int(pt[0].column):]
+m = re.match(r"return\s+([A-Za-z_]\w*)", t)
+print("GFPSCOPE " + json.dumps({"t": "ret", "how": "tail", "file": pt[0].file, "line": int(pt[0].line),
+      "col": int(pt[0].column), "fn": pt[0].current_element, "callee": m.group(1) if m else "?"}))
+
+@script:python@
+pf << voidmiss.pf;
+fn << voidmiss.fn;
+@@
+print("GFPSCOPE " + json.dumps({"t": "voidmiss", "file": pf[0].file, "fn": fn}))
+
+@script:python@
+pv << voidfn.pv;
+fn << voidfn.fn;
+@@
+print("GFPSCOPE " + json.dumps({"t": "voidfn", "file": pv[0].file, "fn": fn}))
+"""
+
+
+def rule_text(plain=(), ckp=(), cki=(), enders=(), returns=False):
+    """The scoped-calls rule with these starts and scope-ending calls added."""
+    with open(paths.SCOPED_CALLS_RULE, encoding="utf-8") as f:
+        text = f.read()
+    text = _set_regex(text, "sv", _alt(SAVES + list(plain)))
+    text = _set_regex(text, "ckp", _alt(ckp))
+    text = _set_regex(text, "cki", _alt(cki))
+    text = _set_regex(text, "ck", _alt(list(ckp) + list(cki)))
+    if enders:
+        m = re.search(r'identifier rf =~ "\^\(([^"]*)\)\$";', text)
+        base = m.group(1).split("|")
+        text = text.replace(m.group(0), 'identifier rf =~ "^(%s)$";' % "|".join(base + sorted(set(enders) - set(base))))
+    if returns:
+        text += "\n" + "\n".join(_returns_copy(text)) + _failure_returns()
+    return text

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Scope providers, as jbd2 and ext4 have them: a start that keeps the
+ * cookie in a struct field and may fail, a wrapper that returns the
+ * handle or an ERR_PTR, a wrapper that has a path with no journal (no
+ * scope: ext4's nojournal mode), and a pair that returns the cookie.
+ */
+#include "ipafs.h"
+
+struct ipafs_handle {
+	unsigned int saved_alloc_context;
+	int credits;
+};
+
+static struct ipafs_handle ipafs_handles[4];
+static int ipafs_journal_full;
+static int ipafs_has_journal;
+
+/* start_this_handle(): fails, or saves the cookie in the handle */
+static int ipafs_start_this_handle(struct ipafs_handle *handle, int credits)
+{
+	if (ipafs_journal_full)
+		return -ENOSPC;
+	handle->credits = credits;
+	handle->saved_alloc_context = memalloc_nofs_save();
+	return 0;
+}
+
+static void ipafs_stop_this_handle(struct ipafs_handle *handle)
+{
+	handle->credits = 0;
+	memalloc_nofs_restore(handle->saved_alloc_context);
+}
+
+/* jbd2__journal_start(): a start, because every success return is in scope */
+static struct ipafs_handle *ipafs_journal_start(int credits)
+{
+	struct ipafs_handle *handle = &ipafs_handles[credits & 3];
+	int err;
+
+	err = ipafs_start_this_handle(handle, credits);
+	if (err < 0)
+		return ERR_PTR(err);
+	return handle;
+}
+
+static struct ipafs_handle *ipafs_get_nojournal(void)
+{
+	return &ipafs_handles[0];
+}
+
+/* __ext4_journal_start_sb(): not a start, the no-journal path opens no scope */
+static struct ipafs_handle *ipafs_fs_journal_start(int credits)
+{
+	if (!ipafs_has_journal)
+		return ipafs_get_nojournal();
+	return ipafs_journal_start(credits);
+}
+
+/* ext4_writepages_down_read(): returns the cookie */
+static int ipafs_writepages_down(void)
+{
+	return memalloc_nofs_save();
+}
+
+static void ipafs_writepages_up(int ctx)
+{
+	memalloc_nofs_restore(ctx);
+}
+
+static void *ipafs_tx_helper(size_t n)
+{
+	return kmalloc(n, GFP_NOFS);
+}
+
+static void ipafs_commit(struct ipafs_handle *handle)
+{
+	ipafs_stop_this_handle(handle);
+}
+
+static void *ipafs_tx_after_commit(size_t n)
+{
+	return kmalloc(n, GFP_NOFS);
+}
+
+void *ipafs_tx_user(size_t n)
+{
+	struct ipafs_handle *handle;
+	void *p;
+
+	handle = ipafs_journal_start(1);
+	if (IS_ERR(handle))
+		return handle;
+	p = kmalloc(n, GFP_NOFS);
+	kfree(ipafs_tx_helper(n));
+	ipafs_stop_this_handle(handle);
+	return p;
+}
+
+void *ipafs_tx_failpath(size_t n)
+{
+	struct ipafs_handle *handle;
+	void *p = NULL;
+
+	handle = ipafs_journal_start(2);
+	if (IS_ERR(handle))
+		goto out;
+	ipafs_stop_this_handle(handle);
+out:
+	p = kzalloc(n, GFP_NOFS);
+	return p;
+}
+
+void *ipafs_tx_nojournal(size_t n)
+{
+	struct ipafs_handle *handle;
+	void *p;
+
+	handle = ipafs_fs_journal_start(3);
+	if (IS_ERR(handle))
+		return handle;
+	p = kcalloc(1, n, GFP_NOFS);
+	ipafs_stop_this_handle(handle);
+	return p;
+}
+
+void *ipafs_tx_stop_in_callee(size_t n)
+{
+	struct ipafs_handle *handle;
+
+	handle = ipafs_journal_start(1);
+	if (IS_ERR(handle))
+		return handle;
+	ipafs_commit(handle);
+	return ipafs_tx_after_commit(n);
+}
+
+void *ipafs_cookie_user(size_t n)
+{
+	int ctx = ipafs_writepages_down();
+	void *p = kmalloc_array(2, n, GFP_NOFS);
+
+	ipafs_writepages_up(ctx);
+	return p;
+}
