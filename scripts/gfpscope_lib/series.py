@@ -90,7 +90,8 @@ def _split_large(p):
                                  "part": None})
         return out
     chunks = [ss[i:i + MAX_SITES] for i in range(0, len(ss), MAX_SITES)]
-    return [dict(p, sites=c, part=f"{i}/{len(chunks)}") for i, c in enumerate(chunks, 1)]
+    where = ([funcs[0] + "()"] if funcs[0] else []) + [os.path.basename(files[0])]
+    return [dict(p, sites=c, where=where, part=f"{i}/{len(chunks)}") for i, c in enumerate(chunks, 1)]
 
 
 def _distinct_subjects(patches):
@@ -118,18 +119,23 @@ def _width(line):
 
 
 def too_long(texts_before, sites):
-    """Sites whose converted line would pass checkpatch's 100 columns: (site, why)."""
-    out = []
+    """Sites whose converted line would pass checkpatch's 100 columns: (site, why).
+
+    Each conversion adds two columns; all of a line's sites count together.
+    """
+    per_line = {}
     for s in sites:
-        text = texts_before[s["file"]]
-        lines = text.splitlines()
-        if s["line"] - 1 >= len(lines):
+        per_line.setdefault((s["file"], s["line"]), []).append(s)
+    out = []
+    for (rel, line), ss in sorted(per_line.items()):
+        lines = texts_before[rel].splitlines()
+        if line - 1 >= len(lines):
             continue  # rewrite_text reports the stale tree
-        old = lines[s["line"] - 1]
-        new_w = _width(old) + 2
-        if new_w > COLUMNS >= _width(old):
-            out.append((s, f"the converted line would be {new_w} columns, over checkpatch's "
-                           f"{COLUMNS}: convert it by hand and rewrap the call"))
+        old_w = _width(lines[line - 1])
+        new_w = old_w + 2 * len(ss)
+        if new_w > COLUMNS >= old_w:
+            out += [(s, f"the converted line would be {new_w} columns, over checkpatch's "
+                        f"{COLUMNS}: convert it by hand and rewrap the call") for s in ss]
     return out
 
 
