@@ -294,6 +294,17 @@ for _r in ("local-scope", "caller-scope", "transaction"):
         KEEP_WORDS[f"{_r}, {_c} confidence"] = "proven, below the confidence asked for"
 
 
+HOW = {
+    "local-scope": "a forall proof by refutation (Coccinelle) that memalloc_*_save() is open "
+                   "on every path to the allocation, in the same function.",
+    "caller-scope": "every call into the function comes from inside a scope, directly or "
+                    "through callers that do, on the whole tree's call graph; a function whose "
+                    "address is taken, or that is exported, never counts as running in scope.",
+    "transaction": "the allocation runs inside a transaction whose start opens a memalloc "
+                   "scope and whose end closes it, on every path.",
+}
+
+
 def _same(a, b):
     return (a["file"], a["line"], a["col"]) == (b["file"], b["line"], b["col"])
 
@@ -328,7 +339,8 @@ def cover_letter(entry, prefix, patches, all_sites, converted, left_out, confide
     paras = []
     files = sorted({s["file"] for s in converted})
     paras.append(wrap(
-        f"This series replaces GFP_NOFS/GFP_NOIO with GFP_KERNEL at {len(converted)} "
+        f"This series replaces {' and '.join(sorted({TOKEN[s['kind']] for s in converted}))} "
+        f"with GFP_KERNEL at {len(converted)} "
         f"allocation{'s' if len(converted) != 1 else ''} of {entry} where a "
         "memalloc_nofs_save()/memalloc_noio_save() scope is already open, so the explicit "
         "flag does nothing: the scope API has marked whole critical sections since 4.12, "
@@ -348,15 +360,12 @@ def cover_letter(entry, prefix, patches, all_sites, converted, left_out, confide
             f"{i}. {', '.join(rs)}, {len(p['sites'])} site{'s' if len(p['sites']) != 1 else ''} "
             f"in {_names(_functions(p['sites']))}", width=WIDTH, initial_indent="  ",
             subsequent_indent="     ", break_long_words=False, break_on_hyphens=False))
-    how.append("")
-    how.append(wrap(
-        "local-scope: a forall proof by refutation (Coccinelle) that memalloc_*_save() is open "
-        "on every path to the allocation in the same function. caller-scope: every call into "
-        "the function comes from inside a scope, directly or through callers that do, found "
-        "on the whole tree's call graph; a function whose address is taken or that is "
-        "exported is never counted as running in scope. Each commit message names the "
-        "scopes. Only " + ("high-confidence proofs are" if confidence == "high" else
-                           "proofs of high or moderate confidence are") + " included."))
+    for r in _ordered({s["reason"] for s in converted}):
+        how += ["", wrap(f"{r}: " + HOW.get(r, f"gfpscope's {r} analysis; each commit message "
+                                                  "gives its evidence."))]
+    how += ["", wrap("Each commit message names the scopes and the functions that open them. "
+                     "Only " + ("high-confidence proofs are" if confidence == "high" else
+                                "proofs of high or moderate confidence are") + " included.")]
     paras.append("\n".join(how))
     left = collections.Counter()
     for s in mine:
