@@ -284,38 +284,10 @@ class SeriesSmallTree(CliCase):
                            env=dict(self.env, GIT_CEILING_DIRECTORIES=self.tmp))
         self.assertEqual(a.returncode, 0, a.stderr)
 
-    def test_large_patches_are_split(self):
-        def site(f, fn, i):
-            return {"file": f, "line": i + 1, "col": 0, "function": fn, "kind": "nofs", "flags": "GFP_NOFS",
-                    "reason": "local-scope", "confidence": "high", "evidence": [f"{fn} (memalloc_nofs_save() at line 1)"]}
-        sites = [site("fs/x/a.c", "big", i) for i in range(40)]
-        sites += [site(f"fs/x/f{j}.c", f"fn{j}", i) for j in range(8) for i in range(2)]
-        patches = series_mod.group(sites)
-        self.assertTrue(all(len(p["sites"]) <= series_mod.MAX_SITES for p in patches))
-        self.assertEqual(sum(len(p["sites"]) for p in patches), 56)
-        from gfpscope_lib import commitmsg
-        subjects = [commitmsg.subject("x: ", p) for p in patches]
-        self.assertEqual(len(set(subjects)), len(subjects), subjects)
-        self.assertIn("x: use GFP_KERNEL in big() inside memalloc_nofs_save() scopes (1/3)", subjects)
-        self.assertIn("x: use GFP_KERNEL in f7.c inside memalloc_nofs_save() scopes", subjects)
-
-    def test_prefix_rules(self):
-        from gfpscope_lib import commitmsg
-        self.assertEqual(commitmsg.dir_prefix(["fs/xfs/xfs_buf.c", "fs/xfs/libxfs/xfs_da_btree.c"]), "xfs: ")
-        self.assertEqual(commitmsg.dir_prefix(["drivers/block/xen-blkfront.c"]), "xen-blkfront: ")
-        self.assertEqual(commitmsg.dir_prefix(["fs/bcachefs/compress.c"]), "bcachefs: ")
-        self.assertEqual(commitmsg.dir_prefix(["drivers/md/bcache/super.c"]), "bcache: ")
-        self.assertEqual(commitmsg.dir_prefix(["mm/vmalloc.c"]), "mm: ")
-        self.assertEqual(commitmsg.learn_prefix(["btrfs: fix x", "Merge tag 'y'", "btrfs: scrub: z",
-                                                 "Revert \"btrfs: q\"", "treewide: w", "treewide: v"]), "btrfs: ")
-        self.assertIsNone(commitmsg.learn_prefix(["Linux 6.12.117"]))
-        self.assertEqual(commitmsg.condense("a <- b <- c (memalloc_nofs_save() at line 30)"),
-                         "c() [memalloc_nofs_save()] -> b() -> a()")
-
     # ---- bad input: each row of the README's table
 
     def test_bad_input(self):
-        noid = dict(self.env, **git_env(self.tmp, name=None))
+        noid = dict(self.env, GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
         plain = make_tree(os.path.join(self.tmp, "plain"), self.env, git=False)
         cases = [
             ("unset identity", ["--kdir", self.tree], noid,
@@ -364,6 +336,54 @@ class SeriesSmallTree(CliCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("drivers/block/quxblk.c differs between the base revision and the scanned tree", r.stderr)
         self.assertFalse(os.path.exists(os.path.join(out, "series", "quxblk-block-driver")))
+
+
+class SeriesUnits(unittest.TestCase):
+    """Grouping and words, without a tree."""
+
+    def test_large_patches_are_split(self):
+        def site(f, fn, i):
+            return {"file": f, "line": i + 1, "col": 0, "function": fn, "kind": "nofs", "flags": "GFP_NOFS",
+                    "reason": "local-scope", "confidence": "high", "evidence": [f"{fn} (memalloc_nofs_save() at line 1)"]}
+        sites = [site("fs/x/a.c", "big", i) for i in range(40)]
+        sites += [site(f"fs/x/f{j}.c", f"fn{j}", i) for j in range(8) for i in range(2)]
+        patches = series_mod.group(sites)
+        self.assertTrue(all(len(p["sites"]) <= series_mod.MAX_SITES for p in patches))
+        self.assertEqual(sum(len(p["sites"]) for p in patches), 56)
+        from gfpscope_lib import commitmsg
+        subjects = [commitmsg.subject("x: ", p) for p in patches]
+        self.assertEqual(len(set(subjects)), len(subjects), subjects)
+        self.assertIn("x: use GFP_KERNEL in big() inside memalloc_nofs_save() scopes (1/3)", subjects)
+        self.assertIn("x: use GFP_KERNEL in f7.c inside memalloc_nofs_save() scopes", subjects)
+
+    def test_prefix_rules(self):
+        from gfpscope_lib import commitmsg
+        self.assertEqual(commitmsg.dir_prefix(["fs/xfs/xfs_buf.c", "fs/xfs/libxfs/xfs_da_btree.c"]), "xfs: ")
+        self.assertEqual(commitmsg.dir_prefix(["drivers/block/xen-blkfront.c"]), "xen-blkfront: ")
+        self.assertEqual(commitmsg.dir_prefix(["fs/bcachefs/compress.c"]), "bcachefs: ")
+        self.assertEqual(commitmsg.dir_prefix(["drivers/md/bcache/super.c"]), "bcache: ")
+        self.assertEqual(commitmsg.dir_prefix(["mm/vmalloc.c"]), "mm: ")
+        self.assertEqual(commitmsg.learn_prefix(["btrfs: fix x", "Merge tag 'y'", "btrfs: scrub: z",
+                                                 "Revert \"btrfs: q\"", "treewide: w", "treewide: v"]), "btrfs: ")
+        self.assertIsNone(commitmsg.learn_prefix(["Linux 6.12.117"]))
+        self.assertEqual(commitmsg.condense("a <- b <- c (memalloc_nofs_save() at line 30)"),
+                         "c() [memalloc_nofs_save()] -> b() -> a()")
+
+    def test_any_reason_gets_words(self):
+        from gfpscope_lib import commitmsg
+        for reason, subj, gen in [
+                ("transaction", "x: use GFP_KERNEL in transaction contexts", "transaction analysis"),
+                ("new-proof", "x: use GFP_KERNEL where new-proof proves a NOFS scope", "new-proof analysis")]:
+            p = {"sites": [{"file": "fs/x/a.c", "line": 3, "col": 4, "function": "x_fn", "kind": "nofs",
+                            "flags": "GFP_NOFS", "reason": reason, "confidence": "high",
+                            "evidence": ["x_fn <- x_trans (x_trans_alloc() at line 9)"]}],
+                 "where": None, "part": None}
+            msg = commitmsg.commit_message("x: ", p, AUTHOR)
+            self.assertEqual(msg.splitlines()[0], subj)
+            self.assertIn("  - x_trans() [x_trans_alloc()] -> x_fn()", msg)
+            self.assertIn("Generated by: gfpscope " + gen, msg)
+            self.assertNotRegex(msg, r"line \d")
+            self.assertTrue(msg.endswith("\n\nSigned-off-by: Test Author <test@example.org>\n"))
 
 
 def real_repo():
