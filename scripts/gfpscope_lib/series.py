@@ -179,8 +179,9 @@ def patch_texts(patches, texts):
 def learn_prefix(repo, base, files):
     """The prefix the files' history uses (git log), else one from their directory."""
     if repo:
-        dirs = sorted({os.path.dirname(f) or "." for f in files})
-        r = gitwork.git(repo, "log", "-n", "300", "--no-merges", "--format=%s", base, "--", *dirs,
+        # the files themselves, not their directories: drivers/block's history is
+        # every block driver's, and xen-blkfront.c's own commits say "xen-blkfront: "
+        r = gitwork.git(repo, "log", "-n", "300", "--no-merges", "--format=%s", base, "--", *files,
                         check=False)
         learned = commitmsg.learn_prefix(r.stdout.splitlines()) if r.returncode == 0 else None
         if learned:
