@@ -84,7 +84,8 @@ def cmd_series(args):
             continue
         where = f"; branch {r.branch}" if getattr(r, "branch", None) else ""
         print(f"{r.dir}: {len(r.patches)} patch{'es' if len(r.patches) != 1 else ''} + cover letter, "
-              f"{len(r.converted)} sites, {len(r.left_out)} left out ({r.entry}){where}")
+              f"{len(r.converted)} site{'s' if len(r.converted) != 1 else ''}, {len(r.left_out)} left out "
+              f"({r.entry}){where}")
     for r in failed:
         print(f"gfpscope: {r.slug}: series not written: {r.error}", file=sys.stderr)
     if failed:
@@ -198,9 +199,9 @@ planning: START is assumed to open the scope on every path, failures included.
     p = sub.add_parser("series", help="per-subsystem patch series, proven to apply, for maintainers",
                        formatter_class=argparse.RawDescriptionHelpFormatter, description=SERIES_HELP)
     _common(p)
-    p.add_argument("--subsystem", action="append", metavar="NAME",
+    p.add_argument("--subsystem", action="extend", nargs="+", metavar="NAME",
                    help="only this MAINTAINERS entry (its name, e.g. 'XFS FILESYSTEM', or a directory "
-                        "subsystem such as fs/xfs or xfs); repeatable (default: every entry with converts)")
+                        "subsystem such as fs/xfs or xfs); several may follow (default: every entry with converts)")
     p.add_argument("--split", choices=series.SPLITS, default="justification",
                    help="one patch per kind of justification (default), per file, or per function")
     p.add_argument("--confidence", choices=["high", "moderate"], default="high",
