@@ -20,7 +20,7 @@ DEB_PACKAGES := coccinelle git perl gcc make python3 xz-utils linux-source-6.12
 
 GFPLEX := build/gfplex
 
-.PHONY: all setup run check reports bench-census tree-6.12 tree-6.1 clean
+.PHONY: all setup run check reports bench-census tree-6.12 tree-6.1 git-6.12 clean
 
 all: $(GFPLEX)
 
@@ -39,6 +39,11 @@ setup: $(GFPLEX)
 tree-6.12:
 	@$(PYTHON) scripts/setup.py packages linux-source-6.12 xz-utils
 	@$(PYTHON) scripts/setup.py tree 6.12 $(CACHE)
+
+# A git repository of the default tree (one commit, tagged): what `gfpscope series`
+# makes branches in and the real-tree series test runs `git am` against.
+git-6.12: tree-6.12
+	@$(PYTHON) scripts/setup.py gitrepo 6.12 $(CACHE)
 
 tree-6.1:
 	@$(PYTHON) scripts/setup.py packages linux-source-6.1 xz-utils

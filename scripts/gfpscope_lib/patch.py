@@ -42,6 +42,14 @@ def rewrite_file(tree, rel, sites):
             old = f.read()
     except (OSError, UnicodeDecodeError) as e:
         raise GfpError(f"{rel}: cannot read: {e}")
+    return old, rewrite_text(rel, old, sites)
+
+
+def rewrite_text(rel, old, sites):
+    """old with each site's GFP_NOFS/GFP_NOIO token, at its exact position, made GFP_KERNEL.
+
+    Refuses (the tree changed since the scan) when a position does not hold the token.
+    """
     lines = old.splitlines(keepends=True)
     # right to left within a line, so earlier columns stay valid
     for s in sorted(sites, key=lambda s: (s["line"], -s["col"])):
@@ -51,7 +59,7 @@ def rewrite_file(tree, rel, sites):
             raise GfpError(f"{rel}:{s['line']}: the tree changed since the scan "
                            f"(no {tok} at column {c}): run `gfpscope scan` again")
         lines[i] = lines[i][:c] + "GFP_KERNEL" + lines[i][c + len(tok):]
-    return old, "".join(lines)
+    return "".join(lines)
 
 
 def make_diff(tree, sites):
