@@ -50,6 +50,23 @@ _FAMILY_RE = [(f, re.compile(p)) for f, p in FAMILIES if p]
 REASON_ORDER = ["local-scope", "caller-scope", "no-scope", "address-taken", "exported", "dual-context",
                 "asm-caller", "not-an-allocation", "vmalloc-ignores-nofs", "unparsed"]
 
+# One line per reason, for the outputs people read (the verdicts module's docstring
+# and the README's verdict table say the same at more length).
+REASON_TEXT = {
+    "local-scope": "a memalloc_nofs/noio_save() scope in the same function covers the site on every path",
+    "caller-scope": "every call into the site's function comes from inside a scope",
+    "no-scope": "no scope in the function, and a caller holds none",
+    "address-taken": "the function's address is taken (ops table, callback, work item): its callers "
+                     "cannot all be seen",
+    "exported": "EXPORT_SYMBOL*: modules may call it from anywhere",
+    "dual-context": "some callers hold a scope, at least one does not",
+    "asm-caller": "named in assembly or a linker script",
+    "not-an-allocation": "runs in scope, but the flags are stored, returned or handed on",
+    "vmalloc-ignores-nofs": "a vmalloc-family call before v5.17, which ignored NOFS/NOIO: a real bug",
+    "unparsed": "spatch could not analyse the site",
+    "(no verdict)": "the scope analysis has not run on this site",
+}
+
 # Where a `file:line` link points. The HTML must stay self-contained (no assets from
 # the network), but a link is a navigation, not an asset: it costs nothing offline
 # and is useful online. A file:// link into KDIR would only work on the machine that
@@ -130,7 +147,7 @@ def _group(sites, key):
 def _site(s, url, tag):
     return {
         "file": s["file"], "line": s["line"], "col": s["col"],
-        "url": url.format(path=s["file"], line=s["line"], tag=tag),
+        "url": url.format(path=s["file"], line=s["line"], tag=tag, version=tag[1:]),
         "function": s.get("function"), "call": s.get("call"), "family": s["family"],
         "flags": s.get("flags"), "kind": s["kind"], "maintainers": s.get("maintainers"),
         "parsed": s["parsed"], "unparsed_reason": s.get("unparsed_reason"),
@@ -204,3 +221,44 @@ def load(out, version=None, source_url=DEFAULT_SOURCE_URL):
     if not isinstance(sites, list) or not isinstance(census, dict) or "totals" not in census:
         raise GfpError(f"{out}: sites.json or census.json is not what gfpscope scan writes: run it again")
     return build(sites, census, scopes, version, source_url)
+
+
+CHART = "report-top-subsystems"
+OUTPUTS = ["report.json", "report.csv", "report.md", "report.org", CHART + ".svg", CHART + ".png", "report.html"]
+
+
+def write(model, out):
+    """Write every report file into OUT as one set (atomic.FileSet): report.html, the file
+    people open, is renamed into place last, and its old copy is removed first, so an
+    interrupted run never leaves a report.html beside missing or stale companions."""
+    # imported here: they import this module's tables, and matplotlib is slow to load
+    from . import charts, reporthtml, reporttext
+    from .atomic import FileSet
+    v = model["tree"]["version"]
+    with FileSet(out, last="report.html") as fs:
+        fs.text("report.json", reporttext.to_json(model))
+        fs.text("report.csv", reporttext.to_csv(model))
+        fs.text("report.md", reporttext.to_markdown(model))
+        fs.text("report.org", reporttext.to_org(model))
+        base = fs.path(CHART + ".svg")[:-len(".svg")]
+        fs.path(CHART + ".png")
+        svg = charts.top_subsystems(model["by_directory"], f"GFP_NOFS/GFP_NOIO sites per subsystem, Linux {v}",
+                                    base)
+        fs.text("report.html", reporthtml.render(model, svg, CHART + ".png"))
+        return fs.publish()
+
+
+def run(out, tree=None, source_url=DEFAULT_SOURCE_URL):
+    """The report of the scan in OUT. The tree is optional: the version comes from
+    census.json, and --kdir only checks that it names the tree that was scanned."""
+    census = _load(out, "census.json", required=False) or {}
+    scanned = (census.get("tree") or {}).get("version")
+    if tree is not None and scanned and scanned != tree.version_str:
+        raise GfpError(f"{out} holds a scan of Linux {scanned} but {tree.path} is Linux {tree.version_str}: "
+                       "give the tree that was scanned, or scan this one")
+    try:
+        source_url.format(path="p", line=1, tag="v1", version="1")
+    except (KeyError, IndexError, ValueError) as e:
+        raise GfpError(f"--source-url {source_url}: use only {{path}}, {{line}}, {{tag}} and {{version}} ({e})")
+    model = load(out, None, source_url)
+    return model, write(model, out)
