@@ -98,11 +98,15 @@ class FileSet:
                     os.unlink(os.path.join(self.out, self.last))
                 except FileNotFoundError:
                     pass
-            for name in sorted(self.names, key=lambda n: n == self.last):
-                os.replace(os.path.join(self.stage, name), os.path.join(self.out, name))
+            order = sorted(self.names, key=lambda n: n == self.last)
+            for name in order:
+                self._move(name)
         except OSError as e:
             raise GfpError(f"cannot write {self.out}: {e.strerror}")
-        return [os.path.join(self.out, n) for n in self.names]
+        return [os.path.join(self.out, n) for n in order]
+
+    def _move(self, name):
+        os.replace(os.path.join(self.stage, name), os.path.join(self.out, name))
 
     def discard(self):
         import shutil

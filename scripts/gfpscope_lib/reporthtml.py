@@ -66,6 +66,10 @@ def _n(v, cls=""):
     return f'<td class="{c}">{v}</td>'
 
 
+def _sites(n):
+    return f"{n} site" if n == 1 else f"{n} sites"
+
+
 def _cards(t):
     conf = t["convert_by_confidence"]
     conv_note = ", ".join(f"{v} {k}" for k, v in conf.items()) or "none"
@@ -137,8 +141,8 @@ def _site_row(s):
     if s["confidence"] and verdict == "convert":
         reason += f' ({s["confidence"]})'
     ev = "<br>".join(e(x) for x in s["evidence"])
-    if not s["parsed"] and s["unparsed_reason"] and s["unparsed_reason"] not in " ".join(s["evidence"]):
-        ev = (ev + "<br>" if ev else "") + e("unparsed: " + s["unparsed_reason"])
+    if not s["parsed"] and s["unparsed_reason"] and not ev:
+        ev = e("unparsed: " + s["unparsed_reason"])
     return (f'<tr><td class="mono site"><a href="{e(s["url"])}">{e(where)}</a></td><td class="mono">{e(s["function"])}</td>'
             f'<td class="mono">{e(s["call"])}</td><td>{e(s["family"])}</td><td class="mono">{e(s["flags"])}</td>'
             f'<td class="verdict-{e(verdict)}">{e(verdict)}</td><td>{e(reason)}</td><td class="ev">{ev}</td></tr>')
@@ -153,7 +157,7 @@ def _site_lists(m):
     for r in m["by_directory"]:
         conv = f', <span class="verdict-convert">{r["convert"]} convert</span>' if r["convert"] else ""
         out.append(f'<details id="{slug(r["subsystem"])}"><summary><b>{e(r["subsystem"])}</b> '
-                   f'<span class="c">{r["total"]} sites{conv}</span></summary>'
+                   f'<span class="c">{_sites(r["total"])}{conv}</span></summary>'
                    f'<table class="sites">{SITE_HEAD}<tbody>'
                    + "\n".join(_site_row(s) for s in r["sites"]) + "</tbody></table></details>")
     return "\n".join(out)
