@@ -168,14 +168,18 @@ The file:line links go to --source-url, by default the upstream stable tree
 at the scanned version (Debian's linux-source carries a few patches, so a
 line there can be off by a little; the text shows the scanned tree's own
 file:line). --kdir is optional: the version comes from census.json, and a
-tree given with --kdir must be the one that was scanned.""")
+tree given with --kdir must be the one that was scanned.
+
+  gfpscope scan --out out && gfpscope report --out out   # open out/report.html
+  gfpscope report --out out --source-url \\
+       'https://elixir.bootlin.com/linux/{tag}/source/{path}#L{line}'""")
     p.add_argument("--kdir", metavar="DIR", default=None,
                    help="the kernel tree that was scanned (optional; only checked against the scan's version)")
     p.add_argument("--out", metavar="DIR", default="gfpscope-out",
                    help="the scan's output directory; the report is written there too (default: ./gfpscope-out)")
     p.add_argument("--source-url", metavar="TEMPLATE", default=report.DEFAULT_SOURCE_URL,
-                   help="where file:line links go; {path}, {line}, {tag} (v6.12.117) and {version} are "
-                        "filled in (default: %(default)s)")
+                   help="where file:line links go; {path}, {line}, {tag} (v6.12.117) and {version} "
+                        "(6.12.117) are filled in (default: the upstream stable tree on git.kernel.org)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the line naming the files written")
     p.set_defaults(fn=cmd_report)
     return ap

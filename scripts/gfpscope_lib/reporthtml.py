@@ -36,7 +36,6 @@ code, .mono { font-family: "DejaVu Sans Mono", ui-monospace, monospace; font-siz
 table { border-collapse: collapse; margin: 8px 0; font-size: 12.5px; }
 th, td { border-bottom: 1px solid var(--line); padding: 3px 7px; text-align: left; vertical-align: top; }
 th { background: var(--head); font-weight: 600; }
-thead th { position: sticky; top: 0; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.zero { color: #c0c6cc; }
 td.total, th.total { font-weight: 600; }

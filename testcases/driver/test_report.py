@@ -266,6 +266,20 @@ class ReportRealTree(CliCase):
                          + census["totals"]["convert"])  # every site once, the proven ones again at the top
 
 
+class CommittedReports(unittest.TestCase):
+    """reports/linux-*/report.html shows the census committed beside it (`make reports` renews both)."""
+
+    def test_committed_reports_match_their_census(self):
+        dirs = sorted(glob.glob(os.path.join(REPO, "reports", "linux-*")))
+        self.assertTrue(dirs)
+        for d in dirs:
+            with open(os.path.join(d, "census.json")) as f:
+                census = json.load(f)
+            with open(os.path.join(d, "report.html"), encoding="utf-8") as f:
+                with self.subTest(d):
+                    census_equal(self, Page(f.read()), census)
+
+
 class BadInput(CliCase):
     def _scanned(self):
         r = self.gfpscope("scan", "--kdir", SMALL, "--out", self.out, "-q")
