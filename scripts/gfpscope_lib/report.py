@@ -172,9 +172,9 @@ def check_against_census(model, census):
                        "run gfpscope scan again")
 
 
-def build(sites, census, scopes=None, version=None, source_url=DEFAULT_SOURCE_URL):
+def build(sites, census, scopes=None, source_url=DEFAULT_SOURCE_URL):
     """The one model every output is written from."""
-    version = version or census["tree"]["version"]
+    version = census["tree"]["version"]
     tag = version_tag(version)
     for s in sites:
         s["family"] = family(s.get("call"))
@@ -214,13 +214,16 @@ def build(sites, census, scopes=None, version=None, source_url=DEFAULT_SOURCE_UR
     return model
 
 
-def load(out, version=None, source_url=DEFAULT_SOURCE_URL):
+def load(out, source_url=DEFAULT_SOURCE_URL):
     sites = _load(out, "sites.json")
     census = _load(out, "census.json")
     scopes = _load(out, "scopes.json", required=False)
-    if not isinstance(sites, list) or not isinstance(census, dict) or "totals" not in census:
-        raise GfpError(f"{out}: sites.json or census.json is not what gfpscope scan writes: run it again")
-    return build(sites, census, scopes, version, source_url)
+    try:
+        return build(sites, census, scopes if isinstance(scopes, dict) else None, source_url)
+    except (KeyError, TypeError, AttributeError) as e:
+        # valid JSON of another shape: an older gfpscope, or a file edited by hand
+        raise GfpError(f"{out}: sites.json or census.json is not what this gfpscope's scan writes "
+                       f"(no {e}): run gfpscope scan --out {out} again")
 
 
 CHART = "report-top-subsystems"
@@ -260,5 +263,5 @@ def run(out, tree=None, source_url=DEFAULT_SOURCE_URL):
         source_url.format(path="p", line=1, tag="v1", version="1")
     except (KeyError, IndexError, ValueError) as e:
         raise GfpError(f"--source-url {source_url}: use only {{path}}, {{line}}, {{tag}} and {{version}} ({e})")
-    model = load(out, None, source_url)
+    model = load(out, source_url)
     return model, write(model, out)

@@ -328,6 +328,15 @@ class BadInput(CliCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("sites.json is not valid JSON", r.stderr)
 
+    def test_sites_json_of_another_shape(self):
+        self._scanned()
+        with open(os.path.join(self.out, "sites.json"), "w") as f:
+            json.dump([{"file": "fs/a.c"}], f)
+        r = self.gfpscope("report", "--out", self.out)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("is not what this gfpscope's scan writes", r.stderr)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+
     def test_kdir_is_not_the_scanned_tree(self):
         self._scanned()
         other = self.copy_tree()
