@@ -204,7 +204,10 @@ def build(sites, census, scopes=None, source_url=DEFAULT_SOURCE_URL):
                    "subsystems": len(by_dir)},
         "reasons": [k for k in REASON_ORDER if k in tot["by_reason"]] +
                    sorted(k for k in tot["by_reason"] if k not in REASON_ORDER),
-        "families": [k for k in FAMILY_ORDER if k in tot["by_family"]],
+        # the families to show, biggest first, with the two catch-alls at the end
+        "families": sorted((k for k in FAMILY_ORDER if k in tot["by_family"]),
+                           key=lambda k: (k in (OTHER, "none"), -tot["by_family"][k] if k not in (OTHER, "none")
+                                          else FAMILY_ORDER.index(k))),
         "by_directory": by_dir,
         "by_maintainers": _group(sites, "maintainers"),
         "scopes": (scopes or {}).get("summary"),

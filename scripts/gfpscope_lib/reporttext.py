@@ -33,7 +33,7 @@ def to_markdown(m, top=None):
     for r in m["reasons"]:
         verdict = "convert" if r in ("local-scope", "caller-scope") else "keep"
         out.append(f"| {verdict} | {r} | {t['by_reason'][r]} | {REASON_TEXT.get(r, '')} |")
-    out += ["", "Allocator families: " + _counts(t["by_family"]) + ".", "",
+    out += ["", "Allocator families: " + _counts({f: t["by_family"][f] for f in m["families"]}) + ".", "",
             "## Per subsystem", "",
             "| subsystem | sites | NOFS | NOIO | convert | keep | main reasons to keep |",
             "|---|---:|---:|---:|---:|---:|---|"]
