@@ -15,12 +15,13 @@ JOBS        ?= $(shell nproc)
 CC          ?= cc
 CFLAGS      ?= -O2 -Wall -Wextra
 
-# Debian packages the tool and its tests need.
-DEB_PACKAGES := coccinelle git perl gcc make python3 xz-utils linux-source-6.12
+# Debian packages the tool and its tests need: matplotlib draws the report's charts,
+# chromium (headless) looks at report.html in the tests.
+DEB_PACKAGES := coccinelle git perl gcc make python3 xz-utils linux-source-6.12 python3-matplotlib chromium
 
 GFPLEX := build/gfplex
 
-.PHONY: all setup run check reports bench-census tree-6.12 tree-6.1 git-6.12 clean
+.PHONY: all setup run check reports reports-render bench-census tree-6.12 tree-6.1 git-6.12 clean
 
 all: $(GFPLEX)
 
@@ -55,12 +56,18 @@ run: setup
 check: setup
 	$(PYTHON) testcases/run.py --kdir $(KDIR)
 
-# The census of both reference kernels, committed under reports/.
+# The census, patch and report of both reference kernels, committed under reports/.
 reports: $(GFPLEX) tree-6.12 tree-6.1
 	for v in 6.12 6.1; do \
 	  $(PYTHON) scripts/gfpscope scan -q --kdir $(CACHE)/linux-source-$$v --out reports/linux-$$v -j $(JOBS) && \
-	  $(PYTHON) scripts/gfpscope patch --kdir $(CACHE)/linux-source-$$v --out reports/linux-$$v || exit 1; \
+	  $(PYTHON) scripts/gfpscope patch --kdir $(CACHE)/linux-source-$$v --out reports/linux-$$v && \
+	  $(PYTHON) scripts/gfpscope report -q --kdir $(CACHE)/linux-source-$$v --out reports/linux-$$v || exit 1; \
 	done
+
+# Only the reports (report.html, .md, .csv, .json, .org, the chart), from the committed
+# scans: no kernel tree needed.
+reports-render:
+	for v in 6.12 6.1; do $(PYTHON) scripts/gfpscope report -q --out reports/linux-$$v || exit 1; done
 
 bench-census: setup
 	bench/census --kdir $(KDIR)

@@ -10,6 +10,14 @@ from .errors import GfpError
 
 
 def write_text(path, text):
+    _write(path, text.encode("utf-8"))
+
+
+def write_bytes(path, data):
+    _write(path, data)
+
+
+def _write(path, data):
     d = os.path.dirname(os.path.abspath(path))
     try:
         os.makedirs(d, exist_ok=True)
@@ -21,8 +29,8 @@ def write_text(path, text):
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -49,3 +57,64 @@ def check_writable_dir(path):
         os.unlink(tmp)
     except OSError as e:
         raise GfpError(f"output directory {path} is not writable: {e.strerror}")
+
+
+class FileSet:
+    """Several outputs that belong together, published so that a torn set never looks complete.
+
+    Every file is first written into a staging directory beside the targets (same
+    file system, so a rename is atomic). publish() then removes the old copy of the
+    `last` file (the one a person opens: report.html), renames the others into
+    place, and renames `last` in at the very end. An interruption at any point
+    leaves either the old files, or a mix of complete files *without* `last`:
+    never a `last` that stands beside stale or half-written companions.
+    """
+
+    def __init__(self, out, last):
+        self.out, self.last = out, last
+        check_writable_dir(out)
+        try:
+            self.stage = tempfile.mkdtemp(prefix=".gfpscope-stage.", dir=out)
+        except OSError as e:
+            raise GfpError(f"output directory {out} is not writable: {e.strerror}")
+        self.names = []
+
+    def path(self, name):
+        """Where to write `name` while staging (for writers that want a path)."""
+        if name not in self.names:
+            self.names.append(name)
+        return os.path.join(self.stage, name)
+
+    def text(self, name, text):
+        write_text(self.path(name), text)
+
+    def bytes(self, name, data):
+        write_bytes(self.path(name), data)
+
+    def publish(self):
+        try:
+            if self.last in self.names:
+                try:
+                    os.unlink(os.path.join(self.out, self.last))
+                except FileNotFoundError:
+                    pass
+            order = sorted(self.names, key=lambda n: n == self.last)
+            for name in order:
+                self._move(name)
+        except OSError as e:
+            raise GfpError(f"cannot write {self.out}: {e.strerror}")
+        return [os.path.join(self.out, n) for n in order]
+
+    def _move(self, name):
+        os.replace(os.path.join(self.stage, name), os.path.join(self.out, name))
+
+    def discard(self):
+        import shutil
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.discard()  # after publish() the stage is empty; on error it holds the partial set
+        return False

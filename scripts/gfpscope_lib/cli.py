@@ -3,7 +3,7 @@ import argparse
 import os
 import sys
 
-from . import VERSION, census, patch, providers, scan, series, whatif
+from . import VERSION, census, patch, providers, report, scan, series, whatif
 from .errors import EXIT_USAGE, GfpError
 from .tree import KernelTree
 
@@ -139,6 +139,18 @@ temporary worktree (your checkout, index and HEAD are untouched), ready for
   gfpscope series --kdir ~/linux --out out --subsystem xfs --branch gfpscope"""
 
 
+def cmd_report(args):
+    tree = KernelTree(args.kdir) if args.kdir else None
+    out = os.path.abspath(args.out)
+    model, files = report.run(out, tree, args.source_url)
+    t = model["totals"]
+    if not args.quiet:
+        print(f"gfpscope: report of Linux {model['tree']['version']}: {t['sites']} sites in "
+              f"{t['subsystems']} subsystems, {t['convert']} convert, {t['keep']} keep")
+    print(f"report: {files[-1]} (and " + ", ".join(os.path.basename(f) for f in files[:-1]) + ")")
+    return 0
+
+
 def build_parser():
     ap = argparse.ArgumentParser(prog="gfpscope", description=DESCRIPTION,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -219,6 +231,48 @@ planning: START is assumed to open the scope on every path, failures included.
     p.add_argument("--branch", metavar="PREFIX", help="also make branch PREFIX/<entry> per series in "
                    "the tree's repository, in a separate worktree")
     p.set_defaults(fn=cmd_series)
+    p = sub.add_parser("report", help="write report.html (charts, tables, every site) and md/csv/json/org",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="""\
+Read what `gfpscope scan --out OUT` wrote (sites.json, census.json, and
+scopes.json if present) and write the report of it into OUT:
+
+  report.html   one self-contained page (no network, no external files): the
+                summary, verdicts and reasons, allocator families, a bar chart
+                of the top subsystems, a table per subsystem (by kind, verdict,
+                reason and family), the proven conversions, and every site
+                linked to its file:line with verdict and evidence
+  report.md     the summary and the per-subsystem table, for mail and commit
+                messages
+  report.csv    one row per subsystem (by directory, then by MAINTAINERS
+                entry), fixed columns: counts by kind, verdict, reason, family
+  report.json   the whole model, every site included, for scripts
+  report.org    one `* TODO [[view:FILE::...]]` line per site, as coccicheck
+                MODE=org prints (open it from the top of the tree in Emacs)
+  report-top-subsystems.svg, .png   the chart (the SVG is also inline in the page)
+
+Every number is taken from sites.json and checked against census.json; if the
+two disagree, nothing is written. report.html is written last: a run that is
+interrupted leaves no report.html beside stale or partial companions.
+
+The file:line links go to --source-url, by default the upstream stable tree
+at the scanned version (Debian's linux-source carries a few patches, so a
+line there can be off by a little; the text shows the scanned tree's own
+file:line). --kdir is optional: the version comes from census.json, and a
+tree given with --kdir must be the one that was scanned.
+
+  gfpscope scan --out out && gfpscope report --out out   # open out/report.html
+  gfpscope report --out out --source-url \\
+       'https://elixir.bootlin.com/linux/{tag}/source/{path}#L{line}'""")
+    p.add_argument("--kdir", metavar="DIR", default=None,
+                   help="the kernel tree that was scanned (optional; only checked against the scan's version)")
+    p.add_argument("--out", metavar="DIR", default="gfpscope-out",
+                   help="the scan's output directory; the report is written there too (default: ./gfpscope-out)")
+    p.add_argument("--source-url", metavar="TEMPLATE", default=report.DEFAULT_SOURCE_URL,
+                   help="where file:line links go; {path}, {line}, {tag} (v6.12.117) and {version} "
+                        "(6.12.117) are filled in (default: the upstream stable tree on git.kernel.org)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the line naming the files written")
+    p.set_defaults(fn=cmd_report)
     return ap
 
 

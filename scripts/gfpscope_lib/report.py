@@ -1,0 +1,270 @@
+"""`gfpscope report`: one model of a scan's outputs, written as html, md, csv, json and org.
+
+The report adds no analysis. It reads what `scan` wrote into OUT (sites.json,
+census.json, and scopes.json when present), groups the sites per subsystem by
+kind, verdict, reason and allocator family, and hands that one model to the
+writers (reporthtml.py, reporttext.py) and the chart (charts.py). Every
+number in every output comes from this model, and build() checks the model
+against census.json, so a report can never disagree with the census it
+claims to show.
+"""
+import json
+import os
+import re
+
+from . import VERSION
+from .errors import GfpError
+
+# Allocator families: which allocator a site's flags end up in, by the name of
+# `call` (the last identifier of it, so `ops->alloc` is matched as `alloc`).
+# The first pattern that matches wins, so the more specific families come first
+# (kvmalloc before kmalloc, kmem_cache before kmalloc). Subsystem wrappers
+# named after an allocator (f2fs_kzalloc, f2fs_kvzalloc,
+# f2fs_kmem_cache_alloc) count as that allocator: the `(\w+_)?` prefix. The bio
+# family precedes kmalloc so that bio_kmalloc() is a bio; alloc_inode_sb() is a
+# kmem_cache allocation of an inode.
+FAMILIES = [
+    ("none", None),  # call is null: the flags are assigned, returned or in an initialiser
+    ("vmalloc/kvmalloc", r"(\w+_)?(__)?(vmalloc|vzalloc|vcalloc|kvmalloc|kvzalloc|kvcalloc|kvrealloc)\w*"),
+    ("kmem_cache", r"(\w+_)?kmem_cache_\w+|alloc_inode_sb"),
+    ("bio/block", r"(__)?(bio_\w+|bvec_\w+|blkdev_issue_\w+|sb_issue_\w+|blk_\w+)"),
+    ("kmalloc", r"(\w+_)?(__)?(kmalloc|kzalloc|kcalloc|krealloc|kmemdup|kstrn?dup|kv?asprintf"
+                r"|bitmap_zalloc|bitmap_alloc)\w*"),
+    ("page", r"(__)?(alloc_pages?|get_free_pages?|get_zeroed_page|folio_alloc|alloc_pages_node"
+             r"|page_cache_alloc|filemap_alloc_folio|alloc_page_vma)\w*"),
+    ("page cache", r"(\w+_)?(find_or_create_page|(__)?filemap_get_folio|filemap_add_folio"
+                   r"|read_cache_page\w*|read_mapping_\w+|add_to_page_cache\w*|pagecache_get_page"
+                   r"|grab_cache_page\w*|mapping_set_gfp_mask)"),
+    ("mempool", r"mempool_\w+"),
+    ("skb/net", r"(\w*skb\w*|genlmsg_new|nlmsg_new|sk_alloc|sock_\w+)"),
+    ("usb", r"usb_\w+|\w+_urbs?"),
+    ("radix/xarray/idr", r"(__)?(radix_tree_\w+|INIT_RADIX_TREE|RADIX_TREE_INIT|xa_\w+|xas_\w+|idr_\w+"
+                         r"|ida_\w+)"),
+]
+OTHER = "other"
+FAMILY_ORDER = [f for f, _ in FAMILIES[1:]] + [OTHER, "none"]
+_FAMILY_RE = [(f, re.compile(p)) for f, p in FAMILIES if p]
+
+# the order reasons are shown in: the two proofs first, then keep reasons roughly by how
+# often they are the blocker (anything new sorts after these, by name)
+REASON_ORDER = ["local-scope", "caller-scope", "no-scope", "address-taken", "exported", "dual-context",
+                "asm-caller", "not-an-allocation", "vmalloc-ignores-nofs", "unparsed"]
+
+# One line per reason, for the outputs people read (the verdicts module's docstring
+# and the README's verdict table say the same at more length).
+REASON_TEXT = {
+    "local-scope": "a memalloc_nofs/noio_save() scope in the same function covers the site on every path",
+    "caller-scope": "every call into the site's function comes from inside a scope",
+    "no-scope": "no scope in the function, and a caller holds none",
+    "address-taken": "the function's address is taken (ops table, callback, work item): its callers "
+                     "cannot all be seen",
+    "exported": "EXPORT_SYMBOL*: modules may call it from anywhere",
+    "dual-context": "some callers hold a scope, at least one does not",
+    "asm-caller": "named in assembly or a linker script",
+    "not-an-allocation": "runs in scope, but the flags are stored, returned or handed on",
+    "vmalloc-ignores-nofs": "a vmalloc-family call before v5.17, which ignored NOFS/NOIO: a real bug",
+    "unparsed": "spatch could not analyse the site",
+    "(no verdict)": "the scope analysis has not run on this site",
+}
+
+# Where a `file:line` link points. The HTML must stay self-contained (no assets from
+# the network), but a link is a navigation, not an asset: it costs nothing offline
+# and is useful online. A file:// link into KDIR would only work on the machine that
+# ran the scan, so the default is the upstream stable tree at the scanned version.
+# Debian's linux-source carries a few patches, so in a patched file the upstream line
+# can be a few lines off: the text shown is always the scanned tree's own file:line.
+DEFAULT_SOURCE_URL = ("https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/"
+                      "{path}?h={tag}#n{line}")
+
+
+def family(call):
+    """The allocator family of a site's call (see FAMILIES)."""
+    if not call:
+        return "none"
+    name = re.split(r"->|\.", call)[-1].strip()
+    for fam, rx in _FAMILY_RE:
+        if rx.fullmatch(name):
+            return fam
+    return OTHER
+
+
+def version_tag(version):
+    """6.12.117 -> v6.12.117; 6.12.0 -> v6.12 (mainline releases have no .0 tag)."""
+    parts = version.split(".")
+    if len(parts) == 3 and parts[2] == "0":
+        parts = parts[:2]
+    return "v" + ".".join(parts)
+
+
+def _load(out, name, required=True):
+    path = os.path.join(out, name)
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except FileNotFoundError:
+        if not required:
+            return None
+        raise GfpError(f"{path} not found: run gfpscope scan --out {out} first")
+    except ValueError:
+        raise GfpError(f"{path} is not valid JSON: run gfpscope scan --out {out} again")
+    except OSError as e:
+        raise GfpError(f"cannot read {path}: {e.strerror}")
+
+
+def _ordered(counts, order):
+    known = [k for k in order if k in counts]
+    return {k: counts[k] for k in known + sorted(k for k in counts if k not in order)}
+
+
+def _row(name):
+    return {"subsystem": name, "total": 0, "nofs": 0, "noio": 0, "convert": 0, "keep": 0, "unparsed": 0,
+            "left_nofs": 0, "left_noio": 0, "by_reason": {}, "by_family": {}}
+
+
+def _group(sites, key):
+    """Rows per value of `key`, biggest first: kind, verdict, reason and family counts."""
+    rows = {}
+    for s in sites:
+        name = s[key] or "(none)"
+        r = rows.setdefault(name, _row(name))
+        r["total"] += 1
+        r[s["kind"]] += 1
+        if not s["parsed"]:
+            r["unparsed"] += 1
+        if s.get("verdict"):
+            r[s["verdict"]] += 1
+        if s.get("verdict") != "convert":  # what is left to do, by kind (the chart's bars)
+            r["left_" + s["kind"]] += 1
+        reason = s.get("reason") or "(no verdict)"
+        r["by_reason"][reason] = r["by_reason"].get(reason, 0) + 1
+        r["by_family"][s["family"]] = r["by_family"].get(s["family"], 0) + 1
+    for r in rows.values():
+        r["by_reason"] = _ordered(r["by_reason"], REASON_ORDER)
+        r["by_family"] = _ordered(r["by_family"], FAMILY_ORDER)
+    return sorted(rows.values(), key=lambda r: (-r["total"], r["subsystem"]))
+
+
+def _site(s, url, tag):
+    return {
+        "file": s["file"], "line": s["line"], "col": s["col"],
+        "url": url.format(path=s["file"], line=s["line"], tag=tag, version=tag[1:]),
+        "function": s.get("function"), "call": s.get("call"), "family": s["family"],
+        "flags": s.get("flags"), "kind": s["kind"], "maintainers": s.get("maintainers"),
+        "parsed": s["parsed"], "unparsed_reason": s.get("unparsed_reason"),
+        "verdict": s.get("verdict"), "reason": s.get("reason"), "confidence": s.get("confidence"),
+        "evidence": s.get("evidence") or [],
+    }
+
+
+def check_against_census(model, census):
+    """The report shows the census's numbers or none at all."""
+    t = census["totals"]
+    m = model["totals"]
+    for k in ("sites", "nofs", "noio", "convert", "keep", "unparsed"):
+        if t.get(k) != m[k]:
+            raise GfpError(f"census.json says {t.get(k)} {k} but sites.json has {m[k]}: the two are from "
+                           "different scans; run gfpscope scan again")
+    want = {r["subsystem"]: r["total"] for r in census["by_directory"]}
+    got = {r["subsystem"]: r["total"] for r in model["by_directory"]}
+    if want != got:
+        bad = sorted(k for k in set(want) | set(got) if want.get(k) != got.get(k))[0]
+        raise GfpError(f"census.json and sites.json disagree on {bad} ({want.get(bad)} vs {got.get(bad)}): "
+                       "run gfpscope scan again")
+
+
+def build(sites, census, scopes=None, source_url=DEFAULT_SOURCE_URL):
+    """The one model every output is written from."""
+    version = census["tree"]["version"]
+    tag = version_tag(version)
+    for s in sites:
+        s["family"] = family(s.get("call"))
+    by_dir = _group(sites, "subsystem")
+    site_lists = {}
+    for s in sorted(sites, key=lambda s: (s["file"], s["line"], s["col"])):
+        site_lists.setdefault(s["subsystem"] or "(none)", []).append(_site(s, source_url, tag))
+    for r in by_dir:
+        r["sites"] = site_lists[r["subsystem"]]
+    everything = _group([dict(s, all="all") for s in sites], "all")
+    tot = everything[0] if everything else _row("all")
+    conf = {}
+    for s in sites:
+        if s.get("verdict") == "convert":
+            conf[s.get("confidence")] = conf.get(s.get("confidence"), 0) + 1
+    model = {
+        "generator": "gfpscope " + VERSION,
+        "tree": {"version": version, "tag": tag, "path": census["tree"].get("path")},
+        "scope": census.get("scope"),
+        "maintainers_from": census.get("maintainers_from"),
+        "source_url": source_url,
+        "totals": {"sites": tot["total"], "nofs": tot["nofs"], "noio": tot["noio"],
+                   "convert": tot["convert"], "keep": tot["keep"], "unparsed": tot["unparsed"],
+                   "convert_by_confidence": _ordered(conf, ["high", "moderate", "low"]),
+                   "by_reason": tot["by_reason"], "by_family": tot["by_family"],
+                   "unparsed_by_reason": census["totals"].get("unparsed_by_reason", {}),
+                   "subsystems": len(by_dir)},
+        "reasons": [k for k in REASON_ORDER if k in tot["by_reason"]] +
+                   sorted(k for k in tot["by_reason"] if k not in REASON_ORDER),
+        # the families to show, biggest first, with the two catch-alls at the end
+        "families": sorted((k for k in FAMILY_ORDER if k in tot["by_family"]),
+                           key=lambda k: (k in (OTHER, "none"), -tot["by_family"][k] if k not in (OTHER, "none")
+                                          else FAMILY_ORDER.index(k))),
+        "by_directory": by_dir,
+        "by_maintainers": _group(sites, "maintainers"),
+        "scopes": (scopes or {}).get("summary"),
+        "scope_findings": (scopes or {}).get("findings", []),
+    }
+    check_against_census(model, census)
+    return model
+
+
+def load(out, source_url=DEFAULT_SOURCE_URL):
+    sites = _load(out, "sites.json")
+    census = _load(out, "census.json")
+    scopes = _load(out, "scopes.json", required=False)
+    try:
+        return build(sites, census, scopes if isinstance(scopes, dict) else None, source_url)
+    except (KeyError, TypeError, AttributeError) as e:
+        # valid JSON of another shape: an older gfpscope, or a file edited by hand
+        raise GfpError(f"{out}: sites.json or census.json is not what this gfpscope's scan writes "
+                       f"(no {e}): run gfpscope scan --out {out} again")
+
+
+CHART = "report-top-subsystems"
+OUTPUTS = ["report.json", "report.csv", "report.md", "report.org", CHART + ".svg", CHART + ".png", "report.html"]
+
+
+def write(model, out):
+    """Write every report file into OUT as one set (atomic.FileSet): report.html, the file
+    people open, is renamed into place last, and its old copy is removed first, so an
+    interrupted run never leaves a report.html beside missing or stale companions."""
+    # imported here: they import this module's tables, and matplotlib is slow to load
+    from . import charts, reporthtml, reporttext
+    from .atomic import FileSet
+    v = model["tree"]["version"]
+    with FileSet(out, last="report.html") as fs:
+        fs.text("report.json", reporttext.to_json(model))
+        fs.text("report.csv", reporttext.to_csv(model))
+        fs.text("report.md", reporttext.to_markdown(model))
+        fs.text("report.org", reporttext.to_org(model))
+        base = fs.path(CHART + ".svg")[:-len(".svg")]
+        fs.path(CHART + ".png")
+        svg = charts.top_subsystems(model["by_directory"], f"GFP_NOFS/GFP_NOIO sites per subsystem, Linux {v}",
+                                    base)
+        fs.text("report.html", reporthtml.render(model, svg, CHART + ".png"))
+        return fs.publish()
+
+
+def run(out, tree=None, source_url=DEFAULT_SOURCE_URL):
+    """The report of the scan in OUT. The tree is optional: the version comes from
+    census.json, and --kdir only checks that it names the tree that was scanned."""
+    census = _load(out, "census.json", required=False) or {}
+    scanned = (census.get("tree") or {}).get("version")
+    if tree is not None and scanned and scanned != tree.version_str:
+        raise GfpError(f"{out} holds a scan of Linux {scanned} but {tree.path} is Linux {tree.version_str}: "
+                       "give the tree that was scanned, or scan this one")
+    try:
+        source_url.format(path="p", line=1, tag="v1", version="1")
+    except (KeyError, IndexError, ValueError) as e:
+        raise GfpError(f"--source-url {source_url}: use only {{path}}, {{line}}, {{tag}} and {{version}} ({e})")
+    model = load(out, source_url)
+    return model, write(model, out)
