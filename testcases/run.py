@@ -100,6 +100,14 @@ def _gfplex_batch(t, exe, d):
     out = subprocess.run([exe, "--batch"], input=stream, capture_output=True).stdout.decode()
     got = out.splitlines()
     t.check("gfplex/--batch (git cat-file stream)", got == exp, _diff(exp, got))
+    # --kernel: GFP_KERNEL uses in code as K records (not in #define bodies)
+    src = (b"int f(void)\n{\n\tp = kmalloc(8, GFP_KERNEL | __GFP_NOFAIL);\n"
+           b"\tq = kmalloc(8, GFP_NOFS);\n}\n#define X GFP_KERNEL\n")
+    out = subprocess.run([exe, "--batch", "--kernel"], input=b"b1 blob %d\n" % len(src) + src + b"\n",
+                         capture_output=True).stdout.decode().splitlines()
+    exp = ["K\tb1\t3\t16\tGFP_KERNEL\tcode\tkmalloc\tGFP_KERNEL | __GFP_NOFAIL\tf\t-",
+           "S\tb1\t4\t16\tGFP_NOFS\tcode\tkmalloc\tGFP_NOFS\tf\t-", "F\t1\t1"]
+    t.check("gfplex/--batch --kernel", out == exp, _diff(exp, out))
 
 
 def _diff(exp, got):

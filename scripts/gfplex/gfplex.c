@@ -14,7 +14,7 @@
  *
  * Usage: gfplex ROOT [PATH...]
  *        gfplex --graph ROOT [PATH...]
- *        gfplex --batch
+ *        gfplex --batch [--kernel]
  *   PATHs are files or directories relative to ROOT (default: ".").
  *   Directories are walked for *.c and *.h (".git" is skipped).
  *   With no PATH and "-" as the only PATH, paths are read from stdin,
@@ -42,6 +42,9 @@
  * missing") instead of files, so that gfpscope history lexes a revision
  * straight from git's objects without checking it out. The path field of
  * each S, D and E record is then the blob's OID; F counts the blobs.
+ * --kernel adds K records, laid out as S records, for each GFP_KERNEL in
+ * code outside #define bodies (gfpscope diff uses them to tell a site that
+ * was converted from one that was removed).
  *
  * Graph mode prints FN, MACRO, CALL, ICALL, REF and EXPORT records (see
  * graph.c), E records, and the same final F line; every file is lexed.
@@ -257,7 +260,8 @@ static int run_batch(void)
 			continue;
 		}
 		memset(buf + size, 0, 16);
-		if (memmem(buf, size, "GFP_NO", 6)) {
+		if (memmem(buf, size, "GFP_NO", 6) ||
+		    (report_kernel && memmem(buf, size, "GFP_KERNEL", 10))) {
 			files_lexed++;
 			lex(buf, (int)size);
 			report(oid, buf);
@@ -349,7 +353,9 @@ static void do_path(const char *root, const char *rel, file_fn fn)
 
 int main(int argc, char **argv)
 {
-	if (argc == 2 && !strcmp(argv[1], "--batch")) {
+	if ((argc == 2 || (argc == 3 && !strcmp(argv[2], "--kernel"))) &&
+	    !strcmp(argv[1], "--batch")) {
+		report_kernel = argc == 3;
 		static char obuf[1 << 16];
 		setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 		return run_batch();
@@ -361,7 +367,7 @@ int main(int argc, char **argv)
 	}
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fprintf(stderr, "usage: gfplex [--graph] ROOT [PATH...|-]\n"
-			"       gfplex --batch < git-cat-file-batch-output\n");
+			"       gfplex --batch [--kernel] < git-cat-file-batch-output\n");
 		return 2;
 	}
 	const char *root = argv[1];
