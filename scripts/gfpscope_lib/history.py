@@ -24,7 +24,7 @@ from . import historychart, lexsites, paths
 from .atomic import check_writable_dir, write_json, write_text
 from .errors import GfpError
 from .gitrepo import GitRepo, makefile_version, wanted
-from .subsystems import Maintainers, dir_subsystem
+from .subsystems import NONE, Maintainers, dir_subsystem
 
 
 class BlobSites:
@@ -108,20 +108,30 @@ def site_record(path, rec):
 
 
 class _Skeleton:
-    """A temporary tree with a revision's directories, MAINTAINERS and
-    get_maintainer.pl: what get_maintainer.pl looks at, without a checkout.
-    A file's content is written only when the script is asked about it."""
+    """What get_maintainer.pl reads, in a temporary directory, without a checkout:
+    MAINTAINERS, the script, and each file it is asked about (written just
+    before). The script adds a / to the F: and X: patterns that name a
+    directory of the tree (perl's -d); the skeleton has no directories, so
+    its MAINTAINERS has that / written in already, from the revision's list
+    of directories. Making thousands of empty directories would cost more
+    than the whole lexing of a revision."""
 
-    def __init__(self, repo, files, dirs):
+    def __init__(self, repo, blobs, isdir, mtext):
         self.repo = repo
-        self.blob = dict(files)
+        self.blob = blobs
         self.path = tempfile.mkdtemp(prefix="gfpscope-maint.")
         try:
-            for d in sorted(dirs):
-                os.makedirs(os.path.join(self.path, d), exist_ok=True)
-            for rel in ("MAINTAINERS", "scripts/get_maintainer.pl", ".get_maintainer.ignore"):
-                if rel in self.blob:
-                    self.write(rel)
+            lines = mtext.split(b"\n")
+            for i, line in enumerate(lines):
+                if line[:2] in (b"F:", b"X:"):
+                    val = line[2:].decode("utf-8", "replace").lstrip()
+                    conv = val.replace(".", "\\.").replace("*", ".*").replace("?", ".")
+                    if isdir(conv) and not conv.endswith("/"):
+                        lines[i] = line + b"/"
+            with open(os.path.join(self.path, "MAINTAINERS"), "wb") as f:
+                f.write(b"\n".join(lines))
+            for rel in ("scripts/get_maintainer.pl", ".get_maintainer.ignore"):
+                self.write(rel)
         except OSError as e:
             self.close()
             raise GfpError(f"cannot make a temporary tree for get_maintainer.pl: {e.strerror}")
@@ -160,17 +170,22 @@ def revision(repo, rev, cache, jobs=2, maintainers=True, progress=None):
     version = makefile_version(repo.read_blob(blobs["Makefile"])) if "Makefile" in blobs else None
     method = "none"
     emulated = asked = 0
-    if maintainers:
+    if maintainers and "MAINTAINERS" in blobs:
         with_sites = sorted({s["file"] for s in sites})
-        skel = _Skeleton(repo, files, dirs)
+        mtext = repo.read_blob(blobs["MAINTAINERS"])
+        isdir = lambda p: p.rstrip("/") in dirs  # noqa: E731
+        skel = _Skeleton(repo, blobs, isdir, mtext)
         try:
-            m = Maintainers(skel, jobs=jobs, emulate=True, before_ask=skel.write)
+            m = Maintainers(skel, jobs=jobs, emulate=True, before_ask=skel.write, isdir=isdir, mtext=mtext)
             owners = m.lookup(with_sites)
             method, emulated, asked = m.method, m.emulated, m.asked
         finally:
             skel.close()
         for s in sites:
             s["maintainers"] = owners[s["file"]]
+    else:
+        for s in sites:
+            s["maintainers"] = NONE
     return {
         "rev": rev, "commit": commit, "version": version, "sites": sites,
         "files": {"c_files": len(cfiles), "blobs": len(oids), "lexed": len(missing),

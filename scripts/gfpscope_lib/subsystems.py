@@ -53,9 +53,9 @@ def _parse_maintainers(text):
     return [s for s in sections if s[1] or s[3]]
 
 
-def _pattern_match(pat, rel, treepath):
+def _pattern_match(pat, rel, isdir):
     """get_maintainer.pl's file_match_pattern: a directory matches what is under it."""
-    if pat.endswith("/") or os.path.isdir(os.path.join(treepath, pat)):
+    if pat.endswith("/") or isdir(pat):
         p = pat.rstrip("/") + "/"
         if "*" in p or "?" in p:
             # a glob directory: match every file below a matching directory
@@ -138,7 +138,11 @@ class GetMaintainerRules:
             for i in range(start, end):
                 typ, val = tv[i]
                 if typ in ("F", "X"):
-                    rx = re.compile(val)  # re.error: the caller falls back to the script
+                    bare = val.replace("\\.", "")
+                    if "\\" in bare or any(c in _META or c == ")" for c in bare):
+                        rx = re.compile(val).match  # re.error: the caller asks the script
+                    else:  # a plain path: a prefix test does what the regex would
+                        rx = (lambda r, _l=val.replace("\\.", "."): r.startswith(_l))
                     depth = val.count("/") + (0 if val.endswith("/") else 1)
                     if val.startswith(".*"):
                         depth = -1
@@ -158,7 +162,7 @@ class GetMaintainerRules:
         slashes = rel.count("/")
         matched = []
         for sec, order, typ, rx, pslashes, depth in cands:
-            if rx.match(rel) and (pslashes is None or pslashes == slashes):
+            if rx(rel) and (pslashes is None or pslashes == slashes):
                 if typ == "X":
                     excluded.add(sec)
                 else:
@@ -179,11 +183,15 @@ class GetMaintainerRules:
 
 
 class Maintainers:
-    def __init__(self, tree, jobs=2, emulate=False, before_ask=None):
+    def __init__(self, tree, jobs=2, emulate=False, before_ask=None, isdir=None, mtext=None):
         """emulate: decide what GetMaintainerRules can in Python and run the script
         only for the rest; before_ask(rel) is called before the script is asked
-        about rel (history writes the file's content into its skeleton tree)."""
+        about rel (history writes the file's content into its skeleton tree).
+        isdir(rel) tells whether the tree has that directory, and mtext is the
+        MAINTAINERS text (history has them from git, not from a checkout)."""
         self.tree = tree
+        self.isdir = isdir or (lambda p: os.path.isdir(os.path.join(tree.path, p)))
+        self._mtext_bytes = mtext
         self.jobs = jobs
         self.emulate = emulate
         self.before_ask = before_ask
@@ -194,9 +202,8 @@ class Maintainers:
         self._sections = None
         self._cache = {}
         self._cache_path = None
-        if os.path.isfile(self.mfile):
-            with open(self.mfile, "rb") as f:
-                key = hashlib.sha1(f.read()).hexdigest()[:16]
+        if mtext is not None or os.path.isfile(self.mfile):
+            key = hashlib.sha1(self._mtext()).hexdigest()[:16]
             self.method = "get_maintainer.pl" if os.path.isfile(self.script) else "MAINTAINERS"
             # "v2": answers since the perl hash seed is fixed
             self._cache_path = os.path.join(paths.cache_home(), "maintainers", f"v2-{self.method}-{key}.json")
@@ -205,6 +212,12 @@ class Maintainers:
                     self._cache = json.load(f)
             except (OSError, ValueError):
                 self._cache = {}
+
+    def _mtext(self):
+        if self._mtext_bytes is None:
+            with open(self.mfile, "rb") as f:
+                self._mtext_bytes = f.read()
+        return self._mtext_bytes
 
     def _ask_script(self, rel):
         if self.before_ask:
@@ -222,15 +235,14 @@ class Maintainers:
 
     def _ask_patterns(self, rel):
         if self._sections is None:
-            with open(self.mfile, encoding="utf-8", errors="replace") as f:
-                self._sections = _parse_maintainers(f.read())
+            self._sections = _parse_maintainers(self._mtext().decode("utf-8", "replace"))
         best, best_depth = None, -1
         for name, fs, xs, ns in self._sections:
-            if any(_pattern_match(x, rel, self.tree.path) for x in xs):
+            if any(_pattern_match(x, rel, self.isdir) for x in xs):
                 continue
             depth = -1
             for p in fs:
-                if _pattern_match(p, rel, self.tree.path):
+                if _pattern_match(p, rel, self.isdir):
                     depth = max(depth, _depth(p) + (100 if p == rel else 0))
             for n in ns:
                 try:
@@ -251,8 +263,7 @@ class Maintainers:
         missing = sorted({r for r in rels if r not in self._cache})
         if missing and self.emulate and self.method == "get_maintainer.pl":
             try:
-                with open(self.mfile, encoding="utf-8", errors="replace") as f:
-                    rules = GetMaintainerRules(f.read(), lambda p: os.path.isdir(os.path.join(self.tree.path, p)))
+                rules = GetMaintainerRules(self._mtext().decode("utf-8", "replace"), self.isdir)
             except re.error:
                 rules = None  # a pattern Python cannot read: ask the script for everything
             if rules:
