@@ -110,9 +110,11 @@ class GitRepo:
     def read_blob(self, oid):
         return self.git("cat-file", "blob", oid, text=False)
 
-    def renames(self, c1, c2):
-        """{old path: new path} for the C files git sees renamed between two commits."""
-        out = self.git("diff-tree", "-r", "-M", "-z", "--diff-filter=R", "--name-status", c1, c2, text=False)
+    def renames(self, c1, c2, paths=()):
+        """{old path: new path} for the C files git sees renamed between two commits,
+        among PATHS (both names must be among them) when given."""
+        out = self.git("diff-tree", "-r", "-M", "-z", "--diff-filter=R", "--name-status", c1, c2,
+                       "--", *[":(literal)" + p for p in paths], text=False)
         parts = [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
         ren, i = {}, 0
         while i < len(parts):

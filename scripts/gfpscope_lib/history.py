@@ -147,7 +147,7 @@ class _Skeleton:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-def revision(repo, rev, cache, jobs=2, maintainers=True, progress=None):
+def revision(repo, rev, cache, jobs=2, maintainers=True, keep_tree=False):
     """The sites of one revision and how they were found."""
     t0 = time.time()
     commit = repo.resolve(rev)
@@ -193,6 +193,7 @@ def revision(repo, rev, cache, jobs=2, maintainers=True, progress=None):
         "maintainers_from": method,
         "maintainers_lookups": {"python": emulated, "get_maintainer.pl": asked},
         "seconds": round(time.time() - t0, 2),
+        "tree": files if keep_tree else None,
     }
 
 
