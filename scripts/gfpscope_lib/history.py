@@ -152,6 +152,7 @@ def revision(repo, rev, cache, jobs=2, maintainers=True, keep_tree=False):
     t0 = time.time()
     commit = repo.resolve(rev)
     files, dirs = repo.ls_tree(commit)
+    t_list = time.time()
     cfiles = [(p, o) for p, o in files if wanted(p)]
     oids = sorted({o for _, o in cfiles})
     missing = [o for o in oids if o not in cache]
@@ -166,6 +167,7 @@ def revision(repo, rev, cache, jobs=2, maintainers=True, keep_tree=False):
         for rec in cache.get(oid):
             sites.append(site_record(path, rec))
     sites.sort(key=lambda s: (s["file"], s["line"], s["col"]))
+    t_lex = time.time()
     blobs = dict(files)
     version = makefile_version(repo.read_blob(blobs["Makefile"])) if "Makefile" in blobs else None
     method = "none"
@@ -193,6 +195,8 @@ def revision(repo, rev, cache, jobs=2, maintainers=True, keep_tree=False):
         "maintainers_from": method,
         "maintainers_lookups": {"python": emulated, "get_maintainer.pl": asked},
         "seconds": round(time.time() - t0, 2),
+        "timing": {"list": round(t_list - t0, 2), "lex": round(t_lex - t_list, 2),
+                   "maintainers": round(time.time() - t_lex, 2)},
         "tree": files if keep_tree else None,
     }
 
@@ -275,7 +279,7 @@ def summarize(r, verdicts_from=None):
         t["parsed"] = sum(bool(s.get("parsed")) for s in sites)
         t["unparsed"] = t["sites"] - t["parsed"]
     out = {k: r[k] for k in ("rev", "commit", "version", "files", "maintainers_from",
-                             "maintainers_lookups", "seconds")}
+                             "maintainers_lookups", "seconds", "timing")}
     out.update({"verdicts_from": verdicts_from, "totals": t,
                 "by_directory": _table(sites, "subsystem", v),
                 "by_maintainers": _table(sites, "maintainers", v)})
