@@ -96,7 +96,8 @@ def _gfplex_batch(t, exe, d):
     exp.append("E\t0123456789abcdef0123456789abcdef01234567\tmissing")
     cases = glob.glob(os.path.join(d, "*.c"))
     lexed = sum(1 for c in cases if b"GFP_NO" in open(c, "rb").read())
-    exp.append(f"F\t{len(cases) + 2}\t{lexed}")
+    size = sum(os.path.getsize(c) for c in cases)
+    exp.append(f"F\t{len(cases) + 2}\t{lexed}\t{size}")
     out = subprocess.run([exe, "--batch"], input=stream, capture_output=True).stdout.decode()
     got = out.splitlines()
     t.check("gfplex/--batch (git cat-file stream)", got == exp, _diff(exp, got))
@@ -106,7 +107,7 @@ def _gfplex_batch(t, exe, d):
     out = subprocess.run([exe, "--batch", "--kernel"], input=b"b1 blob %d\n" % len(src) + src + b"\n",
                          capture_output=True).stdout.decode().splitlines()
     exp = ["K\tb1\t3\t16\tGFP_KERNEL\tcode\tkmalloc\tGFP_KERNEL | __GFP_NOFAIL\tf\t-",
-           "S\tb1\t4\t16\tGFP_NOFS\tcode\tkmalloc\tGFP_NOFS\tf\t-", "F\t1\t1"]
+           "S\tb1\t4\t16\tGFP_NOFS\tcode\tkmalloc\tGFP_NOFS\tf\t-", f"F\t1\t1\t{len(src)}"]
     t.check("gfplex/--batch --kernel", out == exp, _diff(exp, out))
 
 

@@ -41,7 +41,8 @@
  * `git cat-file --batch` ("OID TYPE SIZE", LF, SIZE bytes, LF; or "OID
  * missing") instead of files, so that gfpscope history lexes a revision
  * straight from git's objects without checking it out. The path field of
- * each S, D and E record is then the blob's OID; F counts the blobs.
+ * each S, D and E record is then the blob's OID; F counts the blobs and
+ * adds a third field, the bytes read.
  * --kernel adds K records, laid out as S records, for each GFP_KERNEL in
  * code outside #define bodies (gfpscope diff uses them to tell a site that
  * was converted from one that was removed).
@@ -217,6 +218,7 @@ static int run_batch(void)
 	char *hdr = NULL, *buf = NULL;
 	size_t hcap = 0, cap = 0;
 	ssize_t n;
+	long long bytes = 0;
 
 	while ((n = getline(&hdr, &hcap, stdin)) > 0) {
 		while (n > 0 && (hdr[n - 1] == '\n' || hdr[n - 1] == '\r'))
@@ -251,6 +253,7 @@ static int run_batch(void)
 			break;
 		}
 		files_seen++;
+		bytes += size;
 		if (strcmp(type, "blob")) {
 			printf("E\t%s\tnot a blob (%s)\n", oid, type);
 			continue;
@@ -269,7 +272,7 @@ static int run_batch(void)
 	}
 	free(hdr);
 	free(buf);
-	printf("F\t%ld\t%ld\n", files_seen, files_lexed);
+	printf("F\t%ld\t%ld\t%lld\n", files_seen, files_lexed, bytes);
 	return 0;
 }
 

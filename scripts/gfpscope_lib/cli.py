@@ -94,7 +94,8 @@ def cmd_history(args):
         print(f"outputs: {out}/history.csv, history.md, history.json, history.svg, history.png")
     for r in h["revisions"]:
         f = r["files"]
-        print(f"{r['rev']}: {r['totals']['sites']} sites; lexed {f['lexed']} blobs, {f['from_cache']} from cache")
+        print(f"{r['rev']}: {r['totals']['sites']} sites; lexed {f['lexed']} blobs, {f['from_cache']} from cache "
+              f"({f['lexed_bytes'] / 1e6:.0f} MB read)")
     return 0
 
 

@@ -39,7 +39,7 @@ def _brief(s):
 
 def _kernel_uses(repo, oids, jobs):
     """{oid: Counter of (function, call, flags)} of the GFP_KERNEL uses in each blob."""
-    records, _ = repo.lex_blobs(lexsites.gfplex_binary(), sorted(set(oids)), jobs=jobs, kernel=True)
+    records, _, _ = repo.lex_blobs(lexsites.gfplex_binary(), sorted(set(oids)), jobs=jobs, kernel=True)
     out = {}
     for oid in oids:
         c = collections.Counter()

@@ -130,13 +130,14 @@ class GitRepo:
     def lex_blobs(self, gfplex, oids, jobs=1, kernel=False):
         """Run `git cat-file --batch | gfplex --batch` over the blobs.
 
-        Returns (records, errors): records {oid: [fields after the path]} for
-        each S (and, with kernel, K) record, errors [(oid, message)]. With
+        Returns (records, errors, bytes): records {oid: [fields after the path]}
+        for each S (and, with kernel, K) record, errors [(oid, message)], bytes
+        the size of the blobs read. With
         jobs > 1 the blobs are split into that many pipelines.
         """
         oids = list(oids)
         if not oids:
-            return {}, []
+            return {}, [], 0
         jobs = max(1, min(jobs, (len(oids) + 499) // 500))
         chunks = [oids[i::jobs] for i in range(jobs)]
         results = [None] * jobs
@@ -167,7 +168,7 @@ class GitRepo:
             t.start()
         for t in threads:
             t.join()
-        records, errors = {}, []
+        records, errors, nbytes = {}, [], 0
         for out, err, lrc, grc, gerr in results:
             if grc:
                 raise GfpError(f"git cat-file failed in {self.path}: "
@@ -182,7 +183,9 @@ class GitRepo:
                     records.setdefault(f[1], []).append([f[0]] + f[2:])
                 elif f[0] == "E":
                     errors.append((f[1], f[2] if len(f) > 2 else "?"))
-        return records, errors
+                elif f[0] == "F" and len(f) > 3:
+                    nbytes += int(f[3])
+        return records, errors, nbytes
 
 
 def makefile_version(data):

@@ -156,7 +156,7 @@ def revision(repo, rev, cache, jobs=2, maintainers=True, keep_tree=False):
     cfiles = [(p, o) for p, o in files if wanted(p)]
     oids = sorted({o for _, o in cfiles})
     missing = [o for o in oids if o not in cache]
-    records, errors = repo.lex_blobs(lexsites.gfplex_binary(), missing, jobs=jobs)
+    records, errors, nbytes = repo.lex_blobs(lexsites.gfplex_binary(), missing, jobs=jobs)
     bad = {o for o, _ in errors}
     cache.add([o for o in missing if o not in bad], records)
     sites, unreadable = [], []
@@ -190,7 +190,7 @@ def revision(repo, rev, cache, jobs=2, maintainers=True, keep_tree=False):
             s["maintainers"] = NONE
     return {
         "rev": rev, "commit": commit, "version": version, "sites": sites,
-        "files": {"c_files": len(cfiles), "blobs": len(oids), "lexed": len(missing),
+        "files": {"c_files": len(cfiles), "blobs": len(oids), "lexed": len(missing), "lexed_bytes": nbytes,
                   "from_cache": len(oids) - len(missing), "unreadable": unreadable},
         "maintainers_from": method,
         "maintainers_lookups": {"python": emulated, "get_maintainer.pl": asked},
