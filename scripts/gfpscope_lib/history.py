@@ -198,6 +198,7 @@ def revision(repo, rev, cache, jobs=2, maintainers=True, keep_tree=False):
         "timing": {"list": round(t_list - t0, 2), "lex": round(t_lex - t_list, 2),
                    "maintainers": round(time.time() - t_lex, 2)},
         "tree": files if keep_tree else None,
+        "oids": set(oids),
     }
 
 
@@ -278,8 +279,8 @@ def summarize(r, verdicts_from=None):
             t[k] = sum(s.get("verdict") == k for s in sites)
         t["parsed"] = sum(bool(s.get("parsed")) for s in sites)
         t["unparsed"] = t["sites"] - t["parsed"]
-    out = {k: r[k] for k in ("rev", "commit", "version", "files", "maintainers_from",
-                             "maintainers_lookups", "seconds", "timing")}
+    # no times here: the committed reference outputs stay the same from run to run
+    out = {k: r[k] for k in ("rev", "commit", "version", "files", "maintainers_from", "maintainers_lookups")}
     out.update({"verdicts_from": verdicts_from, "totals": t,
                 "by_directory": _table(sites, "subsystem", v),
                 "by_maintainers": _table(sites, "maintainers", v)})
@@ -297,14 +298,17 @@ def run(repo_path, revs, out, jobs=2, quiet=False, scans=None, do_analyse=False,
             raise GfpError(f"--scan {rev}=...: {rev} is not one of the revisions given")
     check_writable_dir(out)
     cache = BlobSites()
-    rows = []
+    rows, prev = [], None
     for rev in revs:
         r = revision(repo, rev, cache, jobs=jobs)
         cache.save()
+        # blobs this revision has that the one before it has not: what it costs, cache aside
+        r["files"]["new_blobs"] = len(r["oids"] - prev) if prev is not None else len(r["oids"])
+        prev = r["oids"]
         src = None
         if rev in scans:
             attach_scan(rev, r["sites"], scans[rev])
-            src = os.path.abspath(scans[rev])
+            src = scans[rev]
         elif do_analyse:
             src = analyse(repo, r, out, jobs, quiet, timeout)
         rows.append(summarize(r, src))
@@ -314,7 +318,10 @@ def run(repo_path, revs, out, jobs=2, quiet=False, scans=None, do_analyse=False,
                   f"{f['from_cache']} from cache; {r['seconds']:.1f} s", file=sys.stderr)
             for u in f["unreadable"]:
                 print(f"gfpscope: warning: {rev}:{u['file']}: {u['error']}", file=sys.stderr)
-    h = {"repo": repo.path, "revisions": rows}
+    home = os.path.expanduser("~")
+    shown = "~" + repo.path[len(home):] if repo.path.startswith(home + os.sep) else repo.path
+    h = {"repo": shown, "revisions": rows}
+
     write_json(os.path.join(out, "history.json"), h)
     write_text(os.path.join(out, "history.csv"), to_csv(h))
     write_text(os.path.join(out, "history.md"), to_markdown(h, top))
@@ -379,15 +386,16 @@ def to_markdown(h, top=10):
              f"Repository: `{h['repo']}`. Counts are gfplex's census of each revision's .c/.h blobs, "
              "the same as `gfpscope scan` counts in a checked-out tree. Subsystems by directory and by "
              "MAINTAINERS section (the section the revision's own get_maintainer.pl names).", "",
-             "| revision | version | commit | sites | GFP_NOFS | GFP_NOIO | convert | keep | blobs lexed | from cache |",
+             "| revision | version | commit | sites | GFP_NOFS | GFP_NOIO | convert | keep | .c/.h blobs | new blobs |",
              "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in h["revisions"]:
         t, f = r["totals"], r["files"]
         lines.append(f"| {r['rev']} | {r['version']} | {r['commit'][:12]} | {t['sites']} | {t['nofs']} | "
                      f"{t['noio']} | {_cell(t.get('convert')) if 'convert' in t else '-'} | "
-                     f"{_cell(t.get('keep')) if 'keep' in t else '-'} | {f['lexed']} | {f['from_cache']} |")
+                     f"{_cell(t.get('keep')) if 'keep' in t else '-'} | {f['blobs']} | {f['new_blobs']} |")
     lines += ["", "convert/keep: the verdicts of a scan of that revision (`--scan REV=DIR` or `--analyse`); "
-              "`-` where none was run.", "",
+              "`-` where none was run. New blobs: .c/.h contents the revision before it does not have, the only "
+              "ones gfplex reads when that revision is cached.", "",
               f"![sites per subsystem over revisions](history.svg)", ""]
     return "\n".join(lines) + "\n" + _wide(h, "by_directory", "By directory") + "\n" + \
         _wide(h, "by_maintainers", "By MAINTAINERS section")
