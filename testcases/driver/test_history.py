@@ -159,6 +159,15 @@ class History(CliCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("is not a scan of r2", r.stderr)
 
+    def test_analyse(self):
+        """--analyse: the whole scan of each revision, from git archive, gives its verdicts."""
+        self.history("--analyse", "r3")
+        r = self.load("history.json")["revisions"][0]
+        with open(os.path.join(self.out, "scans", "r3", "census.json")) as f:
+            c = json.load(f)
+        self.assertEqual((r["totals"]["convert"], r["totals"]["keep"]), (c["totals"]["convert"], c["totals"]["keep"]))
+        self.assertEqual(r["totals"]["sites"], c["totals"]["sites"])
+
     def test_diff(self):
         r = self.gfpscope("diff", "--kdir", self.repo, "--out", self.out, "r1", "r3")
         self.assertEqual(r.returncode, 0, r.stderr)
