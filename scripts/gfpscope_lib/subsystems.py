@@ -54,7 +54,13 @@ def _parse_maintainers(text):
 
 
 def _pattern_match(pat, rel, isdir):
-    """get_maintainer.pl's file_match_pattern: a directory matches what is under it."""
+    """get_maintainer.pl's file_match_pattern: a directory matches what is under it.
+
+    isdir tells whether a path is a directory of the tree: a function, or the
+    tree's path."""
+    if isinstance(isdir, str):
+        root = isdir
+        isdir = lambda p: os.path.isdir(os.path.join(root, p))  # noqa: E731
     if pat.endswith("/") or isdir(pat):
         p = pat.rstrip("/") + "/"
         if "*" in p or "?" in p:
