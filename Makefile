@@ -21,7 +21,7 @@ DEB_PACKAGES := coccinelle git perl gcc make python3 xz-utils linux-source-6.12 
 
 GFPLEX := build/gfplex
 
-.PHONY: all setup run check reports reports-render bench-census tree-6.12 tree-6.1 git-6.12 clean
+.PHONY: all setup run check reports reports-render bench-census tree-6.12 tree-6.1 git-6.12 history-repo history-reports bench-history clean
 
 all: $(GFPLEX)
 
@@ -63,6 +63,25 @@ reports: $(GFPLEX) tree-6.12 tree-6.1
 	  $(PYTHON) scripts/gfpscope patch --kdir $(CACHE)/linux-source-$$v --out reports/linux-$$v && \
 	  $(PYTHON) scripts/gfpscope report -q --kdir $(CACHE)/linux-source-$$v --out reports/linux-$$v || exit 1; \
 	done
+	$(MAKE) history-reports
+
+# A git repository with two commits, linux-source-6.1 and linux-source-6.12,
+# tagged v6.1.192 and v6.12.117 (from their Makefiles): gfpscope history's
+# reference data. Built once, atomically, into $(CACHE)/linux-history.
+HISTORY_REPO := $(CACHE)/linux-history
+
+history-repo: tree-6.12 tree-6.1
+	@$(PYTHON) scripts/setup.py history-repo $(CACHE)
+
+# The history of the reference repository, committed under reports/history/,
+# with the verdicts of the committed scans of both trees.
+history-reports: $(GFPLEX) history-repo
+	$(PYTHON) scripts/gfpscope history -q --kdir $(HISTORY_REPO) --out reports/history \
+	  --scan v6.1.192=reports/linux-6.1 --scan v6.12.117=reports/linux-6.12 v6.1.192 v6.12.117
+	$(PYTHON) scripts/gfpscope diff -q --kdir $(HISTORY_REPO) --out reports/history v6.1.192 v6.12.117
+
+bench-history: $(GFPLEX) history-repo
+	bench/history --kdir $(HISTORY_REPO)
 
 # Only the reports (report.html, .md, .csv, .json, .org, the chart), from the committed
 # scans: no kernel tree needed.

@@ -9,8 +9,13 @@
                                 with one commit of that tree, tagged vX.Y.Z,
                                 once, atomically (`gfpscope series` needs a
                                 repository to make branches and run git am)
+  setup.py history-repo CACHE   make CACHE/linux-history, a git repository whose
+                                commits are the unpacked trees linux-source-6.1
+                                and linux-source-6.12, tagged vX.Y.Z, once,
+                                atomically (see make_history_repo)
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -74,15 +79,6 @@ def unpack(version, cache):
     return 0
 
 
-def _makefile_version(tree):
-    """X.Y.Z from the tree's Makefile, for the tag."""
-    import re
-    with open(os.path.join(tree, "Makefile"), encoding="utf-8", errors="replace") as f:
-        head = f.read(4096)
-    get = lambda k: (re.search(rf"^{k}\s*=\s*(\d+)", head, re.M) or [None, "0"])[1]
-    return f"{get('VERSION')}.{get('PATCHLEVEL')}.{get('SUBLEVEL')}"
-
-
 def gitrepo(version, cache):
     dest = os.path.join(cache, f"linux-git-{version}")
     if os.path.isfile(os.path.join(dest, ".git", "gfpscope-ready")):
@@ -91,7 +87,7 @@ def gitrepo(version, cache):
     if r:
         return r
     src = os.path.join(cache, f"linux-source-{version}")
-    tag = "v" + _makefile_version(src)
+    tag = "v" + _tree_version(src)
     # built beside the destination and renamed into place, so an interrupted run
     # never leaves a half-made repository that looks ready
     tmp = tempfile.mkdtemp(prefix=f".git-{version}.", dir=cache)
@@ -123,6 +119,103 @@ def gitrepo(version, cache):
     return 0
 
 
+HISTORY_TREES = ("6.1", "6.12")
+
+
+def _tree_version(tree):
+    """X.Y.Z from a tree's top-level Makefile."""
+    with open(os.path.join(tree, "Makefile"), encoding="utf-8", errors="replace") as f:
+        head = f.read(4096)
+    nums = []
+    for key in ("VERSION", "PATCHLEVEL", "SUBLEVEL"):
+        m = re.search(r"^%s\s*=\s*(\d+)\s*$" % key, head, re.M)
+        if not m:
+            raise ValueError(f"{tree}/Makefile sets no {key}")
+        nums.append(m.group(1))
+    return ".".join(nums)
+
+
+def make_history_repo(cache, versions=HISTORY_TREES, dest=None):
+    """CACHE/linux-history: one commit per unpacked tree, in order, each tagged vX.Y.Z.
+
+    The trees are read where they are and never modified or copied: git's
+    plumbing adds each one to a private index (GIT_INDEX_FILE, with
+    --work-tree pointing at the read-only tree), writes the tree object and a
+    commit whose parent is the previous one. Ignored files are added too
+    (add -f): the census counts every .c/.h file of the tree, and the
+    kernel's .gitignore files would hide some. The repository is bare, built
+    in a temporary directory beside DEST and renamed into place at the end,
+    so an interrupted run leaves nothing that looks finished. The objects
+    are then packed into one pack, as in a clone of the kernel.
+    """
+    dest = dest or os.path.join(cache, "linux-history")
+    if os.path.isfile(os.path.join(dest, "HEAD")) and os.path.isdir(os.path.join(dest, "refs", "tags")):
+        return 0
+    trees = [os.path.join(cache, f"linux-source-{v}") for v in versions]
+    for t in trees:
+        if not os.path.isfile(os.path.join(t, "Makefile")):
+            print(f"setup: {t} not found: run make tree-{os.path.basename(t)[len('linux-source-'):]}",
+                  file=sys.stderr)
+            return 2
+    import time
+    start = time.time()
+    os.makedirs(cache, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=".linux-history.", dir=os.path.dirname(os.path.abspath(dest)))
+    git_dir = os.path.join(tmp, "repo.git")
+    env = dict(os.environ, GIT_DIR=git_dir, GIT_INDEX_FILE=os.path.join(tmp, "index"),
+               GIT_AUTHOR_NAME="gfpscope", GIT_AUTHOR_EMAIL="gfpscope@localhost",
+               GIT_COMMITTER_NAME="gfpscope", GIT_COMMITTER_EMAIL="gfpscope@localhost")
+
+    def git(*args, **kw):
+        r = subprocess.run(["git", *args], env=kw.pop("env", env), capture_output=True, text=True, **kw)
+        if r.returncode:
+            raise RuntimeError(f"git {' '.join(args)}: {r.stderr.strip()}")
+        return r.stdout.strip()
+
+    try:
+        git("init", "-q", "--bare", git_dir)
+        git("config", "core.autocrlf", "false")
+        git("config", "gc.auto", "0")
+        parent = None
+        for i, t in enumerate(trees):
+            ver = _tree_version(t)
+            # the same instant for every build: the same commit ids on every machine
+            date = f"{1700000000 + i * 86400} +0000"
+            cenv = dict(env, GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+            if os.path.exists(env["GIT_INDEX_FILE"]):
+                os.unlink(env["GIT_INDEX_FILE"])
+            print(f"setup: adding {t} (Linux {ver}) to {dest}", file=sys.stderr)
+            git("--work-tree", t, "add", "-A", "-f", ".", env=cenv)
+            tree = git("write-tree", env=cenv)
+            args = ["commit-tree", tree, "-m", f"linux-source-{versions[i]} ({ver})"]
+            if parent:
+                args += ["-p", parent]
+            parent = git(*args, env=cenv)
+            git("tag", f"v{ver}", parent, env=cenv)
+        git("update-ref", "refs/heads/master", parent)
+        git("symbolic-ref", "HEAD", "refs/heads/master")
+        os.unlink(env["GIT_INDEX_FILE"])
+        # one pack instead of ~150000 loose objects, as a kernel clone has: fast
+        # compression and no delta search (which would take many minutes)
+        print("setup: packing the objects", file=sys.stderr)
+        git("-c", "pack.compression=1", "-c", "repack.writeBitmaps=false",
+            "repack", "-a", "-d", "-q", "--window=0", "--depth=0")
+        try:
+            os.rename(git_dir, dest)
+        except OSError:
+            if not os.path.isfile(os.path.join(dest, "HEAD")):
+                raise
+            # another run finished first: its repository has the same commits
+            print(f"setup: {dest} was built meanwhile by another run", file=sys.stderr)
+    except (OSError, RuntimeError, ValueError) as e:
+        print(f"setup: building {dest} failed: {e}", file=sys.stderr)
+        return 2
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"setup: {dest} built in {time.time() - start:.0f} s", file=sys.stderr)
+    return 0
+
+
 def main(argv):
     if len(argv) >= 2 and argv[0] == "packages":
         return install(argv[1:])
@@ -130,6 +223,8 @@ def main(argv):
         return unpack(argv[1], argv[2])
     if len(argv) == 3 and argv[0] == "gitrepo":
         return gitrepo(argv[1], argv[2])
+    if len(argv) == 2 and argv[0] == "history-repo":
+        return make_history_repo(argv[1])
     print(__doc__, file=sys.stderr)
     return 2
 

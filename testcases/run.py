@@ -74,6 +74,41 @@ def part_gfplex(t):
             with open(exp_path) as f:
                 exp = f.read().splitlines()
             t.check(f"gfplex/{name}{' --graph' if mode else ''}", got == exp, _diff(exp, got))
+    _gfplex_batch(t, exe, d)
+
+
+def _gfplex_batch(t, exe, d):
+    """--batch reads `git cat-file --batch` output: the same records, the blob id as path."""
+    import hashlib
+    stream, exp = b"", []
+    for c in sorted(glob.glob(os.path.join(d, "*.c"))):
+        with open(c, "rb") as f:
+            data = f.read()
+        oid = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+        stream += b"%s blob %d\n" % (oid.encode(), len(data)) + data + b"\n"
+        with open(c[:-2] + ".expected") as f:
+            for line in f.read().splitlines():
+                rec = line.split("\t")
+                exp.append("\t".join([rec[0], oid] + rec[2:]))
+    # a blob without the flags, an object that is not there, and an empty blob
+    stream += b"e69de29bb2d1d6434b8b29ae775ad8c2e48c5391 blob 0\n\n"
+    stream += b"0123456789abcdef0123456789abcdef01234567 missing\n"
+    exp.append("E\t0123456789abcdef0123456789abcdef01234567\tmissing")
+    cases = glob.glob(os.path.join(d, "*.c"))
+    lexed = sum(1 for c in cases if b"GFP_NO" in open(c, "rb").read())
+    size = sum(os.path.getsize(c) for c in cases)
+    exp.append(f"F\t{len(cases) + 2}\t{lexed}\t{size}")
+    out = subprocess.run([exe, "--batch"], input=stream, capture_output=True).stdout.decode()
+    got = out.splitlines()
+    t.check("gfplex/--batch (git cat-file stream)", got == exp, _diff(exp, got))
+    # --kernel: GFP_KERNEL uses in code as K records (not in #define bodies)
+    src = (b"int f(void)\n{\n\tp = kmalloc(8, GFP_KERNEL | __GFP_NOFAIL);\n"
+           b"\tq = kmalloc(8, GFP_NOFS);\n}\n#define X GFP_KERNEL\n")
+    out = subprocess.run([exe, "--batch", "--kernel"], input=b"b1 blob %d\n" % len(src) + src + b"\n",
+                         capture_output=True).stdout.decode().splitlines()
+    exp = ["K\tb1\t3\t16\tGFP_KERNEL\tcode\tkmalloc\tGFP_KERNEL | __GFP_NOFAIL\tf\t-",
+           "S\tb1\t4\t16\tGFP_NOFS\tcode\tkmalloc\tGFP_NOFS\tf\t-", f"F\t1\t1\t{len(src)}"]
+    t.check("gfplex/--batch --kernel", out == exp, _diff(exp, out))
 
 
 def _diff(exp, got):

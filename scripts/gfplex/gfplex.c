@@ -14,6 +14,7 @@
  *
  * Usage: gfplex ROOT [PATH...]
  *        gfplex --graph ROOT [PATH...]
+ *        gfplex --batch [--kernel]
  *   PATHs are files or directories relative to ROOT (default: ".").
  *   Directories are walked for *.c and *.h (".git" is skipped).
  *   With no PATH and "-" as the only PATH, paths are read from stdin,
@@ -35,6 +36,16 @@
  *       a file that could not be read.
  *   F files_seen files_lexed
  *       the last line: how many files were looked at and lexed.
+ *
+ * With --batch, site mode reads blobs from stdin in the output format of
+ * `git cat-file --batch` ("OID TYPE SIZE", LF, SIZE bytes, LF; or "OID
+ * missing") instead of files, so that gfpscope history lexes a revision
+ * straight from git's objects without checking it out. The path field of
+ * each S, D and E record is then the blob's OID; F counts the blobs and
+ * adds a third field, the bytes read.
+ * --kernel adds K records, laid out as S records, for each GFP_KERNEL in
+ * code outside #define bodies (gfpscope diff uses them to tell a site that
+ * was converted from one that was removed).
  *
  * Graph mode prints FN, MACRO, CALL, ICALL, REF and EXPORT records (see
  * graph.c), E records, and the same final F line; every file is lexed.
@@ -197,6 +208,74 @@ static void run_graph(const char *root)
 	free(buf);
 }
 
+/*
+ * Site mode over `git cat-file --batch` output on stdin: each blob is lexed
+ * exactly as a file with the same content would be (the same prefilter, the
+ * same lexer, the same records), with its OID as the path.
+ */
+static int run_batch(void)
+{
+	char *hdr = NULL, *buf = NULL;
+	size_t hcap = 0, cap = 0;
+	ssize_t n;
+	long long bytes = 0;
+
+	while ((n = getline(&hdr, &hcap, stdin)) > 0) {
+		while (n > 0 && (hdr[n - 1] == '\n' || hdr[n - 1] == '\r'))
+			hdr[--n] = 0;
+		if (!n)
+			continue;
+		char oid[128], type[32];
+		long size;
+		if (sscanf(hdr, "%127s %31s %ld", oid, type, &size) != 3 || size < 0) {
+			/* "OID missing", "NAME ambiguous": no content follows */
+			char *sp = strchr(hdr, ' ');
+			if (sp)
+				*sp = 0;
+			files_seen++;
+			printf("E\t%s\t%s\n", hdr, sp ? sp + 1 : "bad cat-file header");
+			continue;
+		}
+		if ((size_t)size + 16 > cap) {
+			cap = size + 16 + (1 << 20);
+			free(buf);
+			buf = malloc(cap);
+			if (!buf)
+				die("out of memory");
+		}
+		size_t got = fread(buf, 1, size, stdin);
+		if (got != (size_t)size) {
+			printf("E\t%s\ttruncated input\n", oid);
+			break;
+		}
+		if (getc(stdin) != '\n') {
+			printf("E\t%s\tno LF after the content\n", oid);
+			break;
+		}
+		files_seen++;
+		bytes += size;
+		if (strcmp(type, "blob")) {
+			printf("E\t%s\tnot a blob (%s)\n", oid, type);
+			continue;
+		}
+		if (size > 0x7fff0000L) {
+			printf("E\t%s\tfile too large\n", oid);
+			continue;
+		}
+		memset(buf + size, 0, 16);
+		if (memmem(buf, size, "GFP_NO", 6) ||
+		    (report_kernel && memmem(buf, size, "GFP_KERNEL", 10))) {
+			files_lexed++;
+			lex(buf, (int)size);
+			report(oid, buf);
+		}
+	}
+	free(hdr);
+	free(buf);
+	printf("F\t%ld\t%ld\t%lld\n", files_seen, files_lexed, bytes);
+	return 0;
+}
+
 static int wanted(const char *name)
 {
 	size_t n = strlen(name);
@@ -277,13 +356,21 @@ static void do_path(const char *root, const char *rel, file_fn fn)
 
 int main(int argc, char **argv)
 {
+	if ((argc == 2 || (argc == 3 && !strcmp(argv[2], "--kernel"))) &&
+	    !strcmp(argv[1], "--batch")) {
+		report_kernel = argc == 3;
+		static char obuf[1 << 16];
+		setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+		return run_batch();
+	}
 	int graph = argc >= 2 && !strcmp(argv[1], "--graph");
 	if (graph) {
 		argv++;
 		argc--;
 	}
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fprintf(stderr, "usage: gfplex [--graph] ROOT [PATH...|-]\n");
+		fprintf(stderr, "usage: gfplex [--graph] ROOT [PATH...|-]\n"
+			"       gfplex --batch [--kernel] < git-cat-file-batch-output\n");
 		return 2;
 	}
 	const char *root = argv[1];

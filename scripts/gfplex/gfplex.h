@@ -35,6 +35,7 @@ int tok_is_any(int k, const char *const *set);
 
 /* sites.c: site mode, the S and D records of one lexed file. */
 void report(const char *path, const char *buf);
+extern int report_kernel;	/* also K records for GFP_KERNEL (--batch --kernel) */
 
 /* graph.c: graph mode. */
 void graph_pass(int pass, int file, const char *path, const char *buf, int len);

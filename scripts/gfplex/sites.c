@@ -215,12 +215,18 @@ static void print_tok(int k)
 	fwrite(buf_g + toks[k].start, 1, toks[k].end - toks[k].start, stdout);
 }
 
+/* --batch --kernel: also list GFP_KERNEL uses, as K records (gfpscope diff) */
+int report_kernel;
+
 void report(const char *path, const char *buf)
 {
 	buf_g = buf;
 	find_functions();
 	for (int k = 0; k < ntoks; k++) {
-		if (!is_site(k))
+		const char *rec = "S";
+		if (report_kernel && toks[k].kind == T_IDENT && tok_is(k, "GFP_KERNEL") && !toks[k].dir)
+			rec = "K";
+		else if (!is_site(k))
 			continue;
 		int d = toks[k].dir;
 		if (d && !strcmp(dirs[d].name, "define") && k >= 1 && tok_is(k - 1, "define") &&
@@ -241,7 +247,7 @@ void report(const char *path, const char *buf)
 		flag_span(k, &lo, &hi);
 		int call = enclosing_call(lo);
 		const char *ctx = toks[k].if0 ? "if0" : (d ? "macro" : "code");
-		printf("S\t%s\t%d\t%d\t", path, toks[k].line, toks[k].col);
+		printf("%s\t%s\t%d\t%d\t", rec, path, toks[k].line, toks[k].col);
 		print_tok(k);
 		printf("\t%s\t", ctx);
 		if (call >= 0)

@@ -3,7 +3,7 @@ import argparse
 import os
 import sys
 
-from . import VERSION, census, patch, providers, report, scan, series, whatif
+from . import VERSION, census, diff, history, patch, providers, report, scan, series, whatif
 from .errors import EXIT_USAGE, GfpError
 from .tree import KernelTree
 
@@ -148,6 +148,42 @@ def cmd_report(args):
         print(f"gfpscope: report of Linux {model['tree']['version']}: {t['sites']} sites in "
               f"{t['subsystems']} subsystems, {t['convert']} convert, {t['keep']} keep")
     print(f"report: {files[-1]} (and " + ", ".join(os.path.basename(f) for f in files[:-1]) + ")")
+def default_history_repo():
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "gfpscope", "linux-history")
+
+
+def _scan_specs(specs):
+    out = {}
+    for spec in specs or []:
+        rev, sep, d = spec.partition("=")
+        if not sep or not rev or not d:
+            raise GfpError(f"--scan {spec}: give REV=DIR, DIR being the --out of a gfpscope scan of REV")
+        out[rev] = d
+    return out
+
+
+def cmd_history(args):
+    out = os.path.abspath(args.out)
+    h = history.run(args.kdir or default_history_repo(), args.revs, out, jobs=args.jobs, quiet=args.quiet,
+                    scans=_scan_specs(args.scan), do_analyse=args.analyse, timeout=args.timeout, top=args.top)
+    if not args.quiet:
+        print(history.short_table(h))
+        print(f"outputs: {out}/history.csv, history.md, history.json, history.svg, history.png")
+    for r in h["revisions"]:
+        f = r["files"]
+        print(f"{r['rev']}: {r['totals']['sites']} sites; lexed {f['lexed']} blobs, {f['from_cache']} from cache "
+              f"({f['lexed_bytes'] / 1e6:.0f} MB read)")
+    return 0
+
+
+def cmd_diff(args):
+    out = os.path.abspath(args.out)
+    d = diff.run(args.kdir or default_history_repo(), args.rev1, args.rev2, out, jobs=args.jobs)
+    if not args.quiet:
+        print(diff.short_table(d))
+        print(f"outputs: {out}/diff.md, diff.json")
+    print(diff.summary_line(d))
     return 0
 
 
@@ -273,6 +309,84 @@ tree given with --kdir must be the one that was scanned.
                         "(6.12.117) are filled in (default: the upstream stable tree on git.kernel.org)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the line naming the files written")
     p.set_defaults(fn=cmd_report)
+    p = sub.add_parser("history", help="the census of each revision of a kernel git repository",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="""\
+Count the GFP_NOFS/GFP_NOIO sites of each revision of a kernel git repository,
+per subsystem and kind, without checking anything out. REV is anything git
+names a commit with (a tag, a branch, a commit id); A..B stands for A, every
+tagged commit between them, and B. The counts of a revision are exactly what
+`gfpscope scan` counts in a checkout of it: the same lexer (gfplex) reads each
+.c/.h blob straight from git's objects, and subsystems are attributed by
+directory and by the MAINTAINERS section of the revision's own MAINTAINERS.
+
+Site records are cached per blob id under ~/.cache/gfpscope/lexsites, so a
+further revision lexes only the blobs that changed. Writes into OUT:
+
+  history.csv   one row per revision, grouping (directory, maintainers)
+  history.md    and subsystem: GFP_NOFS, GFP_NOIO, total, convert, keep
+  history.json  the same, with each revision's commit, version and how
+                many blobs were lexed and how many came from the cache
+  history.svg   a line chart of the top subsystems over the revisions
+  history.png
+
+Verdicts (convert/keep) are counted where a scan of the revision exists:
+--scan REV=DIR takes them from DIR/sites.json of `gfpscope scan` of that
+tree (its sites must be the revision's sites), and --analyse runs the whole
+scan on each revision, exported to a temporary directory (minutes each).
+
+  gfpscope history --kdir ~/.cache/gfpscope/linux-history v6.1.192 v6.12.117""")
+    p.add_argument("--kdir", metavar="REPO", default=None,
+                   help="kernel git repository (default: ~/.cache/gfpscope/linux-history, made by "
+                        "make history-repo)")
+    p.add_argument("--out", metavar="DIR", default="gfpscope-out",
+                   help="where outputs go (default: ./gfpscope-out)")
+    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="parallel lexer pipelines and get_maintainer.pl processes (default: %(default)s)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress or table")
+    p.add_argument("--scan", action="append", metavar="REV=DIR",
+                   help="take REV's verdicts from DIR/sites.json, written by gfpscope scan of that tree")
+    p.add_argument("--analyse", action="store_true",
+                   help="run the full scan on each revision (without --scan) for its verdicts; slow")
+    p.add_argument("--timeout", type=int, default=120, metavar="S", help="spatch time limit per file, with --analyse")
+    p.add_argument("--top", type=int, default=10, metavar="N", help="subsystems in the chart (default 10)")
+    p.add_argument("revs", nargs="+", metavar="REV", help="revisions, oldest first")
+    p.set_defaults(fn=cmd_history)
+
+    p = sub.add_parser("diff", help="sites that appeared, disappeared or were converted between two revisions",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="""\
+Compare the GFP_NOFS/GFP_NOIO sites of two revisions of a kernel git
+repository, per subsystem, without checking anything out. Line numbers move,
+so sites are matched by what they are, not where: a site of REV1 and a site
+of REV2 are the same when their file (followed through git's renames),
+enclosing function, receiving call and flag expression are equal, counted as
+multisets. What is left over is classified:
+
+  converted    the site is gone, and in its place (same file, function and
+               call) REV2 has one more GFP_KERNEL use than REV1, with the same
+               flags but GFP_NOFS/GFP_NOIO replaced by GFP_KERNEL
+  changed      same file, function and call, other flags (GFP_NOFS became
+               GFP_NOIO, or __GFP_NOFAIL was added, ...)
+  moved        the same function, call and flags, in another file
+  disappeared  a site of REV1 that matches nothing in REV2
+  appeared     a site of REV2 that matches nothing in REV1
+
+Writes OUT/diff.md and OUT/diff.json (every site of each class, per
+subsystem) and prints a table per subsystem. Uses the same per-blob cache as
+history.
+
+  gfpscope diff --kdir ~/.cache/gfpscope/linux-history v6.1.192 v6.12.117""")
+    p.add_argument("--kdir", metavar="REPO", default=None,
+                   help="kernel git repository (default: ~/.cache/gfpscope/linux-history)")
+    p.add_argument("--out", metavar="DIR", default="gfpscope-out",
+                   help="where outputs go (default: ./gfpscope-out)")
+    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="parallel lexer pipelines (default: %(default)s)")
+    p.add_argument("-q", "--quiet", action="store_true", help="only the summary line")
+    p.add_argument("rev1", metavar="REV1")
+    p.add_argument("rev2", metavar="REV2")
+    p.set_defaults(fn=cmd_diff)
     return ap
 
 
