@@ -13,7 +13,7 @@ def _plt():
     try:
         import matplotlib
     except ImportError:
-        raise GfpError("matplotlib is not installed: it draws the history chart "
+        raise GfpError("python3-matplotlib is not installed: it draws the history chart "
                        "(apt-get install python3-matplotlib, or make setup)")
     matplotlib.use("Agg")
     matplotlib.rcParams["svg.hashsalt"] = "gfpscope"

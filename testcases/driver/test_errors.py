@@ -49,3 +49,28 @@ class BadInput(CliCase):
     def test_no_command(self):
         r = self.gfpscope()
         self.assertEqual(r.returncode, 2)
+
+
+class MissingPythonPackage(CliCase):
+    """A Debian python3-* package the command needs is missing: one line naming the package, exit 2."""
+
+    def test_matplotlib_missing_for_report(self):
+        import shutil
+        from util import REPO
+        out = os.path.join(self.tmp, "out")
+        os.makedirs(out)
+        for name in ("sites.json", "census.json", "scopes.json"):
+            shutil.copy(os.path.join(REPO, "reports",
+                                     "linux-6.1", name), out)
+        # a matplotlib that cannot be imported shadows Debian's
+        fake = os.path.join(self.tmp, "fake")
+        os.makedirs(os.path.join(fake, "matplotlib"))
+        with open(os.path.join(fake, "matplotlib", "__init__.py"), "w") as f:
+            f.write("raise ImportError('No module named matplotlib')\n")
+        env = dict(self.env, PYTHONPATH=fake)
+        r = self.gfpscope("report", "--out", out, env=env)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        lines = r.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertIn("python3-matplotlib is not installed", lines[0])
+        self.assertFalse(os.path.exists(os.path.join(out, "report.html")))
