@@ -114,15 +114,33 @@ def read_conf(path):
     return out
 
 
+def _area(path):
+    """fs/xfs, drivers/md, include/linux: where a function lives, for _closure_up."""
+    return "/".join(path.split("/")[:2]) if path else None
+
+
 def _closure_up(graph, names, stop_at):
-    """names and every function or macro that may call one of them."""
-    seen, todo = set(names), list(names)
+    """names and the functions that may call one of them, in the same part of the tree.
+
+    A stop ends a scope through a handle or cookie its caller hands it. The
+    direct callers of a stop may be anywhere (ext4 calls jbd2_journal_stop);
+    above them the walk stays in the caller's directory (fs/ext4), because
+    the lexical graph merges functions by name, and an unbounded walk through
+    common names (release, open, ...) reaches the whole tree (545,260 names
+    on 6.12), which would end every scope and prove nothing. Indirect calls
+    are not followed at all (see the README's limits).
+    """
+    seen, todo = set(names), [(n, None) for n in names]
     while todo:
-        fn = todo.pop()
-        for caller, _f, _l, _c in graph.callers(fn):
-            if caller != "-" and caller not in seen and caller not in stop_at:
-                seen.add(caller)
-                todo.append(caller)
+        fn, area = todo.pop()
+        for caller, file, _l, _c in graph.callers(fn):
+            if caller == "-" or caller in seen or caller in stop_at:
+                continue
+            here = _area(file)
+            if area is not None and here != area:
+                continue
+            seen.add(caller)
+            todo.append((caller, here))
     return seen
 
 
@@ -207,13 +225,15 @@ def discover(tree, findings, graph, jobs, quiet, timeout, conf=None):
                            "via": [], "declared": True}
         p.stops.update(stops)
     seed_info = dict(cands)
-    p.may_end = _closure_up(graph, p.stops, set(cands) | set(p.starts))
     todo, origin = set(cands), {}
     while todo and p.rounds < MAX_ROUNDS:
         p.rounds += 1
         p.tried |= todo
         files = sorted({f for fn in todo for f in graph.def_files.get(fn, ())})
-        ending = p.may_end - todo
+        # what may end a scope, starts and the functions being tried excepted: a start
+        # calls a stop on its failure paths (xfs_trans_alloc cancels), which its callers
+        # never see as the end of their scope
+        ending = _closure_up(graph, p.stops, set(cands) | set(p.starts) | todo)
         with tempfile.TemporaryDirectory(prefix="gfpscope-providers.") as td:
             rule = os.path.join(td, "providers.cocci")
             saved, p.may_end = p.may_end, ending
@@ -250,13 +270,13 @@ def discover(tree, findings, graph, jobs, quiet, timeout, conf=None):
                     s = p.starts[c]
                     p.starts[m] = dict(s, via=[c] + s["via"])
                     new.append(m)
-        p.may_end -= set(new)
         todo = set()
         for fn in new:
             for caller, _f, _l, _c in graph.callers(fn):
                 if caller != "-" and caller not in p.tried and caller in graph.defined and caller not in graph.macros:
                     todo.add(caller)
                     origin.setdefault(caller, p.starts[fn]["kind"])
+    p.may_end = _closure_up(graph, p.stops, set(p.starts))
     return p
 
 
