@@ -157,6 +157,17 @@ print("GFPSCOPE " + json.dumps({"t": "voidfn", "file": pv[0].file, "fn": fn}))
 """
 
 
+def _add_enders(text, names):
+    """A second scope-ending metavariable, rfx = {names}, used wherever rf is."""
+    decl = "identifier rfx = {%s};\n" % ", ".join(names)
+    text = re.sub(r'(identifier rf =~ "[^"]*";\n)', lambda m: m.group(1) + decl, text)
+    text = text.replace("when != rf(...)\n", "when != rf(...)\n    when != rfx(...)\n")
+    text = text.replace("(\nrf(...)\n|", "(\nrf(...)\n|\nrfx(...)\n|")
+    text = text.replace("\\(rf(...)\\|", "\\(rf(...)\\|rfx(...)\\|")
+    text = text.replace("<+... rf(...) ...+>", "<+... \\(rf(...)\\|rfx(...)\\) ...+>")
+    return text
+
+
 def rule_text(plain=(), ckp=(), cki=(), enders=(), returns=False):
     """The scoped-calls rule with these starts and scope-ending calls added."""
     with open(paths.SCOPED_CALLS_RULE, encoding="utf-8") as f:
@@ -165,10 +176,12 @@ def rule_text(plain=(), ckp=(), cki=(), enders=(), returns=False):
     text = _set_regex(text, "ckp", _alt(ckp))
     text = _set_regex(text, "cki", _alt(cki))
     text = _set_regex(text, "ck", _alt(list(ckp) + list(cki)))
-    if enders:
-        m = re.search(r'identifier rf =~ "\^\(([^"]*)\)\$";', text)
-        base = m.group(1).split("|")
-        text = text.replace(m.group(0), 'identifier rf =~ "^(%s)$";' % "|".join(base + sorted(set(enders) - set(base))))
     if returns:
         text += "\n" + "\n".join(_returns_copy(text)) + _failure_returns()
+    if enders:
+        # a set, not a regex: PCRE rejects an alternation of a few thousand names
+        base = re.search(r'identifier rf =~ "\^\(([^"]*)\)\$";', text).group(1).split("|")
+        extra = sorted(set(enders) - set(base))
+        if extra:
+            text = _add_enders(text, extra)
     return text
