@@ -155,7 +155,11 @@ def _verdict(fn, facts, starts, kind):
         return None
     if f["void"]:
         return None if f["voidmiss"] else ("plain", {kind}, None)
-    fails = {k: t for k, t in f["fail"].items()}
+    # a function that fails with ERR_PTR/NULL returns a pointer: there `if (p) return p;`
+    # is a success (jbd2__journal_start's nested handle), only `if (err) return err;` of
+    # an int function is a failure
+    ptr = any("ptr" in types for types in f["fail"].values())
+    fails = {k for k, types in f["fail"].items() if (ptr and "ptr" in types) or (not ptr and "int" in types)}
     succ = [k for k in f["any"] if k not in fails]
     if not succ:
         return None
@@ -171,10 +175,9 @@ def _verdict(fn, facts, starts, kind):
             via = via or callee
             continue
         return None
-    texts = list(fails.values())
-    if any(re.match(r"return\s+(ERR_PTR|ERR_CAST|NULL)\b", t) for t in texts):
+    if ptr:
         shape = "ptr"
-    elif texts:
+    elif fails:
         shape = "int"
     elif via:
         shape = starts[via]["shape"]
@@ -199,7 +202,7 @@ def _collect(results):
                 if rec["how"] == "any":
                     d["any"].add(k)
                 elif rec["how"] == "fail":
-                    d["fail"][k] = rec["text"]
+                    d["fail"].setdefault(k, set()).add(rec.get("type", "int"))
                 else:
                     d["tail"][k] = rec["callee"]
             elif t == "scall" and rec.get("what") == "return":

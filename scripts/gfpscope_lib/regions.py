@@ -62,7 +62,6 @@ def _failure_returns():
 @failret@
 position pr;
 expression E;
-constant C;
 @@
 (
 return@pr ERR_PTR(...);
@@ -71,11 +70,22 @@ return@pr ERR_CAST(...);
 |
 return@pr NULL;
 |
+if (\(IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) { ... return@pr \(E\|PTR_ERR(E)\); }
+|
+if (\(IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) return@pr \(E\|PTR_ERR(E)\);
+)
+
+@failret_int@
+position pr;
+expression E;
+constant C;
+@@
+(
 return@pr -C;
 |
-if (\(E\|E < 0\|E != 0\|IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) { ... return@pr \(E\|PTR_ERR(E)\); }
+if (\(E\|E < 0\|E != 0\)) { ... return@pr E; }
 |
-if (\(E\|E < 0\|E != 0\|IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) return@pr \(E\|PTR_ERR(E)\);
+if (\(E\|E < 0\|E != 0\)) return@pr E;
 )
 
 @allret@
@@ -126,8 +136,15 @@ void fn@pv(...) { ... }
 pr << failret.pr;
 @@
 t = linecache.getline(pr[0].file, int(pr[0].line))[int(pr[0].column):]
-print("GFPSCOPE " + json.dumps({"t": "ret", "how": "fail", "file": pr[0].file, "line": int(pr[0].line),
-      "col": int(pr[0].column), "fn": pr[0].current_element, "text": t.strip()[:60]}))
+print("GFPSCOPE " + json.dumps({"t": "ret", "how": "fail", "type": "ptr", "file": pr[0].file,
+      "line": int(pr[0].line), "col": int(pr[0].column), "fn": pr[0].current_element, "text": t.strip()[:60]}))
+
+@script:python@
+pr << failret_int.pr;
+@@
+t = linecache.getline(pr[0].file, int(pr[0].line))[int(pr[0].column):]
+print("GFPSCOPE " + json.dumps({"t": "ret", "how": "fail", "type": "int", "file": pr[0].file,
+      "line": int(pr[0].line), "col": int(pr[0].column), "fn": pr[0].current_element, "text": t.strip()[:60]}))
 
 @script:python@
 pa << allret.pa;

@@ -34,6 +34,7 @@ EXPECTED = {
     # a callee that ends the caller's transaction
     "ipafs_tx_failpath": ("keep", "no-scope", "high", "ipafs_tx_failpath"),
     "ipafs_tx_nojournal": ("keep", "no-scope", "high", "ipafs_tx_nojournal"),
+    "ipafs_tx_nested": ("keep", "no-scope", "high", "ipafs_tx_nested"),
     "ipafs_tx_after_commit": ("keep", "no-scope", "high", "<- ipafs_tx_stop_in_callee"),
 }
 
@@ -76,6 +77,8 @@ class Interprocedural(CliCase):
         self.assertEqual(got, PROVIDERS)
         # the no-journal wrapper has a success return outside the scope
         self.assertNotIn("ipafs_fs_journal_start", prov["starts"])
+        # nor is a start whose `if (handle) return handle;` returns a handle with no scope
+        self.assertNotIn("ipafs_journal_start_nested", prov["starts"])
         self.assertIn("ipafs_stop_this_handle", prov["stops"])
 
     def test_declared_provider_is_moderate(self):
