@@ -56,9 +56,19 @@ def _returns_copy(text):
     return out
 
 
-def _failure_returns():
-    """Returns that report a failure: they need not be covered for a function to be a start."""
-    return r"""
+def _failure_returns(text):
+    """Returns that report a failure: they need not be covered for a function to be a start.
+
+    The rules below declare sv, ckp, cki and rf as the scoped-calls rule does
+    (copied from its text, so that the driver's lists reach them too).
+    """
+    out = _FAILURE_RETURNS
+    for m in re.finditer(r'identifier (sv|ckp|cki|rf) =~ "[^"]*";', text):
+        out = out.replace(f"__DECL_{m.group(1)}__", m.group(0))
+    return out
+
+
+_FAILURE_RETURNS = r"""
 @failret@
 position pr;
 expression E;
@@ -95,9 +105,9 @@ return@pa ...;
 
 @tailret@
 position pt;
-identifier sv =~ "^(memalloc_nofs_save|memalloc_noio_save)$";
-identifier ckp =~ "^(gfpscope_no_checked_start)$";
-identifier cki =~ "^(gfpscope_no_checked_start)$";
+__DECL_sv__
+__DECL_ckp__
+__DECL_cki__
 @@
 return@pt \(sv\|ckp\|cki\)(...);
 
@@ -106,8 +116,8 @@ identifier fn, x3;
 position pf;
 expression E, c2;
 type T2;
-identifier sv =~ "^(memalloc_nofs_save|memalloc_noio_save)$";
-identifier rf =~ "^(memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0-9_]*|stop_this_handle|jbd2_journal_stop|jbd2__journal_restart|jbd2_journal_restart|jbd2_journal_free_reserved|ext4_journal_stop|__ext4_journal_stop|ocfs2_commit_trans|xfs_trans_commit|xfs_trans_cancel|xfs_trans_free|xfs_trans_clear_context|cifs_server_unlock|ext4_writepages_up_read|ext4_writepages_up_write|fsnotify_group_unlock)$";
+__DECL_sv__
+__DECL_rf__
 symbol current;
 @@
 void fn@pf(...) {
@@ -194,7 +204,7 @@ def rule_text(plain=(), ckp=(), cki=(), enders=(), returns=False):
     text = _set_regex(text, "cki", _alt(cki))
     text = _set_regex(text, "ck", _alt(list(ckp) + list(cki)))
     if returns:
-        text += "\n" + "\n".join(_returns_copy(text)) + _failure_returns()
+        text += "\n" + "\n".join(_returns_copy(text)) + _failure_returns(text)
     if enders:
         # a set, not a regex: PCRE rejects an alternation of a few thousand names
         base = re.search(r'identifier rf =~ "\^\(([^"]*)\)\$";', text).group(1).split("|")
