@@ -132,8 +132,7 @@ def assign(sites, covered, scope_findings, ipa=None):
             save, line = covered[key]
             s.update(verdict="convert", reason="local-scope", confidence="high",
                      evidence=[f"{fn} ({save}() at line {line})"], scope_line=line)
-        elif own_region(s, ipa) and consumed_at_once(s, alloc_re):
-            rkey = own_region(s, ipa)
+        elif (rkey := own_region(s, ipa)) and consumed_at_once(s, alloc_re):
             opener, tx = _opener(ipa, rkey)
             s.update(verdict="convert", reason="transaction" if tx else "local-scope",
                      confidence="moderate" if _declared(ipa, opener) else "high",
