@@ -44,8 +44,13 @@ def _write(path, data):
         raise
 
 
+def json_text(obj):
+    """The JSON every gfpscope output uses: one key per line, keys in the order built."""
+    return json.dumps(obj, indent=1, sort_keys=False) + "\n"
+
+
 def write_json(path, obj):
-    write_text(path, json.dumps(obj, indent=1, sort_keys=False) + "\n")
+    write_text(path, json_text(obj))
 
 
 def check_writable_dir(path):
@@ -57,6 +62,23 @@ def check_writable_dir(path):
         os.unlink(tmp)
     except OSError as e:
         raise GfpError(f"output directory {path} is not writable: {e.strerror}")
+
+
+def _remove_dead_stages(out):
+    """A run killed with SIGKILL leaves its staging directory behind (nothing in it was
+    published). The directory names its process; remove those whose process is gone."""
+    import shutil
+    for name in os.listdir(out):
+        parts = name.split(".")
+        if not name.startswith(".gfpscope-stage.") or len(parts) < 4 or not parts[2].isdigit():
+            continue
+        try:
+            os.kill(int(parts[2]), 0)
+            continue  # that run is still going (or the pid was re-used: leave it)
+        except ProcessLookupError:
+            shutil.rmtree(os.path.join(out, name), ignore_errors=True)
+        except OSError:
+            continue
 
 
 class FileSet:
@@ -73,8 +95,9 @@ class FileSet:
     def __init__(self, out, last):
         self.out, self.last = out, last
         check_writable_dir(out)
+        _remove_dead_stages(out)
         try:
-            self.stage = tempfile.mkdtemp(prefix=".gfpscope-stage.", dir=out)
+            self.stage = tempfile.mkdtemp(prefix=f".gfpscope-stage.{os.getpid()}.", dir=out)
         except OSError as e:
             raise GfpError(f"output directory {out} is not writable: {e.strerror}")
         self.names = []
@@ -87,6 +110,9 @@ class FileSet:
 
     def text(self, name, text):
         write_text(self.path(name), text)
+
+    def json(self, name, obj):
+        write_text(self.path(name), json_text(obj))
 
     def bytes(self, name, data):
         write_bytes(self.path(name), data)

@@ -1,9 +1,8 @@
 """Step 3, counts: sites per subsystem and kind, by directory and by MAINTAINERS entry."""
 import csv
 import io
-import os
 
-from .atomic import write_json, write_text
+from .atomic import json_text
 
 
 def _table(sites, key):
@@ -89,10 +88,9 @@ def to_csv(c):
     return buf.getvalue()
 
 
-def write(c, out):
-    write_json(os.path.join(out, "census.json"), c)
-    write_text(os.path.join(out, "census.csv"), to_csv(c))
-    write_text(os.path.join(out, "census.md"), to_markdown(c))
+def files(c):
+    """census.json, .csv and .md, by name: the scan publishes them with its other outputs."""
+    return {"census.json": json_text(c), "census.csv": to_csv(c), "census.md": to_markdown(c)}
 
 
 def short_table(c, n=15):

@@ -18,11 +18,10 @@ So REV1's sites = unchanged + moved + changed + converted + disappeared, and
 REV2's sites = unchanged + moved + changed + appeared.
 """
 import collections
-import os
 import re
 
 from . import lexsites
-from .atomic import check_writable_dir, write_json, write_text
+from .atomic import FileSet, check_writable_dir
 from .gitrepo import GitRepo
 from .history import BlobSites, revision, site_record
 
@@ -176,8 +175,10 @@ def run(repo_path, rev1, rev2, out, jobs=2):
         cache.save()
         rs.append(r)
     d = compare(repo, rs[0], rs[1], jobs)
-    write_json(os.path.join(out, "diff.json"), d)
-    write_text(os.path.join(out, "diff.md"), to_markdown(d))
+    with FileSet(out, last="diff.json") as fs:  # one set: diff.json, which scripts read, last
+        fs.text("diff.md", to_markdown(d))
+        fs.json("diff.json", d)
+        fs.publish()
     return d
 
 

@@ -21,7 +21,7 @@ import tempfile
 import time
 
 from . import historychart, lexsites, paths
-from .atomic import check_writable_dir, write_json, write_text
+from .atomic import FileSet, check_writable_dir, write_text
 from .errors import GfpError
 from .gitrepo import GitRepo, makefile_version, wanted
 from .subsystems import NONE, Maintainers, dir_subsystem
@@ -322,10 +322,14 @@ def run(repo_path, revs, out, jobs=2, quiet=False, scans=None, do_analyse=False,
     shown = "~" + repo.path[len(home):] if repo.path.startswith(home + os.sep) else repo.path
     h = {"repo": shown, "revisions": rows}
 
-    write_json(os.path.join(out, "history.json"), h)
-    write_text(os.path.join(out, "history.csv"), to_csv(h))
-    write_text(os.path.join(out, "history.md"), to_markdown(h, top))
-    historychart.write(h, os.path.join(out, "history"), top)
+    # one set (atomic.FileSet): history.json, which scripts read, goes in last
+    with FileSet(out, last="history.json") as fs:
+        fs.text("history.csv", to_csv(h))
+        fs.text("history.md", to_markdown(h, top))
+        fs.path("history.png")
+        historychart.write(h, fs.path("history.svg")[:-len(".svg")], top)
+        fs.json("history.json", h)
+        fs.publish()
     return h
 
 
@@ -396,7 +400,7 @@ def to_markdown(h, top=10):
     lines += ["", "convert/keep: the verdicts of a scan of that revision (`--scan REV=DIR` or `--analyse`); "
               "`-` where none was run. New blobs: .c/.h contents the revision before it does not have, the only "
               "ones gfplex reads when that revision is cached.", "",
-              f"![sites per subsystem over revisions](history.svg)", ""]
+              "![sites per subsystem over revisions](history.svg)", ""]
     return "\n".join(lines) + "\n" + _wide(h, "by_directory", "By directory") + "\n" + \
         _wide(h, "by_maintainers", "By MAINTAINERS section")
 

@@ -5,7 +5,7 @@ import sys
 import tempfile
 
 from . import callgraph, census, lexsites, paths, providers, scopecheck, spatch, verdicts
-from .atomic import check_writable_dir, write_json, write_text
+from .atomic import FileSet, check_writable_dir, write_text
 from .words import files_with
 from .errors import GfpError
 from .sites import merge
@@ -52,6 +52,22 @@ def interprocedural(tree, words, findings, jobs, quiet, timeout, providers_conf=
     return ipa, prov.failed + failed
 
 
+OUTPUTS = ["census.json", "census.csv", "census.md", "scopes.json", "providers.json", "sites.json"]
+
+
+def publish(out, sites, c, providers_json, scopes_json):
+    """Write the scan's files as one set (atomic.FileSet). sites.json, the file every later
+    command starts from, goes in last and its old copy goes first: an interrupted scan leaves
+    no sites.json beside a census, scopes or providers list of another run."""
+    with FileSet(out, last="sites.json") as fs:
+        for name, text in census.files(c).items():
+            fs.text(name, text)
+        fs.json("scopes.json", scopes_json)
+        fs.json("providers.json", providers_json)
+        fs.json("sites.json", sites)
+        return fs.publish()
+
+
 def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, providers_conf=None):
     jobs = jobs or os.cpu_count() or 1
     spatch.spatch_version()  # fail early, before minutes of work
@@ -77,10 +93,7 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, provider
                   "failed": [{"file": f, "status": r["status"], "detail": r["detail"]}
                              for f, r in sorted(results.items()) if r["status"] != "ok"]}
     c["scopes"] = scopecheck.summary(findings)
-    write_json(os.path.join(out, "sites.json"), sites)
-    write_json(os.path.join(out, "providers.json"), ipa["providers"].as_json())
-    scopecheck.write(out, findings, failed_local + failed_scope)
-    census.write(c, out)
+    publish(out, sites, c, ipa["providers"].as_json(), scopecheck.scopes_json(findings, failed_local + failed_scope))
     if not quiet:
         if cached:
             print(f"gfpscope: re-used cached facts for {cached} of {len(files)} files", file=sys.stderr)

@@ -8,7 +8,6 @@ providers (cookies that outlive their function) and notes.
 import os
 
 from . import paths, spatch
-from .atomic import write_json
 
 # name, the words a file must contain for the rule to matter, extra defines
 SCOPE_RULES = [
@@ -74,6 +73,6 @@ def summary(findings):
     return s
 
 
-def write(out, findings, failed):
-    write_json(os.path.join(out, "scopes.json"), {
-        "summary": summary(findings), "findings": findings, "failed": failed})
+def scopes_json(findings, failed):
+    """scopes.json's content: the scan publishes it with its other outputs."""
+    return {"summary": summary(findings), "findings": findings, "failed": failed}

@@ -14,7 +14,7 @@ import re
 import tempfile
 
 from . import callgraph, regions, scopecheck, spatch, verdicts
-from .atomic import write_json, write_text
+from .atomic import FileSet, write_text
 from .errors import GfpError
 from .words import files_with
 
@@ -63,12 +63,14 @@ def run(tree, out, specs, jobs, quiet, timeout):
     result = {"assumed": [{"start": a, "stop": stops} for a in starts], "new_converts": len(new),
               "converts_before": len(before), "converts_after": len(before) + len(new),
               "by_subsystem": dict(sorted(per.items(), key=lambda kv: -kv[1])), "sites": new}
-    write_json(os.path.join(out, "whatif.json"), result)
     lines = [f"# What if {', '.join(starts)} opened a nofs scope that {', '.join(stops)} closes",
              "", f"{len(new)} more sites provably redundant ({len(before)} -> {len(before) + len(new)}).", "",
              "| subsystem | new converts |", "|---|---:|"]
     lines += [f"| {k} | {v} |" for k, v in result["by_subsystem"].items()]
     lines += ["", "| site | function | evidence |", "|---|---|---|"]
     lines += [f"| {s['file']}:{s['line']} | {s['function']} | {s['evidence'][0]} |" for s in new]
-    write_text(os.path.join(out, "whatif.md"), "\n".join(lines) + "\n")
+    with FileSet(out, last="whatif.json") as fs:  # one set: whatif.json, which scripts read, last
+        fs.text("whatif.md", "\n".join(lines) + "\n")
+        fs.json("whatif.json", result)
+        fs.publish()
     return result

@@ -44,6 +44,51 @@ class Interrupted(CliCase):
         self.assertRegex(r.stderr, r"re-used cached facts for [1-4] of 5 files")
         self.assertIn("coverage: 12 sites found, 10 analysed", r.stdout)
 
+    def test_killed_while_publishing_leaves_no_sites_json(self):
+        # a complete scan; then one killed (SIGKILL: no clean-up runs) between two of the
+        # renames that put its files into place
+        self.assertEqual(self.gfpscope("scan", "-q", "--kdir", SMALL, "--out", self.out).returncode, 0)
+        first = {n: self.load(n) for n in ("sites.json", "census.json")}
+        dying = os.path.join(self.tmp, "dying-gfpscope")
+        with open(dying, "w") as f:
+            f.write(f"""import os, sys
+sys.path.insert(0, {os.path.dirname(GFPSCOPE)!r})
+from gfpscope_lib import atomic, cli
+real, n = atomic.FileSet._move, []
+def move(fs, name):
+    n.append(name)
+    if len(n) == 3:
+        os.kill(os.getpid(), 9)
+    real(fs, name)
+atomic.FileSet._move = move
+sys.exit(cli.main())
+""")
+        tree = self.copy_tree()  # another tree, so the killed run's files differ from the first
+        with open(os.path.join(tree, "fs", "foofs", "extra.c"), "w") as f:
+            f.write("#include <linux/slab.h>\nvoid *extra(void) { return kmalloc(8, GFP_NOFS); }\n")
+        p = subprocess.run([PY, dying, "scan", "-q", "--kdir", tree, "--out", self.out], env=self.env,
+                           capture_output=True, text=True, timeout=900)
+        self.assertEqual(p.returncode, -9, p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.out, "sites.json")),
+                         "a sites.json beside a half-published set")
+        self.assertNotEqual(self.load("census.json"), first["census.json"], "the killed run published nothing")
+        stages = [f for f in os.listdir(self.out) if f.startswith(".gfpscope-stage.")]
+        self.assertEqual(len(stages), 1, "SIGKILL leaves the staging directory")
+        r = self.gfpscope("report", "--out", self.out)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("sites.json not found: run gfpscope scan", r.stderr)
+        # the next scan removes the dead run's staging directory and publishes the whole set
+        r = self.gfpscope("scan", "-q", "--kdir", SMALL, "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([f for f in os.listdir(self.out) if f.startswith(".gfpscope-")], [])
+        self.assertEqual(self.load("sites.json"), first["sites.json"])
+        census = self.load("census.json")
+        self.assertEqual(census["files"].pop("from_cache"), 5)  # the first scan's facts, cached
+        first["census.json"]["files"].pop("from_cache")
+        self.assertEqual(census, first["census.json"])
+        for n in ("census.csv", "census.md", "scopes.json", "providers.json"):
+            self.assertTrue(os.path.exists(os.path.join(self.out, n)), n)
+
 
 class Concurrent(CliCase):
     def test_two_runs_one_cache(self):
