@@ -53,3 +53,61 @@ class SharedNameLists(unittest.TestCase):
         facts = os.path.join(paths.COCCI, "facts", "scoped_calls.cocci")
         self.assertEqual(rulepatterns.identifier_regex("rf", facts).pattern,
                          rulepatterns.scope_enders().pattern)
+
+
+class ReadmeErrorTable(unittest.TestCase):
+    """The README's table of bad inputs and faults names, for each case, the test that checks
+    it: that test must exist, and the message the row quotes must be what some code says."""
+
+    def rows(self):
+        import re
+        with open(os.path.join(util.REPO, "README.md"), encoding="utf-8") as f:
+            text = f.read()
+        table = text.split("## Exit status and errors", 1)[1].split("\n## ", 1)[0]
+        for line in table.splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) == 3 and cells[2].startswith("`test_"):
+                yield cells[0], cells[1], re.findall(r"`(test_[a-z_]+\.[A-Za-z_]+(?:\.[a-z_0-9]+)?)`", cells[2])
+
+    def test_every_named_test_exists(self):
+        import importlib
+        rows = list(self.rows())
+        self.assertGreater(len(rows), 40)
+        for case, _, tests in rows:
+            self.assertTrue(tests, case)
+            for name in tests:
+                mod, *attrs = name.split(".")
+                obj = importlib.import_module(mod)
+                for a in attrs:
+                    self.assertTrue(hasattr(obj, a), f"README row '{case}': no test {name}")
+                    obj = getattr(obj, a)
+
+    def test_quoted_messages_are_in_the_code(self):
+        import glob
+        import re
+        lib = os.path.join(util.REPO, "scripts", "gfpscope_lib")
+        code = ""
+        # the library, and the tests (a missing browser is the tests' own message)
+        for path in glob.glob(os.path.join(lib, "*.py")) + glob.glob(os.path.join(util.HERE, "test_*.py")):
+            with open(path, encoding="utf-8") as f:
+                code += f.read()
+        # one literal per message: join implicitly concatenated literals, and let each
+        # f-string field stand for whatever the README writes there
+        code = re.sub(r"[\"']\s*\n\s*f?[\"']", "", code)
+        code = re.sub(r"\{[^{}\n]*\}", "\0", code).replace("\\'", "'")
+        checked, missing = 0, []
+        for case, what, _ in self.rows():
+            for quote in re.findall(r"`([^`]+)`", what):
+                # the longest literal run between placeholders (DIR, FILE, ...), "..." and {fields}
+                quote = quote.removeprefix("gfpscope: ")  # the command line adds it
+                pieces = re.split(r"\.\.\.|\b[A-Z][A-Z0-9_]*\b|[{}]|(?<![\w-])\d+(?:\.\d+)+|[\w/]*\.json|--[a-z-]+",
+                                  quote)
+                piece = max((p.strip(" :'") for p in pieces), key=len)
+                if len(piece.split()) < 3:
+                    continue  # a file name or an option, not a message
+                checked += 1
+                if piece not in code:
+                    missing.append(f"{case}: {piece!r}")
+        self.maxDiff = None
+        self.assertEqual(missing, [], "README rows quote messages no code writes")
+        self.assertGreater(checked, 20)
