@@ -4,7 +4,7 @@ import sys
 
 import tempfile
 
-from . import callgraph, census, lexsites, paths, providers, scopecheck, spatch, verdicts
+from . import callgraph, census, lexsites, masking, paths, providers, scopecheck, spatch, verdicts
 from .atomic import FileSet, check_writable_dir, write_text
 from .words import files_with
 from .errors import GfpError
@@ -37,8 +37,10 @@ def interprocedural(tree, words, findings, jobs, quiet, timeout, providers_conf=
     with tempfile.TemporaryDirectory(prefix="gfpscope-regions.") as td:
         rule = os.path.join(td, "scoped_calls.cocci")
         write_text(rule, prov.rule())
+        # only a function that calls a start can hold a covered call: blank the others
+        keep = masking.words_keeper(body_words=REGION_WORDS + sorted(prov.starts))
         res, _ = spatch.run_rule(tree, rule, sorted(set(openers) | start_files), jobs, timeout=timeout,
-                                 quiet=quiet, what="scoped calls")
+                                 quiet=quiet, what="scoped calls", keep=keep)
 
     def label(rec):
         o = rec["opener"]

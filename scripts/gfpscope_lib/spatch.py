@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import tempfile
 
-from . import paths
+from . import masking, paths
 from .atomic import write_text
 from .errors import GfpError
 from .progress import Progress
@@ -138,7 +138,7 @@ def kill_running():
             pass
 
 
-def _run_batch(tree, rule, rels, timeout, defines, parse):
+def _run_batch(cwd, rule, rels, timeout, defines, parse):
     """One spatch process for several files; {rel: result} for each of them.
 
     --file-groups with one file per group makes spatch treat each file on
@@ -155,7 +155,7 @@ def _run_batch(tree, rule, rels, timeout, defines, parse):
         groups.write("\n\n".join(rels) + "\n")
         groups.flush()
         try:
-            p = subprocess.Popen(args + ["--file-groups", groups.name], cwd=tree.path,
+            p = subprocess.Popen(args + ["--file-groups", groups.name], cwd=cwd,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         except OSError as e:
             raise GfpError(f"cannot run spatch: {e}")
@@ -190,30 +190,52 @@ def _run_batch(tree, rule, rels, timeout, defines, parse):
 
 
 def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False,
-             what="analysing", parse=parse_facts, batch=16):
+             what="analysing", parse=parse_facts, batch=16, keep=None):
     """Run a rule on each file; return ({rel: result}, number served from the cache).
 
     Files go to spatch in batches (one process start per batch, not per
     file); a batch whose process fails is re-run file by file, so one file's
     crash loses only that file.
+
+    keep(header, body): when given, spatch reads a copy of each file with the
+    function bodies it rejects blanked out (masking.py; lines and columns
+    unchanged), and the cache is keyed by that copy.
     """
     ver = spatch_version()
     defines = defines or {}
     cache = FactCache(rule, ver, {"timeout": timeout, "defines": defines})
     results, todo = {}, []
-    for rel in rel_files:
-        try:
-            with open(tree.abspath(rel), "rb") as f:
-                digest = file_digest(f.read())
-        except OSError as e:
-            results[rel] = {"status": "error", "records": [], "detail": f"unreadable: {e.strerror}"}
-            continue
-        hit = cache.get(digest)
-        if hit is not None:
-            results[rel] = hit
-        else:
+    staged = tempfile.mkdtemp(prefix="gfpscope-masked.") if keep else None
+    try:
+        for rel in rel_files:
+            try:
+                with open(tree.abspath(rel), "rb") as f:
+                    data = f.read()
+            except OSError as e:
+                results[rel] = {"status": "error", "records": [], "detail": f"unreadable: {e.strerror}"}
+                continue
+            if keep:
+                data = masking.mask(data, keep)
+            digest = file_digest(data)
+            hit = cache.get(digest)
+            if hit is not None:
+                results[rel] = hit
+                continue
             todo.append((rel, digest))
-    cached = len(rel_files) - len(todo)
+            if staged:
+                dst = os.path.join(staged, rel)
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                with open(dst, "wb") as f:
+                    f.write(data)
+        cached = len(rel_files) - len(todo)
+        return _run_todo(staged or tree.path, rule, todo, results, cache, jobs, timeout, defines, quiet, what,
+                         parse, batch), cached
+    finally:
+        if staged:
+            shutil.rmtree(staged, ignore_errors=True)
+
+
+def _run_todo(cwd, rule, todo, results, cache, jobs, timeout, defines, quiet, what, parse, batch):
     digests = dict(todo)
     # small batches keep both cores busy to the end and the progress line moving
     size = max(1, min(batch, len(todo) // (max(1, jobs) * 4) or 1))
@@ -222,11 +244,11 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
     pool = cf.ThreadPoolExecutor(max_workers=max(1, jobs))
 
     def work(chunk):
-        res = _run_batch(tree, rule, chunk, timeout, defines, parse)
+        res = _run_batch(cwd, rule, chunk, timeout, defines, parse)
         if res is None:
             res = {}
             for rel in chunk:
-                res.update(_run_batch(tree, rule, [rel], timeout, defines, parse))
+                res.update(_run_batch(cwd, rule, [rel], timeout, defines, parse))
         return res
 
     try:
@@ -248,4 +270,4 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         prog.finish()
-    return results, cached
+    return results

@@ -13,7 +13,7 @@ import os
 import re
 import tempfile
 
-from . import callgraph, regions, scopecheck, spatch, verdicts
+from . import callgraph, masking, regions, scopecheck, spatch, verdicts
 from .atomic import FileSet, write_text
 from .errors import GfpError
 from .words import files_with
@@ -45,7 +45,10 @@ def run(tree, out, specs, jobs, quiet, timeout):
     with tempfile.TemporaryDirectory(prefix="gfpscope-whatif.") as td:
         rule = os.path.join(td, "whatif_scoped_calls.cocci")
         write_text(rule, regions.rule_text(plain=starts, enders=stops))
-        res, _ = spatch.run_rule(tree, rule, openers, jobs, timeout=timeout, quiet=quiet, what="what-if scopes")
+        keep = masking.words_keeper(body_words=list(regions.SAVES) + ["PF_MEMALLOC_NOFS", "PF_MEMALLOC_NOIO"]
+                                    + list(starts))
+        res, _ = spatch.run_rule(tree, rule, openers, jobs, timeout=timeout, quiet=quiet, what="what-if scopes",
+                                 keep=keep)
     enders = re.compile(callgraph.CLEARING.pattern + "|^(" + "|".join(stops) + ")$")
     graph = callgraph.lex_graph(tree, position_files=openers, enders=enders)
     # a file spatch failed on proves nothing: the estimate is only lower

@@ -111,3 +111,55 @@ class ReadmeErrorTable(unittest.TestCase):
         self.maxDiff = None
         self.assertEqual(missing, [], "README rows quote messages no code writes")
         self.assertGreater(checked, 20)
+
+
+class Masking(unittest.TestCase):
+    """masking.mask: blank the bodies a rule cannot match in, every position kept."""
+    SRC = b"""static const struct ops o = { .open = f_open, };   /* an initializer: kept */
+struct s { int a; };
+static int f_open(void)
+{
+	char *s = "} {";  /* a brace in a string */
+	return g('}');
+}
+static int uses(int x) __releases(x)
+{
+	int c = memalloc_nofs_save();
+	kmalloc(8, GFP_NOFS);
+	memalloc_nofs_restore(c);
+	return 0;
+}
+static void with_define(void)
+{
+#define LOCAL_MACRO(x) (x)
+	LOCAL_MACRO(1);
+}
+"""
+
+    def test_blanks_only_unwanted_bodies_and_keeps_positions(self):
+        from gfpscope_lib import masking
+        keep = masking.words_keeper(body_words=["memalloc_nofs_save"])
+        m = masking.mask(self.SRC, keep)
+        self.assertEqual(len(m), len(self.SRC))
+        self.assertEqual(m.count(b"\n"), self.SRC.count(b"\n"))
+        self.assertNotIn(b"return g(", m)                      # f_open's body is blanked
+        self.assertIn(b"static int f_open(void)\n{", m)        # its header is not
+        self.assertIn(b"{ .open = f_open, }", m)               # initializer kept
+        self.assertIn(b"struct s { int a; };", m)              # struct kept
+        self.assertIn(b"kmalloc(8, GFP_NOFS);", m)             # the body with a start kept
+        self.assertIn(b"#define LOCAL_MACRO", m)               # a body with a #define kept
+        for a, b in zip(self.SRC.splitlines(), m.splitlines()):
+            if a != b:
+                self.assertEqual(b.strip(), b"", "a changed line must be blank")
+
+    def test_kept_by_name_in_the_header(self):
+        from gfpscope_lib import masking
+        m = masking.mask(self.SRC, masking.words_keeper(header_words=["f_open"]))
+        self.assertIn(b"return g('}');", m)
+        self.assertNotIn(b"memalloc_nofs_save", m)
+
+    def test_unbalanced_braces_leave_the_file_whole(self):
+        from gfpscope_lib import masking
+        src = b"#ifdef A\nint f(int a) {\n#else\nint f(void) {\n#endif\n\treturn 0;\n}\nint g(void) { return 1; }\n"
+        self.assertIsNone(masking.top_level_bodies(src))
+        self.assertEqual(masking.mask(src, lambda h, b: False), src)
