@@ -21,7 +21,7 @@ DEB_PACKAGES := coccinelle git perl gcc make python3 xz-utils linux-source-6.12 
 
 GFPLEX := build/gfplex
 
-.PHONY: all setup run check reports reports-render bench-census tree-6.12 tree-6.1 git-6.12 history-repo history-reports bench-history clean
+.PHONY: all setup run check reports reports-render bench-census tree-6.12 tree-6.1 git-6.12 history-repo history-points history-reports bench-history clean
 
 all: $(GFPLEX)
 
@@ -80,8 +80,16 @@ history-reports: $(GFPLEX) history-repo
 	  --scan v6.1.192=reports/linux-6.1 --scan v6.12.117=reports/linux-6.12 v6.1.192 v6.12.117
 	$(PYTHON) scripts/gfpscope diff -q --kdir $(HISTORY_REPO) --out reports/history v6.1.192 v6.12.117
 
-bench-history: $(GFPLEX) history-repo
-	bench/history --kdir $(HISTORY_REPO)
+# Real release-to-release history: the 6.12 point release before the installed
+# one (downloaded from Debian's archive with apt-get download, not installed)
+# and the installed one, as two tagged commits in $(CACHE)/linux-history-6.12.
+HISTORY_POINTS := $(CACHE)/linux-history-6.12
+
+history-points: tree-6.12
+	@$(PYTHON) scripts/setup.py history-points $(CACHE)
+
+bench-history: $(GFPLEX) history-repo history-points
+	bench/history --kdir $(HISTORY_REPO) --points $(HISTORY_POINTS)
 
 # Only the reports (report.html, .md, .csv, .json, .org, the chart), from the committed
 # scans: no kernel tree needed.

@@ -13,6 +13,11 @@
                                 commits are the unpacked trees linux-source-6.1
                                 and linux-source-6.12, tagged vX.Y.Z, once,
                                 atomically (see make_history_repo)
+  setup.py history-points CACHE make CACHE/linux-history-6.12: the earlier 6.12
+                                point release still in Debian's archive
+                                (downloaded, not installed) and the installed
+                                one, as tagged commits: a release-to-release step
+                                for bench/history
 """
 import os
 import re
@@ -135,7 +140,65 @@ def _tree_version(tree):
     return ".".join(nums)
 
 
-def make_history_repo(cache, versions=HISTORY_TREES, dest=None):
+# The point release before the installed linux-source-6.12, still in Debian's archive
+# (apt-cache madison linux-source-6.12): with the installed one it makes a short
+# stretch of real history, what `gfpscope history` costs from one release to the next.
+POINT_SERIES = "6.12"
+POINT_RELEASES = ("6.12.115-2~deb12u1",)
+
+
+def fetch_point_tree(pkgver, cache, series=POINT_SERIES):
+    """CACHE/linux-source-X.Y.Z of an earlier Debian package version, downloaded with
+    apt-get download (no installation) and unpacked, once, atomically."""
+    ver = pkgver.split("-")[0]
+    dest = os.path.join(cache, f"linux-source-{ver}")
+    if os.path.isfile(os.path.join(dest, "Makefile")):
+        return dest
+    os.makedirs(cache, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=f".fetch-{ver}.", dir=cache)
+    try:
+        print(f"setup: downloading linux-source-{series} {pkgver}", file=sys.stderr)
+        r = subprocess.run(["apt-get", "download", f"linux-source-{series}={pkgver}"], cwd=tmp,
+                           capture_output=True, text=True)
+        debs = [f for f in os.listdir(tmp) if f.endswith(".deb")]
+        if r.returncode or not debs:
+            raise RuntimeError(f"apt-get download linux-source-{series}={pkgver} failed: "
+                               f"{(r.stderr.strip().splitlines() or ['?'])[-1]} (is that version still in "
+                               f"the archive? apt-cache madison linux-source-{series})")
+        tarball = f"./usr/src/linux-source-{series}.tar.xz"
+        ex = subprocess.run(f"dpkg-deb --fsys-tarfile '{debs[0]}' | tar -x -f - '{tarball}'", shell=True,
+                            cwd=tmp, capture_output=True, text=True)
+        os.unlink(os.path.join(tmp, debs[0]))
+        if ex.returncode:
+            raise RuntimeError(f"cannot take {tarball} out of {debs[0]}: {ex.stderr.strip()[:200]}")
+        print(f"setup: unpacking it into {dest}", file=sys.stderr)
+        if subprocess.run(["tar", "-xJf", os.path.join(tmp, tarball), "-C", tmp]).returncode:
+            raise RuntimeError(f"unpacking {tarball} failed")
+        got = _tree_version(os.path.join(tmp, f"linux-source-{series}"))
+        if got != ver:
+            raise RuntimeError(f"the package {pkgver} holds Linux {got}, not {ver}")
+        os.rename(os.path.join(tmp, f"linux-source-{series}"), dest)
+        return dest
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def make_points_repo(cache):
+    """CACHE/linux-history-6.12: the point releases of POINT_RELEASES and the installed
+    linux-source-6.12, one tagged commit each, built as make_history_repo builds."""
+    r = unpack(POINT_SERIES, cache)
+    if r:
+        return r
+    try:
+        trees = [fetch_point_tree(v, cache) for v in POINT_RELEASES]
+    except (OSError, RuntimeError, ValueError) as e:
+        print(f"setup: {e}", file=sys.stderr)
+        return 2
+    trees.append(os.path.join(cache, f"linux-source-{POINT_SERIES}"))
+    return make_history_repo(cache, dest=os.path.join(cache, f"linux-history-{POINT_SERIES}"), trees=trees)
+
+
+def make_history_repo(cache, versions=HISTORY_TREES, dest=None, trees=None):
     """CACHE/linux-history: one commit per unpacked tree, in order, each tagged vX.Y.Z.
 
     The trees are read where they are and never modified or copied: git's
@@ -151,7 +214,7 @@ def make_history_repo(cache, versions=HISTORY_TREES, dest=None):
     dest = dest or os.path.join(cache, "linux-history")
     if os.path.isfile(os.path.join(dest, "HEAD")) and os.path.isdir(os.path.join(dest, "refs", "tags")):
         return 0
-    trees = [os.path.join(cache, f"linux-source-{v}") for v in versions]
+    trees = trees or [os.path.join(cache, f"linux-source-{v}") for v in versions]
     for t in trees:
         if not os.path.isfile(os.path.join(t, "Makefile")):
             print(f"setup: {t} not found: run make tree-{os.path.basename(t)[len('linux-source-'):]}",
@@ -187,7 +250,7 @@ def make_history_repo(cache, versions=HISTORY_TREES, dest=None):
             print(f"setup: adding {t} (Linux {ver}) to {dest}", file=sys.stderr)
             git("--work-tree", t, "add", "-A", "-f", ".", env=cenv)
             tree = git("write-tree", env=cenv)
-            args = ["commit-tree", tree, "-m", f"linux-source-{versions[i]} ({ver})"]
+            args = ["commit-tree", tree, "-m", f"{os.path.basename(t)} ({ver})"]
             if parent:
                 args += ["-p", parent]
             parent = git(*args, env=cenv)
@@ -225,6 +288,8 @@ def main(argv):
         return gitrepo(argv[1], argv[2])
     if len(argv) == 2 and argv[0] == "history-repo":
         return make_history_repo(argv[1])
+    if len(argv) == 2 and argv[0] == "history-points":
+        return make_points_repo(argv[1])
     print(__doc__, file=sys.stderr)
     return 2
 
