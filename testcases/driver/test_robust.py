@@ -1,4 +1,5 @@
 """Robustness: interrupted and concurrent runs, spatch's faults, odd files, the tree left alone."""
+import glob
 import hashlib
 import json
 import os
@@ -183,7 +184,7 @@ class OddFiles(CliCase):
 class TreeUntouched(CliCase):
     """Every command leaves the tree, its git index and status byte-for-byte as they were."""
 
-    def test_scan_and_patch_on_a_git_tree(self):
+    def test_every_command_on_a_git_tree(self):
         tree = self.copy_tree()
         git = ["git", "-C", tree, "-c", "user.name=t", "-c", "user.email=t@example.org"]
         subprocess.run(git + ["init", "-q"], check=True)
@@ -198,8 +199,48 @@ class TreeUntouched(CliCase):
             return tree_state(tree), index, status
         before = state()
         self.assertEqual(before[2], "")
-        for cmd in (["scan"], ["patch"]):
+        for cmd in (["scan"], ["patch"], ["whatif", "--scope", "foofs_begin:foofs_end"], ["report"],
+                    ["history", "HEAD"], ["diff", "HEAD", "HEAD"]):
             r = self.gfpscope(*cmd, "--kdir", tree, "--out", self.out)
-            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.returncode, 0, f"{cmd[0]}: {r.stderr}")
             self.assertEqual(state(), before, f"{cmd[0]} changed the tree")
-        self.assertTrue(json.loads(open(os.path.join(self.out, "sites.json")).read()))
+        self.assertTrue(self.load("sites.json"))
+        for name in ("gfpscope.patch", "whatif.json", "report.html", "history.json", "diff.json"):
+            self.assertTrue(os.path.exists(os.path.join(self.out, name)), name)
+
+
+class KernelCoccicheck(CliCase):
+    """The kernel's own `make coccicheck`, run with each of gfpscope's rules on the real
+    tree, leaves that tree as it was (its file list, sizes and modes, and the bytes of
+    the directory the rules ran on) and works unmodified in report and patch mode."""
+    KDIR = os.environ.get("GFPSCOPE_TEST_KDIR") or os.path.expanduser("~/.cache/gfpscope/linux-source-6.12")
+    M = "fs/jbd2"
+
+    def listing(self):
+        out = []
+        for root, dirs, files in os.walk(self.KDIR):
+            dirs.sort()
+            for f in sorted(files):
+                st = os.lstat(os.path.join(root, f))
+                out.append((os.path.relpath(os.path.join(root, f), self.KDIR), st.st_size, st.st_mode))
+        return out
+
+    def test_every_rule_in_report_and_patch_mode(self):
+        if not os.path.isfile(os.path.join(self.KDIR, "scripts", "coccicheck")):
+            self.fail(f"no kernel tree at {self.KDIR} (make setup unpacks it)")
+        rules = sorted(glob.glob(os.path.join(os.path.dirname(GFPSCOPE), "..", "cocci", "*.cocci")))
+        self.assertGreaterEqual(len(rules), 7)
+        before = self.listing(), tree_state(os.path.join(self.KDIR, self.M))
+        reported = 0
+        for rule in rules:
+            for mode in ("report", "patch"):
+                r = subprocess.run(["make", "-s", "-C", self.KDIR, "coccicheck",
+                                    f"MODE={mode}", f"COCCI={os.path.abspath(rule)}", f"M={self.M}", "J=2"],
+                                   capture_output=True, text=True, timeout=600)
+                self.assertEqual(r.returncode, 0, f"{os.path.basename(rule)} MODE={mode}: {r.stderr[-400:]}")
+                if mode == "report":
+                    reported += len([l for l in r.stdout.splitlines() if l.startswith(self.M + "/")
+                                     or l.startswith("./" + self.M + "/")])
+        self.assertGreater(reported, 0, "no rule reported anything in fs/jbd2 (the balance rule should)")
+        self.assertEqual((self.listing(), tree_state(os.path.join(self.KDIR, self.M))), before,
+                         "make coccicheck changed the tree")
