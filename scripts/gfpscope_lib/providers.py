@@ -77,6 +77,23 @@ class Providers:
                 "stops": sorted(self.stops), "may_end": len(self.may_end), "rounds": self.rounds}
 
 
+def from_json(path):
+    """The providers a scan found (OUT/providers.json), for whatif; empty when the scan
+    predates providers.json."""
+    import json
+    p = Providers()
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        return p
+    except (OSError, ValueError) as e:
+        raise GfpError(f"{path} is unreadable ({e}): run gfpscope scan again")
+    p.starts = {n: dict(s) for n, s in data.get("starts", {}).items()}
+    p.stops = set(data.get("stops", []))
+    return p
+
+
 def seeds(findings):
     """(candidate starts {name: (kind, how)}, stops) from the balance rule's provider lines."""
     starts, stops = {}, set()

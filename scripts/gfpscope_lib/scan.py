@@ -31,6 +31,12 @@ def interprocedural(tree, words, findings, jobs, quiet, timeout, providers_conf=
     openers = sorted(set().union(*[words.get(w, set()) for w in REGION_WORDS]))
     graph = callgraph.lex_graph(tree, position_files=openers)
     prov = providers.discover(tree, findings, graph, jobs, quiet, timeout, providers_conf)
+    return prove_regions(tree, graph, openers, prov, jobs, quiet, timeout)
+
+
+def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped calls"):
+    """The calls each scope covers (memalloc saves and prov's starts, ended by prov.may_end),
+    then the must-analysis over the call graph. whatif runs this too, with its assumed starts."""
     graph.ends_scope |= prov.may_end
     start_files = set().union(*files_with(tree, sorted(prov.starts)).values()) if prov.starts else set()
     callgraph.add_positions(graph, tree, start_files)
@@ -40,7 +46,7 @@ def interprocedural(tree, words, findings, jobs, quiet, timeout, providers_conf=
         # only a function that calls a start can hold a covered call: blank the others
         keep = masking.words_keeper(body_words=REGION_WORDS + sorted(prov.starts))
         res, _ = spatch.run_rule(tree, rule, sorted(set(openers) | start_files), jobs, timeout=timeout,
-                                 quiet=quiet, what="scoped calls", keep=keep)
+                                 quiet=quiet, what=what, keep=keep)
 
     def label(rec):
         o = rec["opener"]

@@ -11,10 +11,9 @@ opens the scope, including on its failure paths.
 import json
 import os
 import re
-import tempfile
 
-from . import callgraph, masking, regions, scopecheck, spatch, verdicts
-from .atomic import FileSet, write_text
+from . import callgraph, providers, scan, verdicts
+from .atomic import FileSet
 from .errors import GfpError
 from .words import files_with
 
@@ -40,20 +39,20 @@ def run(tree, out, specs, jobs, quiet, timeout):
             base = json.load(f)
     except (OSError, ValueError):
         raise GfpError(f"{out}/sites.json not found or unreadable: run `gfpscope scan --out {out}` first")
-    words = files_with(tree, scopecheck.WORDS + starts)
-    openers = sorted(set().union(*[words.get(w, set()) for w in ["memalloc_nofs_save", "memalloc_noio_save"] + starts]))
-    with tempfile.TemporaryDirectory(prefix="gfpscope-whatif.") as td:
-        rule = os.path.join(td, "whatif_scoped_calls.cocci")
-        write_text(rule, regions.rule_text(plain=starts, enders=stops))
-        keep = masking.words_keeper(body_words=list(regions.SAVES) + ["PF_MEMALLOC_NOFS", "PF_MEMALLOC_NOIO"]
-                                    + list(starts))
-        res, _ = spatch.run_rule(tree, rule, openers, jobs, timeout=timeout, quiet=quiet, what="what-if scopes",
-                                 keep=keep)
+    # the scan's own providers and stops, plus the assumed scope: the same proof as the
+    # scan's, so that the only new converts are the ones the assumed scope makes
+    prov = providers.from_json(os.path.join(out, "providers.json"))
+    for a in starts:
+        prov.starts[a] = {"kind": "nofs", "shape": "plain", "how": "assumed by whatif", "via": [],
+                          "declared": True}
+    prov.stops |= set(stops)
+    words = files_with(tree, scan.REGION_WORDS + starts)
+    openers = sorted(set().union(*[words.get(w, set()) for w in scan.REGION_WORDS + starts]))
     enders = re.compile(callgraph.CLEARING.pattern + "|^(" + "|".join(stops) + ")$")
     graph = callgraph.lex_graph(tree, position_files=openers, enders=enders)
+    prov.may_end = providers._closure_up(graph, prov.stops, set(prov.starts))
     # a file spatch failed on proves nothing: the estimate is only lower
-    ipa, _ = callgraph.prove(graph, res, lambda rec: f"{rec['opener']}() at line {rec['save_line']}",
-                             lambda o: "noio" if o in ("memalloc_noio_save", "PF_MEMALLOC_NOIO") else "nofs")
+    ipa, _ = scan.prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="what-if scopes")
     sites = [dict(s) for s in base]
     covered = {(s["file"], s["line"], s["col"]): ("memalloc_nofs_save", s.get("scope_line") or 0)
                for s in base if s.get("reason") == "local-scope"}

@@ -120,8 +120,9 @@ class Interprocedural(CliCase):
         self.assertIn("1 more sites provably redundant (8 -> 9)", r.stdout)
         w = self.shared.load("whatif.json")
         self.assertEqual([(s["function"], s["reason"]) for s in w["sites"]],
-                         [("ipafs_in_trans_helper", "caller-scope")])
-        self.assertEqual(w["sites"][0]["evidence"], ["ipafs_in_trans_helper <- ipafs_do_trans (ipafs_trans_start() at line 30)"])
+                         [("ipafs_in_trans_helper", "transaction")])
+        self.assertEqual(w["sites"][0]["evidence"],
+                         ["ipafs_in_trans_helper <- ipafs_do_trans (ipafs_trans_start(): assumed by whatif)"])
         self.assertEqual(w["by_subsystem"], {"fs/ipafs": 1})
 
     def test_whatif_bad_spec(self):
