@@ -126,15 +126,19 @@ class SpatchFaults(CliCase):
     def test_one_file_crashing_spatch_loses_only_that_file(self):
         crash = fake_spatch(self.tmp, 'g=""; prev=""; for a in "$@"; do [ "$prev" = --file-groups ] && g="$a"; '
                             'prev="$a"; done\n[ -n "$g" ] && grep -q legacy.c "$g" && kill -SEGV $$')
-        env = dict(self.env, GFPSCOPE_SPATCH=crash)
-        r = self.gfpscope("scan", "-j", "1", "--kdir", SMALL, "--out", self.out, env=env)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        sites = self.load("sites.json")
-        legacy = [s for s in sites if s["file"] == "drivers/blk/legacy.c"]
-        self.assertEqual([(s["parsed"], s["unparsed_reason"]) for s in legacy], [(False, "spatch-error")])
-        self.assertIn("warning: drivers/blk/legacy.c: error", r.stderr)
-        others = [s for s in sites if s["file"] == "fs/foofs/super.c" and s["context"] == "code"]
-        self.assertTrue(others and all(s["parsed"] for s in others))
+        # one worker and two: with -j 2 the other worker's files must survive the crash too
+        for jobs in ("1", "2"):
+            with self.subTest(jobs=jobs):
+                env = dict(self.env, GFPSCOPE_SPATCH=crash, GFPSCOPE_CACHE=os.path.join(self.tmp, "cache-j" + jobs))
+                r = self.gfpscope("scan", "-j", jobs, "--kdir", SMALL, "--out", self.out, env=env)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertNotIn("re-used cached facts", r.stderr)
+                sites = self.load("sites.json")
+                legacy = [s for s in sites if s["file"] == "drivers/blk/legacy.c"]
+                self.assertEqual([(s["parsed"], s["unparsed_reason"]) for s in legacy], [(False, "spatch-error")])
+                self.assertIn("warning: drivers/blk/legacy.c: error", r.stderr)
+                others = [s for s in sites if s["file"] == "fs/foofs/super.c" and s["context"] == "code"]
+                self.assertTrue(others and all(s["parsed"] for s in others))
 
     def test_timeout_is_counted_unparsed(self):
         tree = self.copy_tree()
