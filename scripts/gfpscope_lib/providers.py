@@ -57,6 +57,10 @@ class Providers:
         self.rounds = 0
         self.failed = []     # files a round could not analyse: their functions stay unproven
 
+    def end_scopes(self, graph):
+        """may_end: the stops and every function that may call one, the starts excepted."""
+        self.may_end = _closure_up(graph, self.stops, set(self.starts))
+
     def by_shape(self, shape):
         return sorted(n for n, s in self.starts.items() if s["shape"] == shape)
 
@@ -298,7 +302,7 @@ def discover(tree, findings, graph, jobs, quiet, timeout, conf=None):
                 if caller != "-" and caller not in p.tried and caller in graph.defined and caller not in graph.macros:
                     todo.add(caller)
                     origin.setdefault(caller, p.starts[fn]["kind"])
-    p.may_end = _closure_up(graph, p.stops, set(p.starts))
+    p.end_scopes(graph)
     return p
 
 

@@ -60,9 +60,6 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     return ipa, prov.failed + failed
 
 
-OUTPUTS = ["census.json", "census.csv", "census.md", "scopes.json", "providers.json", "sites.json"]
-
-
 def publish(out, sites, c, providers_json, scopes_json):
     """Write the scan's files as one set (atomic.FileSet). sites.json, the file every later
     command starts from, goes in last and its old copy goes first: an interrupted scan leaves

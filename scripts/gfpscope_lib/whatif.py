@@ -50,7 +50,7 @@ def run(tree, out, specs, jobs, quiet, timeout):
     openers = sorted(set().union(*[words.get(w, set()) for w in scan.REGION_WORDS + starts]))
     enders = re.compile(callgraph.CLEARING.pattern + "|^(" + "|".join(stops) + ")$")
     graph = callgraph.lex_graph(tree, position_files=openers, enders=enders)
-    prov.may_end = providers._closure_up(graph, prov.stops, set(prov.starts))
+    prov.end_scopes(graph)
     # a file spatch failed on proves nothing: the estimate is only lower
     ipa, _ = scan.prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="what-if scopes")
     sites = [dict(s) for s in base]
