@@ -285,6 +285,7 @@ KEEP_WORDS = {
                      "its callers cannot all be seen",
     "exported": "exported: modules may call it from anywhere",
     "asm-caller": "named in assembly or a linker script",
+    "scope-ended": "a scope opened in the function reaches the site, but a call before it may end a scope",
     "not-an-allocation": "runs in scope, but the flags are stored, returned or handed on",
     "unparsed": "spatch could not analyse the code",
     "vmalloc-ignores-nofs": "a vmalloc-family call that ignores the flags before v5.17",

@@ -48,7 +48,7 @@ _FAMILY_RE = [(f, re.compile(p)) for f, p in FAMILIES if p]
 # the order reasons are shown in: the two proofs first, then keep reasons roughly by how
 # often they are the blocker (anything new sorts after these, by name)
 REASON_ORDER = ["local-scope", "caller-scope", "no-scope", "address-taken", "exported", "dual-context",
-                "asm-caller", "not-an-allocation", "vmalloc-ignores-nofs", "unparsed"]
+                "asm-caller", "scope-ended", "not-an-allocation", "vmalloc-ignores-nofs", "unparsed"]
 
 # One line per reason, for the outputs people read (the verdicts module's docstring
 # and the README's verdict table say the same at more length).
@@ -61,6 +61,7 @@ REASON_TEXT = {
     "exported": "EXPORT_SYMBOL*: modules may call it from anywhere",
     "dual-context": "some callers hold a scope, at least one does not",
     "asm-caller": "named in assembly or a linker script",
+    "scope-ended": "a scope opened in the function reaches the site, but a call before it may end a scope",
     "not-an-allocation": "runs in scope, but the flags are stored, returned or handed on",
     "vmalloc-ignores-nofs": "a vmalloc-family call before v5.17, which ignored NOFS/NOIO: a real bug",
     "unparsed": "spatch could not analyse the site",

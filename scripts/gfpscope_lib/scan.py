@@ -57,6 +57,7 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
         return f"{o}() at line {rec['save_line']}"
     ipa, failed = callgraph.prove(graph, res, label, lambda o: providers.kind_of(o, prov))
     ipa["providers"] = prov
+    ipa["failed_files"] = {f["file"] for f in failed}
     return ipa, prov.failed + failed
 
 

@@ -26,6 +26,11 @@ Reasons (keep unless noted):
   asm-caller    named in assembly or a linker script
   not-an-allocation  the function runs in scope but the flags are stored, returned
                 or handed to something that is not a plain allocator
+  scope-ended   a memalloc scope opened in the function reaches the site, but a call
+                between them may end a scope (it stops a transaction or restores a
+                cookie), or the path-sensitive pass could not read the function: scopes
+                that interleave instead of nesting restore the older state, so the
+                local save alone proves nothing
 """
 import os
 import re
@@ -93,6 +98,13 @@ def own_region(site, ipa):
     return best if k is not None and (k == "noio" or site["kind"] != "noio") else None
 
 
+def _ended_locally(site, ipa):
+    """The local rule's save reaches the site, but the region pass does not prove the call
+    covered. The local rule knows only the memalloc restores; the region pass also knows every
+    call that may end a scope (providers.may_end), so with the call graph it has the last word."""
+    return bool(ipa) and own_region(site, ipa) is None
+
+
 def root_scope(fn, witness):
     """The position of the covered call a chain of callers ends at."""
     seen, w = set(), witness.get(fn)
@@ -128,7 +140,7 @@ def assign(sites, covered, scope_findings, ipa=None):
         if not s["parsed"]:
             s.update(verdict="keep", reason="unparsed", confidence="high",
                      evidence=[f"{fn}: not analysed: {UNPARSED_TEXT.get(s['unparsed_reason'], s['unparsed_reason'])}"])
-        elif key in covered:
+        elif key in covered and not _ended_locally(s, ipa):
             save, line = covered[key]
             s.update(verdict="convert", reason="local-scope", confidence="high",
                      evidence=[f"{fn} ({save}() at line {line})"], scope_line=line)
@@ -144,6 +156,15 @@ def assign(sites, covered, scope_findings, ipa=None):
             conf = "high" if all(n in static_only for n in ev[:-1]) and not _declared(ipa, opener) else "moderate"
             s.update(verdict="convert", reason="transaction" if tx else "caller-scope", confidence=conf,
                      evidence=[" <- ".join(ev)])
+        elif key in covered:
+            save, line = covered[key]
+            unread = s["file"] in ipa.get("failed_files", ())
+            s.update(verdict="keep", reason="scope-ended", confidence="high",
+                     evidence=[f"{fn}: {save}() at line {line} opens a scope, but "
+                               + ("the scoped-calls pass could not read the file, so no call between them "
+                                  "is known not to end a scope" if unread else
+                                  "a call before the site may end a scope (it stops a transaction or "
+                                  "restores a cookie): check by hand")])
         elif key[:2] in vmalloc_bugs:
             s.update(verdict="keep", reason="vmalloc-ignores-nofs", confidence="high",
                      evidence=[f"{fn}: {s['call']} ignores {s['kind'].upper()} before v5.17; "

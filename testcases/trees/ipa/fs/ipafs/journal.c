@@ -192,3 +192,25 @@ void *ipafs_cookie_user(size_t n)
 	ipafs_writepages_up(ctx);
 	return p;
 }
+
+/*
+ * A local scope inside a transaction, then a callee that ends the transaction:
+ * ipafs_commit() restores the cookie from before the transaction, which clears
+ * NOFS although the local save has not been restored yet (the scopes interleave
+ * instead of nesting). The local save does not cover the allocation.
+ */
+void *ipafs_local_then_commit(size_t n)
+{
+	struct ipafs_handle *handle;
+	unsigned int flags;
+	void *p;
+
+	handle = ipafs_journal_start(1);
+	if (IS_ERR(handle))
+		return handle;
+	flags = memalloc_nofs_save();
+	ipafs_commit(handle);
+	p = kmalloc(n, GFP_NOFS);
+	memalloc_nofs_restore(flags);
+	return p;
+}

@@ -33,3 +33,48 @@ void *ipafs_do_trans(size_t n)
 	ipafs_trans_stop(t);
 	return p;
 }
+
+/*
+ * What whatif must not count: under the assumed scope, a callee that ends it
+ * (ipafs_trans_finish() calls the assumed stop), and a callee that clears
+ * PF_MEMALLOC_NOFS directly (bcachefs's trans_set_unlocked() does); the
+ * allocations after them are outside any scope, assumed or not.
+ */
+static void ipafs_trans_finish(struct ipafs_trans *t)
+{
+	ipafs_trans_stop(t);
+}
+
+static void *ipafs_after_finish_helper(size_t n)
+{
+	return kzalloc(n, GFP_NOFS);
+}
+
+void *ipafs_do_trans_finish(size_t n)
+{
+	struct ipafs_trans *t = ipafs_trans_start(1);
+
+	ipafs_trans_finish(t);
+	return ipafs_after_finish_helper(n);
+}
+
+static void ipafs_drop_nofs(void)
+{
+	current->flags &= ~PF_MEMALLOC_NOFS;
+}
+
+static void *ipafs_after_drop_helper(size_t n)
+{
+	return kzalloc(n, GFP_NOFS);
+}
+
+void *ipafs_do_trans_unlocked(size_t n)
+{
+	struct ipafs_trans *t = ipafs_trans_start(1);
+	void *p;
+
+	ipafs_drop_nofs();
+	p = ipafs_after_drop_helper(n);
+	ipafs_trans_stop(t);
+	return p;
+}
