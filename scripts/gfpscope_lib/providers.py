@@ -68,6 +68,13 @@ class Providers:
         return regions.rule_text(self.by_shape("plain"), self.by_shape("ptr"), self.by_shape("int"),
                                  sorted(self.may_end), returns=returns)
 
+    def variants(self, rule_path, returns=False):
+        """spatch.run_rule's variants for the rule at rule_path: the same rule without its
+        checked-start parts (regions.without_checked), for files that name no checked start."""
+        plain = rule_path[:-len(".cocci")] + "-plain.cocci"
+        write_text(plain, regions.without_checked(self.rule(returns=returns)))
+        return [(plain, regions.names_none_of(self.by_shape("ptr") + self.by_shape("int")))]
+
     def label(self, name):
         """How a start opens its scope, for the evidence: start_this_handle (handle->saved_alloc_context)."""
         s = self.starts.get(name)
@@ -262,13 +269,14 @@ def discover(tree, findings, graph, jobs, quiet, timeout, conf=None):
             rule = os.path.join(td, "providers.cocci")
             saved, p.may_end = p.may_end, ending
             write_text(rule, p.rule(returns=True))
-            p.may_end = saved
             # the return-statement proof doubles the work in the files that define
             # providers (jbd2's transaction.c takes 40-50 s alone): give it more time
             # a round asks about the functions it tries: the other bodies are blanked
+            variants = p.variants(rule, returns=True)
+            p.may_end = saved
             res, _ = spatch.run_rule(tree, rule, files, jobs, timeout=ROUND_TIMEOUT_FACTOR * timeout,
                                      quiet=quiet, what=f"providers, round {p.rounds}",
-                                     keep=masking.words_keeper(header_words=todo))
+                                     keep=masking.words_keeper(header_words=todo), variants=variants)
         p.failed += [{"rule": "providers", "file": rel, "status": r["status"], "detail": r["detail"]}
                      for rel, r in sorted(res.items()) if r["status"] != "ok"]
         facts = _collect(res)

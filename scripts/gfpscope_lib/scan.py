@@ -46,7 +46,7 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
         # only a function that calls a start can hold a covered call: blank the others
         keep = masking.words_keeper(body_words=REGION_WORDS + sorted(prov.starts))
         res, _ = spatch.run_rule(tree, rule, sorted(set(openers) | start_files), jobs, timeout=timeout,
-                                 quiet=quiet, what=what, keep=keep)
+                                 quiet=quiet, what=what, keep=keep, variants=prov.variants(rule))
 
     def label(rec):
         o = rec["opener"]

@@ -190,7 +190,7 @@ def _run_batch(cwd, rule, rels, timeout, defines, parse):
 
 
 def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False,
-             what="analysing", parse=parse_facts, batch=16, keep=None):
+             what="analysing", parse=parse_facts, batch=16, keep=None, variants=()):
     """Run a rule on each file; return ({rel: result}, number served from the cache).
 
     Files go to spatch in batches (one process start per batch, not per
@@ -200,11 +200,16 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
     keep(header, body): when given, spatch reads a copy of each file with the
     function bodies it rejects blanked out (masking.py; lines and columns
     unchanged), and the cache is keyed by that copy.
+
+    variants: (rule, accept(data)) pairs tried in order before `rule`: a file
+    whose text (masked, when keep is given) a variant accepts is matched with
+    that variant, a cheaper rule that gives the same facts for such a file.
     """
     ver = spatch_version()
     defines = defines or {}
-    cache = FactCache(rule, ver, {"timeout": timeout, "defines": defines})
-    results, todo = {}, []
+    choices = list(variants) + [(rule, None)]
+    caches = {r: FactCache(r, ver, {"timeout": timeout, "defines": defines}) for r, _ in choices}
+    results, todo = {}, {r: [] for r, _ in choices}
     staged = tempfile.mkdtemp(prefix="gfpscope-masked.") if keep else None
     try:
         for rel in rel_files:
@@ -216,20 +221,24 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
                 continue
             if keep:
                 data = masking.mask(data, keep)
+            chosen = next(r for r, accept in choices if accept is None or accept(data))
             digest = file_digest(data)
-            hit = cache.get(digest)
+            hit = caches[chosen].get(digest)
             if hit is not None:
                 results[rel] = hit
                 continue
-            todo.append((rel, digest))
+            todo[chosen].append((rel, digest))
             if staged:
                 dst = os.path.join(staged, rel)
                 os.makedirs(os.path.dirname(dst), exist_ok=True)
                 with open(dst, "wb") as f:
                     f.write(data)
-        cached = len(rel_files) - len(todo)
-        return _run_todo(staged or tree.path, rule, todo, results, cache, jobs, timeout, defines, quiet, what,
-                         parse, batch), cached
+        cached = len(rel_files) - sum(len(v) for v in todo.values())
+        for r, _ in choices:
+            if todo[r] or r == rule:
+                _run_todo(staged or tree.path, r, todo[r], results, caches[r], jobs, timeout, defines, quiet,
+                          what, parse, batch)
+        return results, cached
     finally:
         if staged:
             shutil.rmtree(staged, ignore_errors=True)
