@@ -21,7 +21,7 @@ DEB_PACKAGES := coccinelle git perl gcc make python3 xz-utils linux-source-6.12 
 
 GFPLEX := build/gfplex
 
-.PHONY: all setup run check reports reports-render bench-census tree-6.12 tree-6.1 git-6.12 history-repo history-points history-reports bench-history clean
+.PHONY: all setup run check reports reports-render bench-census tree-6.12 tree-6.1 git-6.12 history-repo history-points history-reports bench-history bench-analyse clean
 
 all: $(GFPLEX)
 
@@ -98,6 +98,10 @@ reports-render:
 
 bench-census: setup
 	bench/census --kdir $(KDIR)
+
+# issue 4's figures: scan of fs/ and of the whole tree, cold and warm, beside coccicheck
+bench-analyse: setup
+	$(PYTHON) bench/analyse --kdir $(KDIR) -j $(JOBS)
 
 clean:
 	rm -rf build gfpscope-out
