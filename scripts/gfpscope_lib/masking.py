@@ -82,15 +82,16 @@ def mask(data, keep):
 def words_keeper(header_words=(), body_words=()):
     """keep(header, body): a body is kept when its header names one of header_words (the
     functions a provider round tries) or its body mentions one of body_words (the starts)."""
-    hw = _word_regex(header_words)
-    bw = _word_regex(body_words)
+    hw = word_regex(header_words)
+    bw = word_regex(body_words)
 
     def keep(header, body):
         return bool((hw and hw.search(header)) or (bw and bw.search(body)))
     return keep
 
 
-def _word_regex(words):
+def word_regex(words):
+    """A regex matching any of words as a whole word in bytes, or None for no words."""
     words = sorted(set(words))
     if not words:
         return None

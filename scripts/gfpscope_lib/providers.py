@@ -64,15 +64,18 @@ class Providers:
     def by_shape(self, shape):
         return sorted(n for n, s in self.starts.items() if s["shape"] == shape)
 
-    def rule(self, returns=False):
+    def rule(self, returns=False, enders=None):
+        """The scoped-calls rule for these starts; enders defaults to may_end."""
         return regions.rule_text(self.by_shape("plain"), self.by_shape("ptr"), self.by_shape("int"),
-                                 sorted(self.may_end), returns=returns)
+                                 sorted(self.may_end if enders is None else enders), returns=returns)
 
-    def variants(self, rule_path, returns=False):
-        """spatch.run_rule's variants for the rule at rule_path: the same rule without its
-        checked-start parts (regions.without_checked), for files that name no checked start."""
+    def write_rule(self, rule_path, text):
+        """Write text to rule_path, and beside it the same rule without its checked-start parts
+        (regions.without_checked); return spatch.run_rule's variants: that copy, for the files
+        that name no checked start."""
+        write_text(rule_path, text)
         plain = rule_path[:-len(".cocci")] + "-plain.cocci"
-        write_text(plain, regions.without_checked(self.rule(returns=returns)))
+        write_text(plain, regions.without_checked(text))
         return [(plain, regions.names_none_of(self.by_shape("ptr") + self.by_shape("int")))]
 
     def label(self, name):
@@ -267,13 +270,10 @@ def discover(tree, findings, graph, jobs, quiet, timeout, conf=None):
         ending = _closure_up(graph, p.stops, set(cands) | set(p.starts) | todo)
         with tempfile.TemporaryDirectory(prefix="gfpscope-providers.") as td:
             rule = os.path.join(td, "providers.cocci")
-            saved, p.may_end = p.may_end, ending
-            write_text(rule, p.rule(returns=True))
+            variants = p.write_rule(rule, p.rule(returns=True, enders=ending))
             # the return-statement proof doubles the work in the files that define
-            # providers (jbd2's transaction.c takes 40-50 s alone): give it more time
-            # a round asks about the functions it tries: the other bodies are blanked
-            variants = p.variants(rule, returns=True)
-            p.may_end = saved
+            # providers (jbd2's transaction.c takes 40-50 s alone): give it more time.
+            # A round asks about the functions it tries: the other bodies are blanked
             res, _ = spatch.run_rule(tree, rule, files, jobs, timeout=ROUND_TIMEOUT_FACTOR * timeout,
                                      quiet=quiet, what=f"providers, round {p.rounds}",
                                      keep=masking.words_keeper(header_words=todo), variants=variants)

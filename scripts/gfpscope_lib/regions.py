@@ -8,7 +8,7 @@ calls (SmPL cannot put a call and a return in one disjunction).
 """
 import re
 
-from . import paths
+from . import masking, paths
 
 NONE = "gfpscope_no_checked_start"
 SAVES = ["memalloc_nofs_save", "memalloc_noio_save"]
@@ -231,10 +231,8 @@ def without_checked(text):
 
 def names_none_of(names):
     """accept(data) for spatch.run_rule's variants: the text names none of these."""
-    if not names:
-        return lambda data: True
-    pat = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
-    return lambda data: pat.search(data) is None
+    pat = masking.word_regex(names)
+    return lambda data: pat is None or pat.search(data) is None
 
 
 def rule_text(plain=(), ckp=(), cki=(), enders=(), returns=False):

@@ -5,7 +5,7 @@ import sys
 import tempfile
 
 from . import callgraph, census, lexsites, masking, paths, providers, scopecheck, spatch, verdicts
-from .atomic import FileSet, check_writable_dir, write_text
+from .atomic import FileSet, check_writable_dir
 from .words import files_with
 from .errors import GfpError
 from .sites import merge
@@ -42,11 +42,11 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     callgraph.add_positions(graph, tree, start_files)
     with tempfile.TemporaryDirectory(prefix="gfpscope-regions.") as td:
         rule = os.path.join(td, "scoped_calls.cocci")
-        write_text(rule, prov.rule())
+        variants = prov.write_rule(rule, prov.rule())
         # only a function that calls a start can hold a covered call: blank the others
         keep = masking.words_keeper(body_words=REGION_WORDS + sorted(prov.starts))
         res, _ = spatch.run_rule(tree, rule, sorted(set(openers) | start_files), jobs, timeout=timeout,
-                                 quiet=quiet, what=what, keep=keep, variants=prov.variants(rule))
+                                 quiet=quiet, what=what, keep=keep, variants=variants)
 
     def label(rec):
         o = rec["opener"]

@@ -235,7 +235,7 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
                     f.write(data)
         cached = len(rel_files) - sum(len(v) for v in todo.values())
         for r, _ in choices:
-            if todo[r] or r == rule:
+            if todo[r]:
                 _run_todo(staged or tree.path, r, todo[r], results, caches[r], jobs, timeout, defines, quiet,
                           what, parse, batch)
         return results, cached

@@ -98,13 +98,6 @@ def own_region(site, ipa):
     return best if k is not None and (k == "noio" or site["kind"] != "noio") else None
 
 
-def _ended_locally(site, ipa):
-    """The local rule's save reaches the site, but the region pass does not prove the call
-    covered. The local rule knows only the memalloc restores; the region pass also knows every
-    call that may end a scope (providers.may_end), so with the call graph it has the last word."""
-    return bool(ipa) and own_region(site, ipa) is None
-
-
 def root_scope(fn, witness):
     """The position of the covered call a chain of callers ends at."""
     seen, w = set(), witness.get(fn)
@@ -137,18 +130,23 @@ def assign(sites, covered, scope_findings, ipa=None):
         fn = s["function"] or "(file scope)"
         witness = ipa[_kind(s)] if ipa else {}
         runs_in_scope = s["function"] in witness
+        region = own_region(s, ipa)
+        # the local rule knows only the memalloc restores; the region pass also knows every
+        # call that may end a scope (providers.may_end), so with the call graph it has the
+        # last word: a local save it does not confirm is scope-ended below
+        ended_locally = bool(ipa) and region is None
         if not s["parsed"]:
             s.update(verdict="keep", reason="unparsed", confidence="high",
                      evidence=[f"{fn}: not analysed: {UNPARSED_TEXT.get(s['unparsed_reason'], s['unparsed_reason'])}"])
-        elif key in covered and not _ended_locally(s, ipa):
+        elif key in covered and not ended_locally:
             save, line = covered[key]
             s.update(verdict="convert", reason="local-scope", confidence="high",
                      evidence=[f"{fn} ({save}() at line {line})"], scope_line=line)
-        elif (rkey := own_region(s, ipa)) and consumed_at_once(s, alloc_re):
-            opener, tx = _opener(ipa, rkey)
+        elif region and consumed_at_once(s, alloc_re):
+            opener, tx = _opener(ipa, region)
             s.update(verdict="convert", reason="transaction" if tx else "local-scope",
                      confidence="moderate" if _declared(ipa, opener) else "high",
-                     evidence=[f"{fn} ({ipa['saves'][rkey]})"])
+                     evidence=[f"{fn} ({ipa['saves'][region]})"])
         elif runs_in_scope and consumed_at_once(s, alloc_re):
             ev = chain(s["function"], witness, ipa["saves"])
             opener, tx = _opener(ipa, root_scope(s["function"], witness))
