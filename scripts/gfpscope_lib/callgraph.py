@@ -219,7 +219,7 @@ def prove(graph, results, save_label, kind_of=None):
     functions that run in scope with their witnesses, and what the verdicts
     need to explain them.
     """
-    scoped, saves, openers, failed = {}, {}, {}, []
+    scoped, saves, openers, save_lines, failed = {}, {}, {}, {}, []
     for rel, r in results.items():
         if r["status"] != "ok":
             failed.append({"rule": "scoped_calls", "file": rel, "status": r["status"], "detail": r["detail"]})
@@ -232,8 +232,10 @@ def prove(graph, results, save_label, kind_of=None):
             scoped[key] = "nofs" if "nofs" in (kind, scoped.get(key)) else "noio"
             saves[key] = save_label(rec)
             openers[key] = rec.get("opener")
+            save_lines[key] = rec.get("save_line")
     ipa = {"nofs": analyse(graph, scoped, False), "noio": analyse(graph, scoped, True),
-           "saves": saves, "static_only": graph.static_only(), "graph": graph, "scoped": scoped, "openers": openers}
+           "saves": saves, "static_only": graph.static_only(), "graph": graph, "scoped": scoped, "openers": openers,
+           "save_lines": save_lines}
     return ipa, failed
 
 

@@ -142,7 +142,7 @@ class Scratch:
                 if rel not in modes:
                     modes[rel] = self.mode(self.base, rel)
                 sha = git(self.dir, "hash-object", "-w", "--no-filters", "--stdin",
-                          input=text.encode("utf-8"), binary=True).stdout.decode().strip()
+                          input=text if isinstance(text, bytes) else text.encode("utf-8"), binary=True).stdout.decode().strip()
                 git(self.dir, "update-index", "--cacheinfo", f"{modes[rel]},{sha},{rel}", env=env)
             tree = git(self.dir, "write-tree", env=env).stdout.strip()
             parent = git(self.dir, "commit-tree", tree, "-p", parent, "-F", "-", env=env,

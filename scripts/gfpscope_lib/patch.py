@@ -12,7 +12,8 @@ import os
 import subprocess
 import tempfile
 
-from .atomic import write_text
+from . import proof, textpos
+from .atomic import write_bytes
 from .errors import GfpError
 
 LEVELS = {"high": 0, "moderate": 1, "low": 2}
@@ -34,32 +35,46 @@ def chosen(sites, confidence):
     return [s for s in sites if s.get("verdict") == "convert" and LEVELS.get(s.get("confidence"), 9) <= limit]
 
 
-def rewrite_file(tree, rel, sites):
-    """(old text, new text) of one file with each site's token replaced."""
-    path = tree.abspath(rel)
+def read_bytes(tree, rel):
     try:
-        with open(path, encoding="utf-8", newline="") as f:
-            old = f.read()
-    except (OSError, UnicodeDecodeError) as e:
-        raise GfpError(f"{rel}: cannot read: {e}")
-    return old, rewrite_text(rel, old, sites)
+        with open(tree.abspath(rel), "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise GfpError(f"{rel}: cannot read: {e.strerror}")
 
 
-def rewrite_text(rel, old, sites):
-    """old with each site's GFP_NOFS/GFP_NOIO token, at its exact position, made GFP_KERNEL.
+def rewrite_bytes(rel, old, sites):
+    """old (bytes) with each site's GFP_NOFS/GFP_NOIO token, at its exact byte position
+    (textpos: lines end at \\n only), made GFP_KERNEL. No decoding: a Latin-1 byte
+    elsewhere in the file changes nothing.
 
     Refuses (the tree changed since the scan) when a position does not hold the token.
     """
-    lines = old.splitlines(keepends=True)
-    # right to left within a line, so earlier columns stay valid
-    for s in sorted(sites, key=lambda s: (s["line"], -s["col"])):
-        tok = "GFP_NOFS" if s["kind"] == "nofs" else "GFP_NOIO"
-        i, c = s["line"] - 1, s["col"]
-        if i >= len(lines) or lines[i][c:c + len(tok)] != tok:
+    edits = []
+    for s in sites:
+        tok = b"GFP_NOFS" if s["kind"] == "nofs" else b"GFP_NOIO"
+        off = textpos.offset(old, s["line"], s["col"])
+        if off is None or old[off:off + len(tok)] != tok:
             raise GfpError(f"{rel}:{s['line']}: the tree changed since the scan "
-                           f"(no {tok} at column {c}): run `gfpscope scan` again")
-        lines[i] = lines[i][:c] + "GFP_KERNEL" + lines[i][c + len(tok):]
-    return "".join(lines)
+                           f"(no {tok.decode()} at column {s['col']}): run `gfpscope scan` again")
+        edits.append((off, len(tok)))
+    new = old
+    for off, n in sorted(edits, reverse=True):  # right to left: earlier offsets stay valid
+        new = new[:off] + b"GFP_KERNEL" + new[off + n:]
+    return new
+
+
+def unified_diff(rel, old, new):
+    """A git-applicable unified diff of one file, as bytes, lines split as gfplex splits them."""
+    a, b = textpos.split_lines(old), textpos.split_lines(new)
+    out = []
+    for line in difflib.diff_bytes(difflib.unified_diff, a, b, b"a/" + rel.encode(),
+                                   b"b/" + rel.encode(), n=3):
+        if line.endswith(b"\n"):
+            out.append(line)
+        else:
+            out.append(line + b"\n\\ No newline at end of file\n")
+    return b"".join(out)
 
 
 def make_diff(tree, sites):
@@ -68,18 +83,16 @@ def make_diff(tree, sites):
         by_file.setdefault(s["file"], []).append(s)
     parts = []
     for rel in sorted(by_file):
-        old, new = rewrite_file(tree, rel, by_file[rel])
-        parts.append("".join(difflib.unified_diff(
-            old.splitlines(keepends=True), new.splitlines(keepends=True),
-            f"a/{rel}", f"b/{rel}", n=3)))
-    return "".join(parts)
+        old = read_bytes(tree, rel)
+        parts.append(unified_diff(rel, old, rewrite_bytes(rel, old, by_file[rel])))
+    return b"".join(parts)
 
 
 def check_applies(tree, diff):
     """`git apply --check` in the tree: reads the tree, writes nothing."""
     if not diff:
         return
-    with tempfile.NamedTemporaryFile("w", suffix=".patch", delete=False) as f:
+    with tempfile.NamedTemporaryFile("wb", suffix=".patch", delete=False) as f:
         f.write(diff)
         name = f.name
     try:
@@ -98,8 +111,9 @@ def check_applies(tree, diff):
 
 def run(tree, out, confidence="high"):
     sites = chosen(load_sites(out), confidence)
+    proof.check(tree, sites)  # the files still are what the scan proved, the chain still holds
     diff = make_diff(tree, sites)
     check_applies(tree, diff)
     path = os.path.join(out, "gfpscope.patch")
-    write_text(path, diff)
+    write_bytes(path, diff)
     return path, sites

@@ -31,7 +31,7 @@ import os
 import re
 import tempfile
 
-from . import masking, regions, spatch
+from . import masking, regions, spatch, unknowns
 from .atomic import write_text
 from .errors import GfpError
 
@@ -46,6 +46,7 @@ SEED_START = re.compile(r"scope provider: memalloc_(?P<kind>nofs|noio)_save\(\) 
 SEED_STOP = re.compile(r"scope provider: (?:memalloc_(?:nofs|noio)_restore\(\) in (?P<a>\w+)\(\) restores"
                        r"|PF_MEMALLOC_\w+ cleared directly in current->flags in (?P<b>\w+)\(\))")
 SHAPES = ("plain", "ptr", "int")
+NOT_A_FUNCTION = "something_else"  # spatch's current_element outside a function (a #define body)
 
 
 class Providers:
@@ -56,6 +57,7 @@ class Providers:
         self.tried = set()
         self.rounds = 0
         self.failed = []     # files a round could not analyse: their functions stay unproven
+        self.unresolved = set()  # names called in analysed files and defined nowhere (unknowns.py)
 
     def end_scopes(self, graph):
         """may_end: the stops and every function that may call one, the starts excepted."""
@@ -88,7 +90,8 @@ class Providers:
 
     def as_json(self):
         return {"starts": {n: dict(s) for n, s in sorted(self.starts.items())},
-                "stops": sorted(self.stops), "may_end": len(self.may_end), "rounds": self.rounds}
+                "stops": sorted(self.stops), "may_end": len(self.may_end), "rounds": self.rounds,
+                "unresolved": sorted(self.unresolved)}
 
 
 def from_json(path):
@@ -108,19 +111,27 @@ def from_json(path):
     return p
 
 
-def seeds(findings):
-    """(candidate starts {name: (kind, how)}, stops) from the balance rule's provider lines."""
+def seeds(findings, tree=None):
+    """(candidate starts {name: (kind, how)}, stops) from the balance rule's provider lines.
+
+    spatch matches #define bodies as code and names their "function" something_else:
+    a restore or a PF_MEMALLOC_* clear there makes the #define itself a stop
+    (unknowns.macro_at), so that every call of the macro ends a region."""
     starts, stops = {}, set()
     for f in findings:
         if f["kind"] != "provider" or f["file"] == API_FILE:
             continue
         m = SEED_START.search(f["message"])
-        if m:
+        if m and (m["ret"] or m["fn"]) != NOT_A_FUNCTION:
             name = m["ret"] or m["fn"]
             starts[name] = (m["kind"], "returns the cookie" if m["ret"] else m["field"])
         m = SEED_STOP.search(f["message"])
         if m:
-            stops.add(m["a"] or m["b"])
+            name = m["a"] or m["b"]
+            if name == NOT_A_FUNCTION:
+                name = unknowns.macro_at(tree, f["file"], f["line"]) if tree else None
+            if name:
+                stops.add(name)
     return starts, stops
 
 
@@ -186,11 +197,13 @@ def _verdict(fn, facts, starts, kind):
         return None
     if f["void"]:
         return None if f["voidmiss"] else ("plain", {kind}, None)
-    # a function that fails with ERR_PTR/NULL returns a pointer: there `if (p) return p;`
-    # is a success (jbd2__journal_start's nested handle), only `if (err) return err;` of
-    # an int function is a failure
-    ptr = any("ptr" in types for types in f["fail"].values())
-    fails = {k for k, types in f["fail"].items() if (ptr and "ptr" in types) or (not ptr and "int" in types)}
+    # the shape is the declared return type's: in a function returning a pointer only
+    # ERR_PTR/NULL/an IS_ERR pointer is a failure (`if (p) return p;` is jbd2__journal_start's
+    # nested-handle success); in one returning an int only -E, an error just tested, or
+    # PTR_ERR() is. An int wrapper of a pointer start (`if (IS_ERR(tp)) return PTR_ERR(tp);
+    # *tpp = tp; return 0;`) is therefore int-shaped: its callers test `if (error)`
+    ptr = f["ptrret"]
+    fails = {k for k, types in f["fail"].items() if ("ptr" if ptr else "int") in types}
     succ = [k for k in f["any"] if k not in fails]
     if not succ:
         return None
@@ -202,7 +215,7 @@ def _verdict(fn, facts, starts, kind):
         if callee in regions.SAVES:   # returns the cookie: ext4_writepages_down_read
             f["openers"].add(callee.split("_")[1])
             continue
-        if callee in starts:
+        if callee in starts and starts[callee]["shape"] in ("plain", "ptr" if ptr else "int"):
             via = via or callee
             continue
         return None
@@ -223,7 +236,8 @@ def _collect(results):
 
     def fn(rec, name):
         return facts.setdefault(name, {"any": set(), "fail": {}, "covered": set(), "tail": {},
-                                       "void": False, "voidmiss": False, "openers": set(), "scopes": set()})
+                                       "void": False, "voidmiss": False, "ptrret": False, "openers": set(),
+                                       "scopes": set()})
     for r in results.values():
         for rec in r["records"]:
             t = rec.get("t")
@@ -246,13 +260,15 @@ def _collect(results):
                 fn(rec, rec["fn"])["voidmiss"] = True
             elif t == "voidfn":
                 fn(rec, rec["fn"])["void"] = True
+            elif t == "ptrfn":
+                fn(rec, rec["fn"])["ptrret"] = True
     return facts
 
 
 def discover(tree, findings, graph, jobs, quiet, timeout, conf=None):
     """The tree's providers: seeds proven, then their callers, round by round."""
     p = Providers()
-    cands, p.stops = seeds(findings)
+    cands, p.stops = seeds(findings, tree)
     declared = read_conf(conf) if conf else []
     for start, stops, shape, kind in declared:
         p.starts[start] = {"kind": kind, "shape": shape, "how": "declared in " + os.path.basename(conf),
@@ -268,6 +284,9 @@ def discover(tree, findings, graph, jobs, quiet, timeout, conf=None):
         # calls a stop on its failure paths (xfs_trans_alloc cancels), which its callers
         # never see as the end of their scope
         ending = _closure_up(graph, p.stops, set(cands) | set(p.starts) | todo)
+        # a call the analysis cannot resolve may end the scope too (unknowns.py)
+        p.unresolved |= unknowns.unresolved(tree, graph, files)
+        ending |= p.unresolved
         with tempfile.TemporaryDirectory(prefix="gfpscope-providers.") as td:
             rule = os.path.join(td, "providers.cocci")
             variants = p.write_rule(rule, p.rule(returns=True, enders=ending))

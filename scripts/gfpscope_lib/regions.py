@@ -59,6 +59,11 @@ def _returns_copy(text):
 def _failure_returns(text):
     """Returns that report a failure: they need not be covered for a function to be a start.
 
+    Each is typed by the value it returns: ERR_PTR/ERR_CAST/NULL and a pointer just
+    tested with IS_ERR are pointer failures; -ECONST, an int just tested, and PTR_ERR()
+    of a pointer just tested are int failures. ptrfn says which functions are declared
+    to return a pointer: only failures of the declared type count (providers._verdict).
+
     The rules below declare sv, ckp, cki and rf as the scoped-calls rule does
     (copied from its text, so that the driver's lists reach them too).
     """
@@ -80,9 +85,9 @@ return@pr ERR_CAST(...);
 |
 return@pr NULL;
 |
-if (\(IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) { ... return@pr \(E\|PTR_ERR(E)\); }
+if (\(IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) { ... return@pr E; }
 |
-if (\(IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) return@pr \(E\|PTR_ERR(E)\);
+if (\(IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) return@pr E;
 )
 
 @failret_int@
@@ -96,6 +101,10 @@ return@pr -C;
 if (\(E\|E < 0\|E != 0\)) { ... return@pr E; }
 |
 if (\(E\|E < 0\|E != 0\)) return@pr E;
+|
+if (\(IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) { ... return@pr PTR_ERR(E); }
+|
+if (\(IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) return@pr PTR_ERR(E);
 )
 
 @allret@
@@ -142,6 +151,13 @@ position pv;
 @@
 void fn@pv(...) { ... }
 
+@ptrfn@
+identifier fn;
+type T;
+position pp;
+@@
+T *fn@pp(...) { ... }
+
 @script:python@
 pr << failret.pr;
 @@
@@ -181,6 +197,12 @@ pv << voidfn.pv;
 fn << voidfn.fn;
 @@
 print("GFPSCOPE " + json.dumps({"t": "voidfn", "file": pv[0].file, "fn": fn}))
+
+@script:python@
+pp << ptrfn.pp;
+fn << ptrfn.fn;
+@@
+print("GFPSCOPE " + json.dumps({"t": "ptrfn", "file": pp[0].file, "fn": fn}))
 """
 
 

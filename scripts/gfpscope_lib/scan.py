@@ -4,7 +4,8 @@ import sys
 
 import tempfile
 
-from . import callgraph, census, lexsites, masking, paths, providers, scopecheck, spatch, verdicts
+from . import (callgraph, census, lexsites, masking, paths, proof, providers, scopecheck, spatch,
+               unknowns, verdicts)
 from .atomic import FileSet, check_writable_dir
 from .words import files_with
 from .errors import GfpError
@@ -17,10 +18,14 @@ REGION_WORDS = ["memalloc_nofs_save", "memalloc_noio_save", "PF_MEMALLOC_NOFS", 
 
 
 def resolve_out(tree, out, allow_in_tree=False):
+    """OUT as an absolute path, refused inside the tree. Real paths are compared: a symlink
+    outside the tree that points into it (ln -s TREE/fs outlink; --out outlink/x) is inside."""
     out = os.path.abspath(out)
-    inside = out == tree.path or out.startswith(tree.path + os.sep)
+    real, top = os.path.realpath(out), os.path.realpath(tree.path)
+    inside = real == top or real.startswith(top.rstrip(os.sep) + os.sep)
     if inside and not allow_in_tree:
-        raise GfpError(f"output directory {out} is inside the kernel tree: give another --out "
+        shown = out if real == out else f"{out} (really {real})"
+        raise GfpError(f"output directory {shown} is inside the kernel tree: give another --out "
                        "(or --out-in-tree to allow it)")
     check_writable_dir(out)
     return out
@@ -40,12 +45,15 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     graph.ends_scope |= prov.may_end
     start_files = set().union(*files_with(tree, sorted(prov.starts)).values()) if prov.starts else set()
     callgraph.add_positions(graph, tree, start_files)
+    region_files = sorted(set(openers) | start_files)
+    # a call to a name defined nowhere (unknowns.py) may end the scope: it ends regions too
+    prov.unresolved |= unknowns.unresolved(tree, graph, region_files)
     with tempfile.TemporaryDirectory(prefix="gfpscope-regions.") as td:
         rule = os.path.join(td, "scoped_calls.cocci")
-        variants = prov.write_rule(rule, prov.rule())
+        variants = prov.write_rule(rule, prov.rule(enders=prov.may_end | prov.unresolved))
         # only a function that calls a start can hold a covered call: blank the others
         keep = masking.words_keeper(body_words=REGION_WORDS + sorted(prov.starts))
-        res, _ = spatch.run_rule(tree, rule, sorted(set(openers) | start_files), jobs, timeout=timeout,
+        res, _ = spatch.run_rule(tree, rule, region_files, jobs, timeout=timeout,
                                  quiet=quiet, what=what, keep=keep, variants=variants)
 
     def label(rec):
@@ -92,6 +100,7 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, provider
     ipa, failed_calls = interprocedural(tree, words, findings, jobs, quiet, timeout, providers_conf)
     failed_scope += failed_calls
     verdicts.assign(sites, covered, findings, ipa)
+    proof.add_digests(tree, sites)  # what each convert was proven against (patch/series check it)
     scope = "whole tree" if not rel_paths else ", ".join(rel_paths)
     c = census.build(sites, tree, scope, maint.method)
     c["files"] = {"seen": seen, "with_sites": len(files), "from_cache": cached,

@@ -17,7 +17,8 @@ import tempfile
 from . import VERSION, commitmsg, gitwork, lexsites
 from .atomic import write_text
 from .errors import GfpError
-from .patch import LEVELS, load_sites, rewrite_text
+from . import proof, textpos
+from .patch import LEVELS, load_sites, rewrite_bytes
 
 SPLITS = ("justification", "file", "function")
 # No patch larger than this: past it, a reviewer stops reading each hunk.
@@ -128,10 +129,10 @@ def too_long(texts_before, sites):
         per_line.setdefault((s["file"], s["line"]), []).append(s)
     out = []
     for (rel, line), ss in sorted(per_line.items()):
-        lines = texts_before[rel].splitlines()
-        if line - 1 >= len(lines):
-            continue  # rewrite_text reports the stale tree
-        old_w = _width(lines[line - 1])
+        text = textpos.line_at(texts_before[rel], line)
+        if text is None:
+            continue  # rewrite_bytes reports the stale tree
+        old_w = _width(text.decode("utf-8", "replace"))
         new_w = old_w + 2 * len(ss)
         if new_w > COLUMNS >= old_w:
             out += [(s, f"the converted line would be {new_w} columns, over checkpatch's "
@@ -140,7 +141,7 @@ def too_long(texts_before, sites):
 
 
 def file_texts(scratch, tree, files):
-    """Each touched file's text at the base, which must be the text that was scanned."""
+    """Each touched file's bytes at the base, which must be the bytes that were scanned."""
     texts = {}
     for rel in files:
         blob = scratch.blob(scratch.base, rel)
@@ -155,10 +156,7 @@ def file_texts(scratch, tree, files):
             raise GfpError(f"{rel} differs between the base revision and the scanned tree, so the "
                            "series would not apply: commit or stash the change (or give the "
                            "--base that was scanned), then run `gfpscope scan` again")
-        try:
-            texts[rel] = blob.decode("utf-8")
-        except UnicodeDecodeError:
-            raise GfpError(f"{rel}: not UTF-8; convert it by hand")
+        texts[rel] = blob
     return texts
 
 
@@ -171,7 +169,7 @@ def patch_texts(patches, texts):
         for s in p["sites"]:
             done.setdefault(s["file"], []).append(s)
         for rel in sorted({s["file"] for s in p["sites"]}):
-            cur[rel] = rewrite_text(rel, texts[rel], done[rel])
+            cur[rel] = rewrite_bytes(rel, texts[rel], done[rel])
         out.append(cur)
     return out
 
@@ -289,11 +287,11 @@ def census_after(wt, files, all_sites, converted):
         diff = sorted(have ^ expect)[:3]
         raise GfpError(f"census of the result does not match the scan: {diff}")
     for s in converted:
-        with open(os.path.join(wt, s["file"]), encoding="utf-8", newline="") as f:
-            line = f.read().splitlines()[s["line"] - 1]
+        with open(os.path.join(wt, s["file"]), "rb") as f:
+            line = textpos.line_at(f.read(), s["line"]) or b""
         shift = 2 * sum(1 for c in converted if c["file"] == s["file"] and c["line"] == s["line"]
                         and c["col"] < s["col"])
-        if not line[s["col"] + shift:].startswith("GFP_KERNEL"):
+        if not line[s["col"] + shift:].startswith(b"GFP_KERNEL"):
             raise GfpError(f"{s['file']}:{s['line']}: does not read GFP_KERNEL after the series")
 
 
@@ -312,6 +310,7 @@ class Series:
 
 def build(series, tree, repo, scratch, all_sites, split, confidence, ident):
     """Make, check and prove one series; fills series.files, or raises GfpError."""
+    proof.check(tree, series.sites)  # the files still are what the scan proved, the chain still holds
     files = sorted({s["file"] for s in series.sites})
     texts = file_texts(scratch, tree, files)
     prefix = learn_prefix(repo, scratch.base, files)

@@ -35,7 +35,7 @@ Reasons (keep unless noted):
 import os
 import re
 
-from . import paths, rulepatterns, spatch
+from . import paths, proof, rulepatterns, spatch
 from .callgraph import chain, why_not
 from .sites import UNPARSED_TEXT
 
@@ -119,6 +119,25 @@ def _declared(ipa, opener):
     return bool(prov and opener in prov.starts and prov.starts[opener]["declared"])
 
 
+def _enders_between(site, save_line, ipa):
+    """ (X() ends a scope; Y() is defined nowhere in the tree), for the calls between a
+    local save and the site that the region pass counts as possible scope ends."""
+    graph, prov = ipa["graph"], ipa.get("providers")
+    unresolved = prov.unresolved if prov else set()
+    found = []
+    for callee, calls in graph.calls.items():
+        for caller, file, line, _col in calls:
+            if caller == site["function"] and file == site["file"] and save_line <= line <= site["line"]:
+                if callee in unresolved:
+                    found.append((line, f"{callee}() is defined nowhere in the tree, so what it does is unknown"))
+                elif callee in graph.ends_scope or graph.enders.match(callee) or (prov and callee in prov.may_end):
+                    found.append((line, f"{callee}() may end a scope (it stops a transaction, restores a "
+                                        "cookie or clears PF_MEMALLOC_*, itself or through what it calls)"))
+    if not found:
+        return " (it stops a transaction or restores a cookie)"
+    return " (" + "; ".join(f"line {l}: {w}" for l, w in sorted(set(found))[:3]) + ")"
+
+
 def assign(sites, covered, scope_findings, ipa=None):
     """Give every site its verdict, reason, confidence and evidence (see the module's docstring)."""
     alloc_re = rulepatterns.allocators() if ipa else None
@@ -141,19 +160,20 @@ def assign(sites, covered, scope_findings, ipa=None):
         elif key in covered and not ended_locally:
             save, line = covered[key]
             s.update(verdict="convert", reason="local-scope", confidence="high",
-                     evidence=[f"{fn} ({save}() at line {line})"], scope_line=line)
+                     evidence=[f"{fn} ({save}() at line {line})"], scope_line=line,
+                     proof=proof.build(s, ipa, region=region, local=(save, line)))
         elif region and consumed_at_once(s, alloc_re):
             opener, tx = _opener(ipa, region)
             s.update(verdict="convert", reason="transaction" if tx else "local-scope",
                      confidence="moderate" if _declared(ipa, opener) else "high",
-                     evidence=[f"{fn} ({ipa['saves'][region]})"])
+                     evidence=[f"{fn} ({ipa['saves'][region]})"], proof=proof.build(s, ipa, region=region))
         elif runs_in_scope and consumed_at_once(s, alloc_re):
             ev = chain(s["function"], witness, ipa["saves"])
             opener, tx = _opener(ipa, root_scope(s["function"], witness))
             # high only if every function on the chain is static: all its callers are in one file
             conf = "high" if all(n in static_only for n in ev[:-1]) and not _declared(ipa, opener) else "moderate"
             s.update(verdict="convert", reason="transaction" if tx else "caller-scope", confidence=conf,
-                     evidence=[" <- ".join(ev)])
+                     evidence=[" <- ".join(ev)], proof=proof.build(s, ipa, witness=witness))
         elif key in covered:
             save, line = covered[key]
             unread = s["file"] in ipa.get("failed_files", ())
@@ -161,8 +181,8 @@ def assign(sites, covered, scope_findings, ipa=None):
                      evidence=[f"{fn}: {save}() at line {line} opens a scope, but "
                                + ("the scoped-calls pass could not read the file, so no call between them "
                                   "is known not to end a scope" if unread else
-                                  "a call before the site may end a scope (it stops a transaction or "
-                                  "restores a cookie): check by hand")])
+                                  "a call before the site may end a scope" + _enders_between(s, line, ipa)
+                                  + ": check by hand")])
         elif key[:2] in vmalloc_bugs:
             s.update(verdict="keep", reason="vmalloc-ignores-nofs", confidence="high",
                      evidence=[f"{fn}: {s['call']} ignores {s['kind'].upper()} before v5.17; "

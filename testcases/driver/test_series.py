@@ -326,7 +326,7 @@ class SeriesSmallTree(CliCase):
         run_git(tree, "commit", "-q", "-am", "block/quxblk: move things", env=self.env)
         r = self.gfpscope("series", "--kdir", tree, "--out", out)
         self.assertEqual(r.returncode, 2)
-        self.assertIn("quxblk-block-driver: series not written: drivers/block/quxblk.c:9: the tree "
+        self.assertIn("quxblk-block-driver: series not written: drivers/block/quxblk.c: the tree "
                       "changed since the scan", r.stderr)
         self.assertEqual(os.listdir(os.path.join(out, "series")), ["barfs-file-system"])
         # uncommitted, or an older --base: the base is not what was scanned

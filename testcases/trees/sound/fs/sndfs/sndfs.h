@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef _SNDFS_H
+#define _SNDFS_H
+#include <linux/slab.h>
+#include <linux/sched/mm.h>
+
+/* a header macro that ends the scope: seen through the macro, in every file */
+#define sndfs_leave_nofs(c)	memalloc_nofs_restore(c)
+
+/* declared, defined nowhere in the tree (as if in assembly): what it does is unknown */
+void sndfs_mystery(unsigned int c);
+
+void sndfs_count(size_t n);
+#endif
