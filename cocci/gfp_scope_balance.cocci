@@ -48,7 +48,6 @@ virtual report
 @initialize:python@
 @@
 import re
-import linecache
 
 MODE = ['report']
 FOREVER = {}
@@ -65,13 +64,29 @@ def restore_of(sv):
 def save_of(rv):
     return rv.replace('_restore', '_save')
 
+def getline(path, line):
+    """Line line of path as gfplex and spatch number lines (only \n ends one), its bytes
+    read as Latin-1 so that a column (a byte offset) indexes it; linecache decodes UTF-8
+    and returns '' for a file that is not."""
+    if path not in FILES:
+        try:
+            with open(path, "rb") as f:
+                FILES[path] = f.read().split(b"\n")
+        except OSError:
+            FILES[path] = []
+    lines = FILES[path]
+    return lines[line - 1].decode("latin-1") if 0 < line <= len(lines) else ""
+
+
+FILES = {}
+
 def tidy(e):
     """An expression as written in C: spatch prints 'h -> ctx'."""
     return re.sub(r'\s*(->|\.)\s*', r'\1', e).strip()
 
 def is_end(p):
     """True when a return position is the implicit return at the final }."""
-    text = linecache.getline(p.file, int(p.line))
+    text = getline(p.file, int(p.line))
     return 'return' not in text
 
 def path_end(p, fn):

@@ -65,8 +65,15 @@
 //  kind is closed (the inner restore counts as a clearing event even
 //  though the outer scope is still open); scopes opened by the caller or
 //  by a lock/transaction helper; calls through function pointers.
-//  Limitation shared with every intraprocedural rule: a macro that hides a
-//  goto or a call that restores a cookie it was not given is not seen.
+//  Macros: a macro of the same file whose body restores a cookie, calls
+//  a scope-ending helper or writes current->flags (directly, in a
+//  statement expression or a do { } while (0), or through one more such
+//  definition) is a clearing event where it is called.
+//# Run alone (make coccicheck), the rule sees only the macros of the file:
+//# a header macro that ends a scope, or a function in another file that
+//# does, is not seen. gfpscope scan knows both (the call graph of the tree and
+//# its macros), and also refuses a region that calls a name defined
+//# nowhere in the tree. A macro that hides a goto is not seen.
 // Options: --no-includes --include-headers
 
 virtual patch
@@ -103,6 +110,7 @@ gfpscope_ok = set()         # sites to convert / report
 gfpscope_best = {}          # site -> (line, column) of the covering save
 gfpscope_nofs_saves = set() # positions of memalloc_nofs_save calls
 gfpscope_pending = {}       # site -> (position, message), for this file
+gfpscope_macro_ends = set() # macros of this file that restore a cookie or clear the flag
 
 def gfpscope_covered(p, ps):
     """Record ps as a covering save of p; True if p is convertible."""
@@ -136,11 +144,53 @@ def gfpscope_flush():
     return out
 
 // ---------------------------------------------------------------------
+// Macros of this file that end a scope: a definition whose body restores a
+// cookie, calls a scope-ending helper or writes current->flags (also as a
+// statement expression or a do { } while (0)), and a definition that calls
+// one of those. Calling one is a clearing event like the call it hides.
+// ---------------------------------------------------------------------
+
+@mend@
+identifier M;
+expression E;
+symbol current;
+identifier rf =~ "^(memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0-9_]*|stop_this_handle|jbd2_journal_stop|jbd2__journal_restart|jbd2_journal_restart|jbd2_journal_free_reserved|ext4_journal_stop|__ext4_journal_stop|ocfs2_commit_trans|xfs_trans_commit|xfs_trans_cancel|xfs_trans_free|xfs_trans_clear_context|cifs_server_unlock|ext4_writepages_up_read|ext4_writepages_up_write|fsnotify_group_unlock)$";
+@@
+
+(
+#define M(...) <+... rf(...) ...+>
+|
+#define M(...) <+... current->flags = E ...+>
+|
+#define M(...) <+... current->flags &= E ...+>
+|
+#define M(...) <+... current->flags ^= E ...+>
+)
+
+@script:python@
+M << mend.M;
+@@
+gfpscope_macro_ends.add(M)
+
+@mend2@
+identifier M;
+identifier em : script:python() { em in gfpscope_macro_ends };
+@@
+
+#define M(...) <+... em(...) ...+>
+
+@script:python@
+M << mend2.M;
+@@
+gfpscope_macro_ends.add(M)
+
+// ---------------------------------------------------------------------
 // GFP_NOFS: covered by a nofs or a noio scope.
 // ---------------------------------------------------------------------
 
 @cand_nofs exists@
 position ps, p;
+identifier em : script:python() { em in gfpscope_macro_ends };
 expression c, c2, a, E;
 type T, T2;
 identifier x, x2;
@@ -160,6 +210,7 @@ T x = \(memalloc_nofs_save@ps\|memalloc_noio_save@ps\)();
     when != T2 x2 = \(memalloc_nofs_save\|memalloc_noio_save\)();
     when != \(memalloc_nofs_save\|memalloc_noio_save\)();
     when != rf(...)
+    when != em(...)
     when != current->flags = E
     when != current->flags &= E
     when != current->flags ^= E
@@ -193,6 +244,7 @@ GFP_NOFS@p@q
 // a path from something that can clear the flag to the site without a save
 @u2_nofs exists@
 position cand_nofs.p, q;
+identifier em : script:python() { em in gfpscope_macro_ends };
 expression c, E;
 type T;
 identifier x;
@@ -202,6 +254,8 @@ identifier rf =~ "^(memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0
 
 (
 rf(...)
+|
+em(...)
 |
 current->flags = E
 |
@@ -239,6 +293,7 @@ if not gfpscope_covered(p, ps):
 
 @cand_noio exists@
 position ps, p;
+identifier em : script:python() { em in gfpscope_macro_ends };
 expression c, c2, a, E;
 type T, T2;
 identifier x, x2;
@@ -258,6 +313,7 @@ memalloc_noio_save@ps();
     when != T2 x2 = memalloc_noio_save();
     when != memalloc_noio_save();
     when != rf(...)
+    when != em(...)
     when != current->flags = E
     when != current->flags &= E
     when != current->flags ^= E
@@ -289,6 +345,7 @@ GFP_NOIO@p@q
 
 @u2_noio exists@
 position cand_noio.p, q;
+identifier em : script:python() { em in gfpscope_macro_ends };
 expression c, E;
 type T;
 identifier x;
@@ -298,6 +355,8 @@ identifier rf =~ "^(memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0
 
 (
 rf(...)
+|
+em(...)
 |
 current->flags = E
 |

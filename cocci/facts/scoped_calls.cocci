@@ -42,18 +42,31 @@
 @initialize:python@
 @@
 import json
-import linecache
 import re
 scall_bad = set()
 scall_bad_fn = set()
 scall_good = set()
+scall_files = {}
+
+def scall_getline(path, line):
+    """Line line of path as gfplex and spatch number lines (only \n ends one), its bytes
+    read as Latin-1 so that a column (a byte offset) indexes it; linecache decodes UTF-8
+    and returns '' for a file that is not."""
+    if path not in scall_files:
+        try:
+            with open(path, "rb") as f:
+                scall_files[path] = f.read().split(b"\n")
+        except OSError:
+            scall_files[path] = []
+    lines = scall_files[path]
+    return lines[line - 1].decode("latin-1") if 0 < line <= len(lines) else ""
 
 def scall_key(p):
     return (p[0].file, p[0].line, p[0].column)
 
 def scall_opener(ps):
     """The start's name, read at its position (the disjunction binds one of several metavariables)."""
-    text = linecache.getline(ps[0].file, int(ps[0].line))[int(ps[0].column):]
+    text = scall_getline(ps[0].file, int(ps[0].line))[int(ps[0].column):]
     if text.startswith("current"):
         return "PF_MEMALLOC_NOIO" if "PF_MEMALLOC_NOIO" in text else "PF_MEMALLOC_NOFS"
     m = re.match(r"[A-Za-z_]\w*", text)
@@ -265,7 +278,7 @@ ps << cand.ps;
 @@
 k = scall_key(p)
 if k not in scall_bad and (p[0].file, p[0].current_element) not in scall_bad_fn:
-    text = linecache.getline(p[0].file, int(p[0].line))[int(p[0].column):]
+    text = scall_getline(p[0].file, int(p[0].line))[int(p[0].column):]
     what = "return" if re.match(r"return\b", text) else "call"
     m = re.match(r"[A-Za-z_]\w*", text)
     # one line per covering start: the driver takes the call as noio-covered

@@ -285,7 +285,7 @@ def discover(tree, findings, graph, jobs, quiet, timeout, conf=None):
         # never see as the end of their scope
         ending = _closure_up(graph, p.stops, set(cands) | set(p.starts) | todo)
         # a call the analysis cannot resolve may end the scope too (unknowns.py)
-        p.unresolved |= unknowns.unresolved(tree, graph, files)
+        p.unresolved |= unknowns.unresolved(tree, graph, files, unknowns.harmful(graph, ending | p.stops))
         ending |= p.unresolved
         with tempfile.TemporaryDirectory(prefix="gfpscope-providers.") as td:
             rule = os.path.join(td, "providers.cocci")

@@ -161,14 +161,14 @@ T *fn@pp(...) { ... }
 @script:python@
 pr << failret.pr;
 @@
-t = linecache.getline(pr[0].file, int(pr[0].line))[int(pr[0].column):]
+t = scall_getline(pr[0].file, int(pr[0].line))[int(pr[0].column):]
 print("GFPSCOPE " + json.dumps({"t": "ret", "how": "fail", "type": "ptr", "file": pr[0].file,
       "line": int(pr[0].line), "col": int(pr[0].column), "fn": pr[0].current_element, "text": t.strip()[:60]}))
 
 @script:python@
 pr << failret_int.pr;
 @@
-t = linecache.getline(pr[0].file, int(pr[0].line))[int(pr[0].column):]
+t = scall_getline(pr[0].file, int(pr[0].line))[int(pr[0].column):]
 print("GFPSCOPE " + json.dumps({"t": "ret", "how": "fail", "type": "int", "file": pr[0].file,
       "line": int(pr[0].line), "col": int(pr[0].column), "fn": pr[0].current_element, "text": t.strip()[:60]}))
 
@@ -181,7 +181,7 @@ print("GFPSCOPE " + json.dumps({"t": "ret", "how": "any", "file": pa[0].file, "l
 @script:python@
 pt << tailret.pt;
 @@
-t = linecache.getline(pt[0].file, int(pt[0].line))[int(pt[0].column):]
+t = scall_getline(pt[0].file, int(pt[0].line))[int(pt[0].column):]
 m = re.match(r"return\s+([A-Za-z_]\w*)", t)
 print("GFPSCOPE " + json.dumps({"t": "ret", "how": "tail", "file": pt[0].file, "line": int(pt[0].line),
       "col": int(pt[0].column), "fn": pt[0].current_element, "callee": m.group(1) if m else "?"}))

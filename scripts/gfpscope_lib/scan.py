@@ -47,7 +47,8 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     callgraph.add_positions(graph, tree, start_files)
     region_files = sorted(set(openers) | start_files)
     # a call to a name defined nowhere (unknowns.py) may end the scope: it ends regions too
-    prov.unresolved |= unknowns.unresolved(tree, graph, region_files)
+    prov.unresolved |= unknowns.unresolved(tree, graph, region_files,
+                                           unknowns.harmful(graph, prov.may_end | prov.stops))
     with tempfile.TemporaryDirectory(prefix="gfpscope-regions.") as td:
         rule = os.path.join(td, "scoped_calls.cocci")
         variants = prov.write_rule(rule, prov.rule(enders=prov.may_end | prov.unresolved))

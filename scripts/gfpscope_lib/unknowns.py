@@ -11,10 +11,16 @@ and their callers (providers.may_end). Two kinds of call hide an end:
     #define it sits in, so the macro becomes a stop like any function (and the
     macros and functions that call it join may_end through the call graph);
   - a call to a name defined nowhere the lexer looks: not a function, not a
-    #define in the tree's headers or the caller's directories (a name pasted
-    together by ##, an assembly routine, a macro from a header the tree lacks).
-    What it does is unknown, so it counts as a possible end where it is called
-    between a start and the call being proven (unresolved()).
+    #define in the tree's headers or the caller's directories, and not a
+    function a macro pastes together with ## (an assembly routine, a macro from
+    a header the tree lacks). What it does is unknown, so it counts as a
+    possible end where it is called between a start and the call being proven
+    (unresolved()).
+
+A function made by a macro (`static inline ... trace_##name(...) { ... }` in
+__DECLARE_TRACE, `btrfs_##name` in BTRFS_SETGET_FUNCS, `xfs_has_ ## name`) has
+that macro's body: it is resolved to every macro whose ## template matches its
+name, and it ends a scope exactly when one of those bodies may (harmful()).
 """
 import os
 import re
@@ -58,11 +64,7 @@ def _defined_macros(tree, names, files):
     """Which of names some #define defines, in include/, arch/*/include/ and the files' directories."""
     if not names:
         return set()
-    dirs = {"include"} | {os.path.join("arch", a, "include") for a in _arches(tree)}
-    for rel in files:
-        parts = rel.split("/")
-        dirs.add("/".join(parts[:2]) if len(parts) > 2 else os.path.dirname(rel) or ".")
-    dirs = sorted(d for d in dirs if os.path.isdir(tree.abspath(d)))
+    dirs = _search_dirs(tree, files)
     found = set()
     names = sorted(names)
     for i in range(0, len(names), 2000):  # a bounded alternation per grep
@@ -91,10 +93,72 @@ RULE_WORDS = re.compile(r"^(memalloc_\w+|current_restore_flags\w*|IS_ERR|IS_ERR_
                         r"ERR_CAST)$")
 
 
-def unresolved(tree, graph, files):
-    """Names called in files that are defined nowhere the lexer looks: possible scope ends."""
+TEMPLATE = re.compile(r"((?:[A-Za-z_]\w*[ \t]*##[ \t]*)+[A-Za-z_]\w*)[ \t]*\(")
+
+
+def _templates(tree, files):
+    """[(regex, macro)] for each function-like #define whose body pastes a name with ## and
+    calls or defines it (name(...)): the names such a macro can make."""
+    dirs = _search_dirs(tree, files)
+    r = subprocess.run(["grep", "-rlE", "--include=*.[ch]", "##", "--"] + dirs, cwd=tree.path,
+                       capture_output=True, text=True, errors="surrogateescape")
+    out = []
+    for rel in r.stdout.split("\n"):
+        if not rel:
+            continue
+        try:
+            with open(tree.abspath(rel), "rb") as f:
+                text = f.read().decode("latin-1")
+        except OSError:
+            continue
+        for m in re.finditer(r"(?m)^[ \t]*#[ \t]*define[ \t]+(\w+)\(([^)]*)\)((?:.*\\\n)*.*)", text):
+            name, params, body = m.group(1), m.group(2), m.group(3)
+            if "##" not in body:
+                continue
+            params = {p.strip() for p in params.split(",")}
+            for t in TEMPLATE.finditer(body):
+                parts = [x.strip() for x in t.group(1).split("##")]
+                # a pasted name with a fixed part (trace_ ## name): a bare a ## b would match
+                # every name, and resolve what it does not make
+                if not any(x in params for x in parts) or \
+                        sum(len(x) for x in parts if x not in params) < 3:
+                    continue
+                rx = "".join(r"\w+" if x in params else re.escape(x) for x in parts)
+                out.append((re.compile(rx + "$"), name))
+    return out
+
+
+def _search_dirs(tree, files):
+    dirs = {"include"} | {os.path.join("arch", a, "include") for a in _arches(tree)}
+    for rel in files:
+        parts = rel.split("/")
+        dirs.add("/".join(parts[:2]) if len(parts) > 2 else os.path.dirname(rel) or ".")
+    return sorted(d for d in dirs if os.path.isdir(tree.abspath(d)))
+
+
+def unresolved(tree, graph, files, harmful):
+    """Names called in files whose body the analysis cannot see or may end a scope:
+    defined nowhere the lexer looks, or made by a ## macro whose body is harmful(macro)."""
     called = _callees(tree, files)
     alloc = rulepatterns.allocators()
     candidates = {n for n in called if n not in graph.defined and not RULE_WORDS.match(n)
                   and not alloc.match(n)}
-    return candidates - _defined_macros(tree, candidates, files)
+    candidates -= _defined_macros(tree, candidates, files)
+    if not candidates:
+        return set()
+    templates = _templates(tree, files)
+    out = set()
+    for n in candidates:
+        makers = {m for rx, m in templates if rx.match(n)}
+        if not makers or any(harmful(m) for m in makers):
+            out.add(n)
+    return out
+
+
+def harmful(graph, enders):
+    """harmful(macro) for unresolved(): the macro is a scope end itself, or its body calls one."""
+    def check(m):
+        if m in enders:
+            return True
+        return any(c in enders or graph.enders.match(c) for c in graph.macro_callees.get(m, ()))
+    return check

@@ -28,9 +28,11 @@ Reasons (keep unless noted):
                 or handed to something that is not a plain allocator
   scope-ended   a memalloc scope opened in the function reaches the site, but a call
                 between them may end a scope (it stops a transaction or restores a
-                cookie), or the path-sensitive pass could not read the function: scopes
-                that interleave instead of nesting restore the older state, so the
-                local save alone proves nothing
+                cookie, itself, through a macro or through what it calls; or it has
+                no body the analysis can read: unknowns.py), or the path-sensitive
+                pass could not read the function: scopes that interleave instead of
+                nesting restore the older state, so the local save alone proves nothing
+Every convert carries a `proof` record (proof.py) that patch and series check first.
 """
 import os
 import re
@@ -129,7 +131,8 @@ def _enders_between(site, save_line, ipa):
         for caller, file, line, _col in calls:
             if caller == site["function"] and file == site["file"] and save_line <= line <= site["line"]:
                 if callee in unresolved:
-                    found.append((line, f"{callee}() is defined nowhere in the tree, so what it does is unknown"))
+                    found.append((line, f"{callee}() has no body the analysis can clear (defined nowhere in "
+                                        "the tree, or made by a ## macro that may end a scope)"))
                 elif callee in graph.ends_scope or graph.enders.match(callee) or (prov and callee in prov.may_end):
                     found.append((line, f"{callee}() may end a scope (it stops a transaction, restores a "
                                         "cookie or clears PF_MEMALLOC_*, itself or through what it calls)"))

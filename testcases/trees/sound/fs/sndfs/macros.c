@@ -129,3 +129,25 @@ void *sndfs_restore_after(size_t n)
 	sndfs_end_nofs(c);
 	return p;
 }
+
+/* a function pasted by SNDFS_ENDER: its body is the macro's, which restores: keep */
+void *sndfs_generated_ender(size_t n)
+{
+	unsigned int c = memalloc_nofs_save();
+	void *p;
+
+	sndfs_end_early(c);
+	p = kzalloc(n, GFP_NOFS);
+	return p;
+}
+
+/* the twin: pasted by SNDFS_GETTER, whose body ends nothing: convert */
+void *sndfs_generated_getter(size_t n)
+{
+	unsigned int c = memalloc_nofs_save();
+	void *p;
+
+	p = kzalloc(sndfs_get_size(n), GFP_NOFS);
+	memalloc_nofs_restore(c);
+	return p;
+}

@@ -11,4 +11,11 @@
 void sndfs_mystery(unsigned int c);
 
 void sndfs_count(size_t n);
+
+/* functions made by ## (as tracepoints and btrfs's accessors are): one that ends the scope */
+#define SNDFS_GETTER(name)	static inline int sndfs_get_##name(int x) { return x + 1; }
+#define SNDFS_ENDER(name)	static inline void sndfs_end_##name(unsigned int c) \
+	{ memalloc_nofs_restore(c); }
+SNDFS_GETTER(size)
+SNDFS_ENDER(early)
 #endif
