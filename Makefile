@@ -25,7 +25,7 @@ GFPLEX := build/gfplex
 
 all: $(GFPLEX)
 
-# gfplex's sources (scripts/gfpscope_lib/lexsites.py builds the same list)
+# gfplex's sources (scripts/gfpscope_lib/collect/lexsites.py builds the same list)
 GFPLEX_SRCS := $(addprefix scripts/gfplex/,gfplex.c lex.c sites.c graph.c)
 
 $(GFPLEX): $(GFPLEX_SRCS) scripts/gfplex/gfplex.h

@@ -3,9 +3,12 @@ import argparse
 import os
 import sys
 
-from . import VERSION, census, diff, history, patch, providers, report, scan, series, whatif
-from .errors import EXIT_USAGE, GfpError
-from .tree import KernelTree
+from . import VERSION
+from .emit import census, report
+from .commands import diff, history, patch, scan, series, whatif
+from .analyse import providers
+from .core.errors import EXIT_USAGE, GfpError
+from .core.tree import KernelTree
 
 DEFAULT_KDIR_HINT = "~/.cache/gfpscope/linux-source-6.12 (make setup unpacks it)"
 

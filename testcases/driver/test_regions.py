@@ -11,7 +11,8 @@ import tempfile
 import unittest
 
 from util import REPO
-from gfpscope_lib import regions, spatch
+from gfpscope_lib.analyse import regions
+from gfpscope_lib.collect import spatch
 
 # the checked starts a real scan of the ipa tree finds, and the enders it would add
 CKP = ["ipafs_journal_start", "ipafs_journal_start_tail"]

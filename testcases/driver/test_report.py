@@ -18,8 +18,9 @@ from unittest import mock
 
 from util import REPO, SMALL, CliCase, tree_state
 
-from gfpscope_lib import atomic, charts, report
-from gfpscope_lib.errors import GfpError
+from gfpscope_lib.core import atomic
+from gfpscope_lib.emit import charts, report
+from gfpscope_lib.core.errors import GfpError
 
 REAL = os.path.join(REPO, "reports", "linux-6.12")  # this checkout's committed scan, not /work/main's
 INPUTS = ("sites.json", "census.json", "scopes.json")

@@ -54,7 +54,8 @@ class Interrupted(CliCase):
         with open(dying, "w") as f:
             f.write(f"""import os, sys
 sys.path.insert(0, {os.path.dirname(GFPSCOPE)!r})
-from gfpscope_lib import atomic, cli
+from gfpscope_lib.core import atomic
+from gfpscope_lib import cli
 real, n = atomic.FileSet._move, []
 def move(fs, name):
     n.append(name)

@@ -15,7 +15,7 @@ import unittest
 
 from util import PY, REPO, CliCase, tree_state
 
-from gfpscope_lib import series as series_mod
+from gfpscope_lib.commands import series as series_mod
 
 SERIES_TREE = os.path.join(REPO, "testcases", "trees", "series")
 CACHE = os.path.join(os.path.expanduser("~"), ".cache", "gfpscope")
@@ -350,14 +350,14 @@ class SeriesUnits(unittest.TestCase):
         patches = series_mod.group(sites)
         self.assertTrue(all(len(p["sites"]) <= series_mod.MAX_SITES for p in patches))
         self.assertEqual(sum(len(p["sites"]) for p in patches), 56)
-        from gfpscope_lib import commitmsg
+        from gfpscope_lib.emit import commitmsg
         subjects = [commitmsg.subject("x: ", p) for p in patches]
         self.assertEqual(len(set(subjects)), len(subjects), subjects)
         self.assertIn("x: use GFP_KERNEL in big() inside memalloc_nofs_save() scopes (1/3)", subjects)
         self.assertIn("x: use GFP_KERNEL in f7.c inside memalloc_nofs_save() scopes", subjects)
 
     def test_prefix_rules(self):
-        from gfpscope_lib import commitmsg
+        from gfpscope_lib.emit import commitmsg
         self.assertEqual(commitmsg.dir_prefix(["fs/xfs/xfs_buf.c", "fs/xfs/libxfs/xfs_da_btree.c"]), "xfs: ")
         self.assertEqual(commitmsg.dir_prefix(["drivers/block/xen-blkfront.c"]), "xen-blkfront: ")
         self.assertEqual(commitmsg.dir_prefix(["fs/bcachefs/compress.c"]), "bcachefs: ")
@@ -370,7 +370,7 @@ class SeriesUnits(unittest.TestCase):
                          "c() [memalloc_nofs_save()] -> b() -> a()")
 
     def test_any_reason_gets_words(self):
-        from gfpscope_lib import commitmsg
+        from gfpscope_lib.emit import commitmsg
         for reason, subj, gen in [
                 ("transaction", "x: use GFP_KERNEL in transaction contexts", "transaction analysis"),
                 ("new-proof", "x: use GFP_KERNEL where new-proof proves a NOFS scope", "new-proof analysis")]:

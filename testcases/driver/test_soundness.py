@@ -226,7 +226,7 @@ class LineNumbering(unittest.TestCase):
     """textpos numbers lines as gfplex and spatch do: only \\n ends a line."""
 
     def test_breaks_only_at_newline(self):
-        from gfpscope_lib import textpos
+        from gfpscope_lib.core import textpos
         data = b"a\fb\x1c\x85\r\nGFP_NOFS\xe9\n\nx"
         self.assertEqual(textpos.split_lines(data), [b"a\fb\x1c\x85\r\n", b"GFP_NOFS\xe9\n", b"\n", b"x"])
         self.assertEqual(textpos.offset(data, 2, 0), data.index(b"GFP_NOFS"))
@@ -237,11 +237,11 @@ class LineNumbering(unittest.TestCase):
         self.assertGreater(len(data.decode("latin-1").splitlines()), 4)
 
     def test_rewrite_by_byte_offset(self):
-        from gfpscope_lib import patch
+        from gfpscope_lib.commands import patch
         old = b"/* \f */\nq(GFP_NOFS);\np(GFP_NOFS); /* \xe9 */\n"
         new = patch.rewrite_bytes("x.c", old, [{"line": 3, "col": 2, "kind": "nofs"}])
         self.assertEqual(new, b"/* \f */\nq(GFP_NOFS);\np(GFP_KERNEL); /* \xe9 */\n")
-        from gfpscope_lib.errors import GfpError
+        from gfpscope_lib.core.errors import GfpError
         with self.assertRaises(GfpError):
             patch.rewrite_bytes("x.c", old, [{"line": 3, "col": 3, "kind": "nofs"}])
 

@@ -4,8 +4,8 @@ import tempfile
 import unittest
 
 import util  # noqa: F401  (puts scripts/ on sys.path)
-from gfpscope_lib import atomic
-from gfpscope_lib.subsystems import _parse_maintainers, _pattern_match, dir_subsystem
+from gfpscope_lib.core import atomic
+from gfpscope_lib.collect.subsystems import _parse_maintainers, _pattern_match, dir_subsystem
 
 
 class DirSubsystem(unittest.TestCase):
@@ -49,7 +49,8 @@ class SharedNameLists(unittest.TestCase):
     """The scope-ending list is written in two SmPL files (SmPL has no include): keep them equal."""
 
     def test_scoped_calls_uses_the_local_rules_list(self):
-        from gfpscope_lib import paths, rulepatterns
+        from gfpscope_lib.core import paths
+        from gfpscope_lib.analyse import rulepatterns
         facts = os.path.join(paths.COCCI, "facts", "scoped_calls.cocci")
         self.assertEqual(rulepatterns.identifier_regex("rf", facts).pattern,
                          rulepatterns.scope_enders().pattern)
@@ -88,7 +89,7 @@ class ReadmeErrorTable(unittest.TestCase):
         lib = os.path.join(util.REPO, "scripts", "gfpscope_lib")
         code = ""
         # the library, and the tests (a missing browser is the tests' own message)
-        for path in glob.glob(os.path.join(lib, "*.py")) + glob.glob(os.path.join(util.HERE, "test_*.py")):
+        for path in glob.glob(os.path.join(lib, "**", "*.py"), recursive=True) + glob.glob(os.path.join(util.HERE, "test_*.py")):
             with open(path, encoding="utf-8") as f:
                 code += f.read()
         # one literal per message: join implicitly concatenated literals, and let each
@@ -137,7 +138,7 @@ static void with_define(void)
 """
 
     def test_blanks_only_unwanted_bodies_and_keeps_positions(self):
-        from gfpscope_lib import masking
+        from gfpscope_lib.collect import masking
         keep = masking.words_keeper(body_words=["memalloc_nofs_save"])
         m = masking.mask(self.SRC, keep)
         self.assertEqual(len(m), len(self.SRC))
@@ -153,13 +154,13 @@ static void with_define(void)
                 self.assertEqual(b.strip(), b"", "a changed line must be blank")
 
     def test_kept_by_name_in_the_header(self):
-        from gfpscope_lib import masking
+        from gfpscope_lib.collect import masking
         m = masking.mask(self.SRC, masking.words_keeper(header_words=["f_open"]))
         self.assertIn(b"return g('}');", m)
         self.assertNotIn(b"memalloc_nofs_save", m)
 
     def test_unbalanced_braces_leave_the_file_whole(self):
-        from gfpscope_lib import masking
+        from gfpscope_lib.collect import masking
         src = b"#ifdef A\nint f(int a) {\n#else\nint f(void) {\n#endif\n\treturn 0;\n}\nint g(void) { return 1; }\n"
         self.assertIsNone(masking.top_level_bodies(src))
         self.assertEqual(masking.mask(src, lambda h, b: False), src)

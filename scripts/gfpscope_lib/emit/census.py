@@ -2,7 +2,7 @@
 import csv
 import io
 
-from .atomic import json_text
+from ..core.atomic import json_text
 
 
 def _table(sites, key):

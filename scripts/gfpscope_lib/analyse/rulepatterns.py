@@ -9,7 +9,7 @@ import functools
 import os
 import re
 
-from . import paths
+from ..core import paths
 
 LOCAL_RULE = os.path.join(paths.COCCI, "gfp_scope_redundant.cocci")
 

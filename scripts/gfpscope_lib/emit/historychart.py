@@ -7,7 +7,7 @@ from . import charts
 
 
 def write(h, base, top=10):
-    from .history import series
+    from ..commands.history import series
     names, order = series(h, "by_directory")
     labels = [r["rev"] for r in h["revisions"]]
     totals = [r["totals"]["sites"] for r in h["revisions"]]

@@ -9,8 +9,8 @@ matplotlib is imported here only, and lazily, so that `scan` never needs it.
 """
 import io
 
-from .atomic import write_bytes, write_text
-from .errors import GfpError
+from ..core.atomic import write_bytes, write_text
+from ..core.errors import GfpError
 
 # colour-blind-safe (Okabe-Ito) so that convert/keep and the kinds stay apart in print too
 CONVERT, NOFS, NOIO = "#009E73", "#0072B2", "#E69F00"

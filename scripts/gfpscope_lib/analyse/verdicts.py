@@ -37,9 +37,11 @@ Every convert carries a `proof` record (proof.py) that patch and series check fi
 import os
 import re
 
-from . import paths, proof, rulepatterns, spatch
+from ..core import paths
+from . import proof, rulepatterns
+from ..collect import spatch
 from .callgraph import chain, why_not
-from .sites import UNPARSED_TEXT
+from ..core.sites import UNPARSED_TEXT
 
 LOCAL_RULE = "gfp_scope_redundant"
 COVERED = re.compile(r"(?P<tok>GFP_NOFS|GFP_NOIO) is redundant: covered by "

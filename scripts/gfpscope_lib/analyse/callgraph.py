@@ -25,8 +25,9 @@ import subprocess
 import sys
 import tempfile
 
-from . import lexsites, rulepatterns
-from .errors import GfpError
+from ..collect import lexsites
+from . import rulepatterns
+from ..core.errors import GfpError
 
 # what ends a scope inside a function: the local rule's list (read from the rule)
 CLEARING = rulepatterns.scope_enders()

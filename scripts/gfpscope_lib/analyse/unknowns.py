@@ -26,8 +26,9 @@ import os
 import re
 import subprocess
 
-from . import lexsites, rulepatterns
-from .errors import GfpError
+from ..collect import lexsites
+from . import rulepatterns
+from ..core.errors import GfpError
 
 DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)")
 

@@ -20,9 +20,9 @@ REV2's sites = unchanged + moved + changed + appeared.
 import collections
 import re
 
-from . import lexsites
-from .atomic import FileSet, check_writable_dir
-from .gitrepo import GitRepo
+from ..collect import lexsites
+from ..core.atomic import FileSet, check_writable_dir
+from ..collect.gitrepo import GitRepo
 from .history import BlobSites, revision, site_record
 
 CLASSES = ("appeared", "disappeared", "converted", "changed", "moved")

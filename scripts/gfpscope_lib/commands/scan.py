@@ -4,13 +4,15 @@ import sys
 
 import tempfile
 
-from . import (callgraph, census, lexsites, masking, paths, proof, providers, scopecheck, spatch,
-               unknowns, verdicts)
-from .atomic import FileSet, check_writable_dir
-from .words import files_with
-from .errors import GfpError
-from .sites import merge
-from .subsystems import Maintainers, dir_subsystem
+from ..analyse import callgraph, proof, providers, scopecheck, unknowns, verdicts
+from ..emit import census
+from ..collect import lexsites, masking, spatch
+from ..core import paths
+from ..core.atomic import FileSet, check_writable_dir
+from ..collect.words import files_with
+from ..core.errors import GfpError
+from ..core.sites import merge
+from ..collect.subsystems import Maintainers, dir_subsystem
 
 
 # what opens a scope inside a function (providers add the files that call them)

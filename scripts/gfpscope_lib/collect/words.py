@@ -4,7 +4,7 @@ This is the driver's version of Coccinelle's own file prefilter.
 """
 import subprocess
 
-from .errors import GfpError
+from ..core.errors import GfpError
 
 
 def files_with(tree, words, rel_paths=None):

@@ -8,8 +8,8 @@ import shutil
 import subprocess
 import tempfile
 
-from . import paths
-from .errors import GfpError
+from ..core import paths
+from ..core.errors import GfpError
 
 
 def gfplex_sources():

@@ -1,7 +1,8 @@
 """Where gfpscope's own files live: the repository, its rules, its caches."""
 import os
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# scripts/gfpscope_lib/core/paths.py -> the repository
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 COCCI = os.path.join(REPO, "cocci")
 FACTS_RULE = os.path.join(COCCI, "facts", "sites.cocci")
 SCOPED_CALLS_RULE = os.path.join(COCCI, "facts", "scoped_calls.cocci")

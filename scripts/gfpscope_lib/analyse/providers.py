@@ -31,13 +31,14 @@ import os
 import re
 import tempfile
 
-from . import masking, regions, spatch, unknowns
-from .atomic import write_text
-from .errors import GfpError
+from ..collect import masking, spatch
+from . import regions, unknowns
+from ..core.atomic import write_text
+from ..core import paths
+from ..core.errors import GfpError
 
 API_FILE = "include/linux/sched/mm.h"   # the memalloc API itself, not a provider
-DEFAULT_CONF = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                            "cocci", "providers.conf")
+DEFAULT_CONF = os.path.join(paths.COCCI, "providers.conf")
 MAX_ROUNDS = 8
 ROUND_TIMEOUT_FACTOR = 3
 

@@ -15,10 +15,11 @@ import shutil
 import subprocess
 import tempfile
 
-from . import masking, paths
-from .atomic import write_text
-from .errors import GfpError
-from .progress import Progress
+from . import masking
+from ..core import paths
+from ..core.atomic import write_text
+from ..core.errors import GfpError
+from ..core.progress import Progress
 
 MIN_VERSION = (1, 1, 0)
 PREFIX = "GFPSCOPE "

@@ -14,8 +14,8 @@ import os
 import re
 import subprocess
 
-from . import paths
-from .atomic import write_json
+from ..core import paths
+from ..core.atomic import write_json
 
 # Top-level directories whose second level names the subsystem (fs/btrfs, drivers/md).
 TWO_LEVEL = {"fs", "drivers", "net", "sound", "arch", "include", "security", "tools",

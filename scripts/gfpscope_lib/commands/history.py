@@ -20,11 +20,13 @@ import sys
 import tempfile
 import time
 
-from . import historychart, lexsites, paths
-from .atomic import FileSet, check_writable_dir, write_text
-from .errors import GfpError
-from .gitrepo import GitRepo, makefile_version, wanted
-from .subsystems import NONE, Maintainers, dir_subsystem
+from ..emit import historychart
+from ..collect import lexsites
+from ..core import paths
+from ..core.atomic import FileSet, check_writable_dir, write_text
+from ..core.errors import GfpError
+from ..collect.gitrepo import GitRepo, makefile_version, wanted
+from ..collect.subsystems import NONE, Maintainers, dir_subsystem
 
 
 class BlobSites:
@@ -244,7 +246,7 @@ def attach_scan(rev, sites, scan_dir):
 def analyse(repo, r, out, jobs, quiet, timeout):
     """Run the full scan on the revision, exported into a temporary directory."""
     from . import scan
-    from .tree import KernelTree
+    from ..core.tree import KernelTree
     tmp = tempfile.mkdtemp(prefix="gfpscope-rev.")
     try:
         tree_dir = os.path.join(tmp, "tree")

@@ -12,9 +12,10 @@ import os
 import subprocess
 import tempfile
 
-from . import proof, textpos
-from .atomic import write_bytes
-from .errors import GfpError
+from ..analyse import proof
+from ..core import textpos
+from ..core.atomic import write_bytes
+from ..core.errors import GfpError
 
 LEVELS = {"high": 0, "moderate": 1, "low": 2}
 

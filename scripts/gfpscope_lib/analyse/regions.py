@@ -8,7 +8,8 @@ calls (SmPL cannot put a call and a return in one disjunction).
 """
 import re
 
-from . import masking, paths
+from ..collect import masking
+from ..core import paths
 
 NONE = "gfpscope_no_checked_start"
 SAVES = ["memalloc_nofs_save", "memalloc_noio_save"]

@@ -7,7 +7,8 @@ providers (cookies that outlive their function) and notes.
 """
 import os
 
-from . import paths, spatch
+from ..core import paths
+from ..collect import spatch
 
 # name, the words a file must contain for the rule to matter, extra defines
 SCOPE_RULES = [

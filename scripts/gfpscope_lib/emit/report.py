@@ -12,8 +12,8 @@ import json
 import os
 import re
 
-from . import VERSION
-from .errors import GfpError
+from .. import VERSION
+from ..core.errors import GfpError
 
 # Allocator families: which allocator a site's flags end up in, by the name of
 # `call` (the last identifier of it, so `ops->alloc` is matched as `alloc`).
@@ -240,7 +240,7 @@ def write(model, out):
     interrupted run never leaves a report.html beside missing or stale companions."""
     # imported here: they import this module's tables, and matplotlib is slow to load
     from . import charts, reporthtml, reporttext
-    from .atomic import FileSet
+    from ..core.atomic import FileSet
     v = model["tree"]["version"]
     with FileSet(out, last="report.html") as fs:
         fs.text("report.json", reporttext.to_json(model))

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import threading
 
-from .errors import GfpError
+from ..core.errors import GfpError
 
 # ls-tree modes of the files gfplex reads in a checked-out tree: regular files
 # (symlinks and submodules are skipped there too, as lstat() sees them)

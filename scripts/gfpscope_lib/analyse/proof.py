@@ -20,8 +20,9 @@ import hashlib
 import os
 import subprocess
 
-from . import lexsites, textpos
-from .errors import GfpError
+from ..collect import lexsites
+from ..core import textpos
+from ..core.errors import GfpError
 
 
 def blob_id(data):

@@ -12,10 +12,11 @@ import json
 import os
 import re
 
-from . import callgraph, providers, scan, verdicts
-from .atomic import FileSet
-from .errors import GfpError
-from .words import files_with
+from ..analyse import callgraph, providers, verdicts
+from . import scan
+from ..core.atomic import FileSet
+from ..core.errors import GfpError
+from ..collect.words import files_with
 
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 

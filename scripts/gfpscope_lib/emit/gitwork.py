@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import tempfile
 
-from .errors import GfpError
+from ..core.errors import GfpError
 
 # The user's config must not change what we write: no a/ b/ prefix changes, no
 # automatic sign-off or cover letter, no hooks running in scratch worktrees.

@@ -14,10 +14,13 @@ import subprocess
 import sys
 import tempfile
 
-from . import VERSION, commitmsg, gitwork, lexsites
-from .atomic import write_text
-from .errors import GfpError
-from . import proof, textpos
+from .. import VERSION
+from ..emit import commitmsg, gitwork
+from ..collect import lexsites
+from ..core.atomic import write_text
+from ..core.errors import GfpError
+from ..analyse import proof
+from ..core import textpos
 from .patch import LEVELS, load_sites, rewrite_bytes
 
 SPLITS = ("justification", "file", "function")
