@@ -1,7 +1,7 @@
 """The interprocedural verdicts on testcases/trees/ipa: one function per case of issue 4."""
 import os
 
-from util import REPO, CliCase
+from util import REPO, CliCase, Workspace
 
 IPA = os.path.join(REPO, "testcases", "trees", "ipa")
 
@@ -59,7 +59,7 @@ PROVIDERS = {
 class Interprocedural(CliCase):
     @classmethod
     def setUpClass(cls):
-        cls.shared = CliCase("runTest")
+        cls.shared = Workspace()
         cls.shared.setUp()
         cls.r = cls.shared.gfpscope("scan", "--kdir", IPA, "--out", cls.shared.out)
         cls.sites = cls.shared.load("sites.json") if cls.r.returncode == 0 else []

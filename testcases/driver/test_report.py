@@ -16,7 +16,7 @@ import tempfile
 import unittest
 from unittest import mock
 
-from util import REPO, SMALL, CliCase, tree_state
+from util import REPO, SMALL, CliCase, Workspace, tree_state
 
 from gfpscope_lib.core import atomic
 from gfpscope_lib.emit import charts, report
@@ -134,7 +134,7 @@ def check_screenshot(test, png):
 class ReportSmallTree(CliCase):
     @classmethod
     def setUpClass(cls):
-        cls.shared = CliCase("runTest")
+        cls.shared = Workspace()
         cls.shared.setUp()
         cls.before = tree_state(SMALL)
         cls.scan = cls.shared.gfpscope("scan", "--kdir", SMALL, "--out", cls.shared.out)

@@ -3,14 +3,14 @@ import csv
 import io
 import os
 
-from util import SMALL, CliCase, tree_state
+from util import SMALL, CliCase, Workspace, tree_state
 
 
 class ScanSmallTree(CliCase):
     # one scan for the class: the tests only read its outputs
     @classmethod
     def setUpClass(cls):
-        cls.shared = CliCase("runTest")
+        cls.shared = Workspace()
         cls.shared.setUp()
         cls.before = tree_state(SMALL)
         cls.r = cls.shared.gfpscope("scan", "--kdir", SMALL, "--out", cls.shared.out)

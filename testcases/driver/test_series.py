@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 import unittest
 
-from util import PY, REPO, CliCase, tree_state
+from util import PY, REPO, CliCase, Workspace, tree_state
 
 from gfpscope_lib.commands import series as series_mod
 
@@ -105,7 +105,7 @@ def header(text, name):
 class SeriesSmallTree(CliCase):
     @classmethod
     def setUpClass(cls):
-        cls.shared = CliCase("runTest")
+        cls.shared = Workspace()
         cls.shared.setUp()
         cls.genv = git_env(cls.shared.tmp)
         cls.shared.env.update(cls.genv)

@@ -6,11 +6,10 @@ matches, line numbering that disagrees with spatch, and --out through a symlink.
 """
 import json
 import os
-import shutil
 import subprocess
 import unittest
 
-from util import REPO, CliCase
+from util import REPO, CliCase, Workspace
 
 SOUND = os.path.join(REPO, "testcases", "trees", "sound")
 
@@ -55,7 +54,7 @@ def run_git(cwd, *args):
 class Soundness(CliCase):
     @classmethod
     def setUpClass(cls):
-        cls.shared = CliCase("runTest")
+        cls.shared = Workspace()
         cls.shared.setUp()
         cls.r = cls.shared.gfpscope("scan", "--kdir", SOUND, "--out", cls.shared.out)
         cls.sites = cls.shared.load("sites.json") if cls.r.returncode == 0 else []

@@ -48,12 +48,17 @@ class AtomicWrite(unittest.TestCase):
 class SharedNameLists(unittest.TestCase):
     """The scope-ending list is written in two SmPL files (SmPL has no include): keep them equal."""
 
-    def test_scoped_calls_uses_the_local_rules_list(self):
+    def test_every_copy_of_the_list_is_the_same(self):
+        import re
         from gfpscope_lib.core import paths
         from gfpscope_lib.analyse import rulepatterns
-        facts = os.path.join(paths.COCCI, "facts", "scoped_calls.cocci")
-        self.assertEqual(rulepatterns.identifier_regex("rf", facts).pattern,
-                         rulepatterns.scope_enders().pattern)
+        want = rulepatterns.scope_enders().pattern
+        for rel in ("gfp_scope_redundant.cocci", os.path.join("facts", "scoped_calls.cocci")):
+            with open(os.path.join(paths.COCCI, rel), encoding="utf-8") as f:
+                copies = re.findall(r'identifier rf =~ "([^"]+)";', f.read())
+            with self.subTest(rule=rel):
+                self.assertGreaterEqual(len(copies), 2)  # cand and u2 at least
+                self.assertEqual(set(copies), {want})
 
 
 class ReadmeErrorTable(unittest.TestCase):

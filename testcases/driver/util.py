@@ -31,11 +31,9 @@ def tree_state(path):
     return h.hexdigest()
 
 
-class CliCase(unittest.TestCase):
-    """Each test gets its own output dir and fact cache."""
-
-    def runTest(self):  # lets a class fixture build a shared instance
-        pass
+class Workspace:
+    """An output dir and a fact cache of its own, and the command run in it. Not a test case:
+    a class fixture makes one (Workspace(); .setUp()) to share one scan between its tests."""
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="gfpscope-test.")
@@ -57,3 +55,7 @@ class CliCase(unittest.TestCase):
     def load(self, name):
         with open(os.path.join(self.out, name)) as f:
             return json.load(f) if name.endswith(".json") else f.read()
+
+
+class CliCase(Workspace, unittest.TestCase):
+    """Each test gets its own output dir and fact cache."""

@@ -142,12 +142,6 @@ def add_positions(graph, tree, files):
             del plain[caller]
 
 
-def parse_graph(text, position_files=(), enders=CLEARING):
-    g = Graph(position_files, enders)
-    for line in text.splitlines():
-        g.add(line)
-    return g
-
 
 def asm_mentions(tree, names):
     """Which of these names assembly (.S) or linker scripts mention: callers the C lexer cannot see."""

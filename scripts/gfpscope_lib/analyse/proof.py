@@ -17,7 +17,6 @@ every edge and the opener are calls the lexer finds where the record says. Anyth
 does not hold refuses the rewrite, naming the file.
 """
 import hashlib
-import os
 import subprocess
 
 from ..collect import lexsites

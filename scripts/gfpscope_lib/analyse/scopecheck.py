@@ -8,6 +8,7 @@ providers (cookies that outlive their function) and notes.
 import os
 
 from ..core import paths
+from ..core.errors import GfpError
 from ..collect import spatch
 
 # name, the words a file must contain for the rule to matter, extra defines
@@ -38,17 +39,15 @@ def classify(rule, msg):
     return "bug"
 
 
-def run(tree, words, jobs, quiet, timeout, only_files=None):
-    """Findings of every scope rule present in cocci/ (a rule not yet written is skipped)."""
+def run(tree, words, jobs, quiet, timeout):
+    """Findings of every scope rule in cocci/ (a missing rule is an installation error)."""
     findings, failed = [], []
     version = "%d.%d" % tree.version[:2]
     for name, need in SCOPE_RULES:
         rule = rule_path(name)
         if not os.path.exists(rule):
-            continue
+            raise GfpError(f"{rule} is missing: gfpscope's rules are incomplete (a fresh clone has it)")
         files = sorted(set().union(*[words.get(w, set()) for w in need]))
-        if only_files is not None:
-            files = [f for f in files if f in only_files]
         if name == "gfp_noio_in_fs":
             files = [f for f in files if f.startswith("fs/")]
         defines = {"report": None}

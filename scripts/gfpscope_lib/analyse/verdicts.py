@@ -3,7 +3,6 @@
 Confidence:
   high      proven on every path by a forall analysis (patch mode rewrites these)
   moderate  proven under an assumption the evidence states (not rewritten by default)
-  low       a guess; never rewritten
 Reasons (keep unless noted):
   local-scope   convert: a memalloc scope opened in the same function covers the site
   transaction   convert: a scope provider opened the scope (a transaction start found
@@ -38,6 +37,7 @@ import os
 import re
 
 from ..core import paths
+from ..core.errors import GfpError
 from . import proof, rulepatterns
 from ..collect import spatch
 from .callgraph import chain, why_not
@@ -52,7 +52,7 @@ def local_scopes(tree, site_files, words, jobs, quiet, timeout):
     """{(file, line, col): (save function, save line)} for sites a local scope covers."""
     rule = os.path.join(paths.COCCI, LOCAL_RULE + ".cocci")
     if not os.path.exists(rule):
-        return {}, []
+        raise GfpError(f"{rule} is missing: gfpscope's rules are incomplete (a fresh clone has it)")
     scoped = words.get("memalloc_nofs_save", set()) | words.get("memalloc_noio_save", set())
     files = sorted(f for f in site_files if f in scoped)
     res, _ = spatch.run_rule(tree, rule, files, jobs, timeout=timeout, defines={"report": None},

@@ -17,7 +17,7 @@ from ..core import textpos
 from ..core.atomic import write_bytes
 from ..core.errors import GfpError
 
-LEVELS = {"high": 0, "moderate": 1, "low": 2}
+LEVELS = {"high": 0, "moderate": 1}
 
 
 def load_sites(out):

@@ -1,7 +1,6 @@
-"""The kernel tree: where it is, what version, whether it is a git repository."""
+"""The kernel tree: where it is and what version."""
 import os
 import re
-import subprocess
 
 from .errors import GfpError
 
@@ -32,8 +31,6 @@ class KernelTree:
     def version_str(self):
         return "%d.%d.%d" % self.version
 
-    def is_git(self):
-        return os.path.isdir(os.path.join(self.path, ".git"))
 
     def abspath(self, rel):
         return os.path.join(self.path, rel)
@@ -51,12 +48,3 @@ class KernelTree:
                 raise GfpError(f"{p}: no such file or directory in {self.path}")
             out.append(rel)
         return out
-
-    def git(self, *args, check=True):
-        try:
-            r = subprocess.run(["git", "-C", self.path, *args], capture_output=True, text=True)
-        except FileNotFoundError:
-            raise GfpError("git is not installed (apt-get install git)")
-        if check and r.returncode:
-            raise GfpError(f"git {' '.join(args)} failed: {r.stderr.strip().splitlines()[-1:] or ['?']}")
-        return r.stdout

@@ -291,7 +291,7 @@ KEEP_WORDS = {
     "vmalloc-ignores-nofs": "a vmalloc-family call that ignores the flags before v5.17",
 }
 for _r in ("local-scope", "caller-scope", "transaction"):
-    for _c in ("moderate", "low"):
+    for _c in ("moderate",):
         KEEP_WORDS[f"{_r}, {_c} confidence"] = "proven, below the confidence asked for"
 
 

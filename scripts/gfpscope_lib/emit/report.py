@@ -199,7 +199,7 @@ def build(sites, census, scopes=None, source_url=DEFAULT_SOURCE_URL):
         "source_url": source_url,
         "totals": {"sites": tot["total"], "nofs": tot["nofs"], "noio": tot["noio"],
                    "convert": tot["convert"], "keep": tot["keep"], "unparsed": tot["unparsed"],
-                   "convert_by_confidence": _ordered(conf, ["high", "moderate", "low"]),
+                   "convert_by_confidence": _ordered(conf, ["high", "moderate"]),
                    "by_reason": tot["by_reason"], "by_family": tot["by_family"],
                    "unparsed_by_reason": census["totals"].get("unparsed_by_reason", {}),
                    "subsystems": len(by_dir)},
