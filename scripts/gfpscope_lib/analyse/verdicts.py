@@ -3,34 +3,16 @@
 Confidence:
   high      proven on every path by a forall analysis (patch mode rewrites these)
   moderate  proven under an assumption the evidence states (not rewritten by default)
-Reasons (keep unless noted):
-  local-scope   convert: a memalloc scope opened in the same function covers the site
-  transaction   convert: a scope provider opened the scope (a transaction start found
-                by providers.py: jbd2, xfs, ...), in the site's function or its callers;
-                confidence as for caller-scope, moderate when the provider was declared
-                by the user rather than proven
-  caller-scope  convert: every call into the site's function comes from inside a scope
-                (cocci/facts/scoped_calls.cocci + the call graph, see callgraph.py);
-                high when every function on the chain is static (all its callers are
-                in one file), moderate otherwise (a caller the lexical graph cannot see,
-                from assembly or a token-pasted name, is possible in principle)
-  unparsed      spatch could not analyse the site
-  vmalloc-ignores-nofs  a vmalloc-family call before v5.17: NOFS was ignored, a real bug
-  no-scope      neither the site's function nor all of its callers hold a scope
-                (the evidence names the caller that escapes)
-  dual-context  some callers hold a scope, at least one does not
-  address-taken the function's address is taken (ops table, callback, INIT_WORK...):
-                its callers cannot all be seen
-  exported      EXPORT_SYMBOL*: modules may call it from anywhere
-  asm-caller    named in assembly or a linker script
-  not-an-allocation  the function runs in scope but the flags are stored, returned
-                or handed to something that is not a plain allocator
-  scope-ended   a memalloc scope opened in the function reaches the site, but a call
-                between them may end a scope (it stops a transaction or restores a
-                cookie, itself, through a macro or through what it calls; or it has
-                no body the analysis can read: unknowns.py), or the path-sensitive
-                pass could not read the function: scopes that interleave instead of
-                nesting restore the older state, so the local save alone proves nothing
+Reasons: the table in core/reasons.py (name, verdict, meaning). Which applies, in order:
+  unparsed, then a local scope the region pass confirms (local-scope), a region covering the
+  site's own call (transaction when a provider opened it, else local-scope), a function that
+  runs in scope through all its callers (transaction or caller-scope; high only when every
+  function on the chain is static, moderate when a declared provider or a non-static
+  function is on it), a local scope the region pass refutes (scope-ended: a call between may
+  end a scope, itself, through a macro or through what it calls, or has no body the analysis
+  can read, unknowns.py), a vmalloc-family bug, flags that go elsewhere than an allocator
+  (not-an-allocation), and callgraph.why_not for the rest (no-scope, dual-context,
+  address-taken, exported, asm-caller).
 Every convert carries a `proof` record (proof.py) that patch and series check first.
 """
 import os

@@ -11,6 +11,8 @@ import os
 import re
 import textwrap
 
+from ..core import reasons
+
 SUBJECT_MAX = 75   # checkpatch and the usual mail clients
 WIDTH = 72         # body lines; checkpatch warns over 75
 
@@ -269,41 +271,22 @@ def commit_message(prefix, patch, ident):
             + f"Signed-off-by: {ident[0]} <{ident[1]}>\n")
 
 
-ORDER = ["local-scope", "transaction", "caller-scope"]
+ORDER = reasons.CONVERT  # the convert reasons, in the table's order (core/reasons.py)
 
 
-def _ordered(reasons):
-    return sorted(reasons, key=lambda r: (ORDER.index(r) if r in ORDER else len(ORDER), r))
+def _ordered(rs):
+    return sorted(rs, key=lambda r: (ORDER.index(r) if r in ORDER else len(ORDER), r))
 
 
 # ---------------------------------------------------------------- cover letter
 
-KEEP_WORDS = {
-    "no-scope": "no scope in the function, and a caller holds none",
-    "dual-context": "some callers hold a scope, at least one does not",
-    "address-taken": "the function's address is taken (ops table, callback, work item): "
-                     "its callers cannot all be seen",
-    "exported": "exported: modules may call it from anywhere",
-    "asm-caller": "named in assembly or a linker script",
-    "scope-ended": "a scope opened in the function reaches the site, but a call before it may end a scope",
-    "not-an-allocation": "runs in scope, but the flags are stored, returned or handed on",
-    "unparsed": "spatch could not analyse the code",
-    "vmalloc-ignores-nofs": "a vmalloc-family call that ignores the flags before v5.17",
-}
-for _r in ("local-scope", "caller-scope", "transaction"):
-    for _c in ("moderate",):
-        KEEP_WORDS[f"{_r}, {_c} confidence"] = "proven, below the confidence asked for"
+# what the cover letter says of a site left as it is: the reason's meaning, or for a
+# proven site below the confidence asked for, that
+KEEP_WORDS = {r.name: r.meaning for r in reasons.TABLE if r.verdict == "keep"}
+for _r in reasons.CONVERT:
+    KEEP_WORDS[f"{_r}, moderate confidence"] = "proven, below the confidence asked for"
 
-
-HOW = {
-    "local-scope": "a forall proof by refutation (Coccinelle) that memalloc_*_save() is open "
-                   "on every path to the allocation, in the same function.",
-    "caller-scope": "every call into the function comes from inside a scope, directly or "
-                    "through callers that do, on the whole tree's call graph; a function whose "
-                    "address is taken, or that is exported, never counts as running in scope.",
-    "transaction": "the allocation runs inside a transaction whose start opens a memalloc "
-                   "scope and whose end closes it, on every path.",
-}
+HOW = {r: reasons.how(r) for r in reasons.CONVERT}
 
 
 def _same(a, b):

@@ -13,6 +13,7 @@ import os
 import re
 
 from .. import VERSION
+from ..core import reasons
 from ..core.errors import GfpError
 
 # Allocator families: which allocator a site's flags end up in, by the name of
@@ -45,28 +46,9 @@ OTHER = "other"
 FAMILY_ORDER = [f for f, _ in FAMILIES[1:]] + [OTHER, "none"]
 _FAMILY_RE = [(f, re.compile(p)) for f, p in FAMILIES if p]
 
-# the order reasons are shown in: the two proofs first, then keep reasons roughly by how
-# often they are the blocker (anything new sorts after these, by name)
-REASON_ORDER = ["local-scope", "caller-scope", "no-scope", "address-taken", "exported", "dual-context",
-                "asm-caller", "scope-ended", "not-an-allocation", "vmalloc-ignores-nofs", "unparsed"]
-
-# One line per reason, for the outputs people read (the verdicts module's docstring
-# and the README's verdict table say the same at more length).
-REASON_TEXT = {
-    "local-scope": "a memalloc_nofs/noio_save() scope in the same function covers the site on every path",
-    "caller-scope": "every call into the site's function comes from inside a scope",
-    "no-scope": "no scope in the function, and a caller holds none",
-    "address-taken": "the function's address is taken (ops table, callback, work item): its callers "
-                     "cannot all be seen",
-    "exported": "EXPORT_SYMBOL*: modules may call it from anywhere",
-    "dual-context": "some callers hold a scope, at least one does not",
-    "asm-caller": "named in assembly or a linker script",
-    "scope-ended": "a scope opened in the function reaches the site, but a call before it may end a scope",
-    "not-an-allocation": "runs in scope, but the flags are stored, returned or handed on",
-    "vmalloc-ignores-nofs": "a vmalloc-family call before v5.17, which ignored NOFS/NOIO: a real bug",
-    "unparsed": "spatch could not analyse the site",
-    "(no verdict)": "the scope analysis has not run on this site",
-}
+# the reasons, their order and their one-line meanings: core/reasons.py
+REASON_ORDER = reasons.ORDER
+REASON_TEXT = {name: reasons.meaning(name) for name in reasons.ORDER + [reasons.NO_VERDICT]}
 
 # Where a `file:line` link points. The HTML must stay self-contained (no assets from
 # the network), but a link is a navigation, not an asset: it costs nothing offline

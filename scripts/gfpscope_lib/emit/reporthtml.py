@@ -15,6 +15,7 @@ which is what test_report compares with census.json.
 import html
 import re
 
+from ..core import reasons
 from .report import REASON_TEXT
 
 CSS = """
@@ -87,7 +88,7 @@ def _reason_table(m):
     t = m["totals"]
     rows = []
     for r in m["reasons"]:
-        verdict = "convert" if r in ("local-scope", "caller-scope") else "keep"
+        verdict = reasons.verdict(r)
         rows.append(f'<tr><td class="verdict-{verdict}">{verdict}</td><td><code>{e(r)}</code></td>'
                     f'{_n(t["by_reason"][r])}<td>{e(REASON_TEXT.get(r, ""))}</td></tr>')
     return ('<table id="reasons"><thead><tr><th>verdict</th><th>reason</th><th class="n">sites</th>'

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 
+from ..core import reasons
 from .report import FAMILY_ORDER, REASON_ORDER, REASON_TEXT
 
 TOKEN = {"nofs": "GFP_NOFS", "noio": "GFP_NOIO"}
@@ -31,7 +32,7 @@ def to_markdown(m, top=None):
            + f"; keep: {t['keep']}; not analysed by spatch: {t['unparsed']}.", "",
            "| verdict | reason | sites | meaning |", "|---|---|---:|---|"]
     for r in m["reasons"]:
-        verdict = "convert" if r in ("local-scope", "caller-scope") else "keep"
+        verdict = reasons.verdict(r)
         out.append(f"| {verdict} | {r} | {t['by_reason'][r]} | {REASON_TEXT.get(r, '')} |")
     out += ["", "Allocator families: " + _counts({f: t["by_family"][f] for f in m["families"]}) + ".", "",
             "## Per subsystem", "",
@@ -39,7 +40,7 @@ def to_markdown(m, top=None):
             "|---|---:|---:|---:|---:|---:|---|"]
     rows = m["by_directory"][:top] if top else m["by_directory"]
     for r in rows:
-        keeps = {k: n for k, n in r["by_reason"].items() if k not in ("local-scope", "caller-scope")}
+        keeps = {k: n for k, n in r["by_reason"].items() if reasons.verdict(k) == "keep"}
         main = ", ".join(f"{k} {n}" for k, n in sorted(keeps.items(), key=lambda kv: -kv[1])[:3])
         out.append(f"| {r['subsystem']} | {r['total']} | {r['nofs']} | {r['noio']} | {r['convert']} "
                    f"| {r['keep']} | {main} |")
