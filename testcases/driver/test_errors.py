@@ -74,3 +74,35 @@ class MissingPythonPackage(CliCase):
         self.assertEqual(len(lines), 1, r.stderr)
         self.assertIn("python3-matplotlib is not installed", lines[0])
         self.assertFalse(os.path.exists(os.path.join(out, "report.html")))
+
+
+class BadSitesJson(CliCase):
+    """Every command that reads sites.json back reads it through one loader with a schema
+    check: a file of another shape is one line and exit 2, never a traceback."""
+    GOOD = {"file": "fs/foofs/super.c", "line": 17, "col": 20, "kind": "nofs", "flags": "GFP_NOFS",
+            "function": "f", "call": "kmalloc", "parsed": True, "verdict": "convert",
+            "reason": "local-scope", "confidence": "high", "evidence": ["f"]}
+    CASES = [
+        ("null", None, "a JSON NoneType, not a list of sites"),
+        ("numbers", [1, 2], "record 0 is not an object"),
+        ("object", {"file": "x"}, "a JSON dict, not a list of sites"),
+        ("string line", [dict(GOOD, line="17")], "record 0: 'line' is a string"),
+        ("unknown kind", [dict(GOOD, kind="nowhere")], "record 0: 'kind' is 'nowhere'"),
+        ("missing field", [{k: v for k, v in GOOD.items() if k != "col"}], "record 0 has no 'col'"),
+    ]
+    COMMANDS = [["patch", "--kdir", SMALL], ["series", "--kdir", SMALL],
+                ["whatif", "--kdir", SMALL, "--scope", "a:b"], ["report"]]
+
+    def test_table(self):
+        import json
+        os.makedirs(self.out)
+        for name, content, why in self.CASES:
+            with open(os.path.join(self.out, "sites.json"), "w") as f:
+                json.dump(content, f)
+            for cmd in self.COMMANDS:
+                with self.subTest(case=name, command=cmd[0]):
+                    r = self.gfpscope(*cmd, "--out", self.out)
+                    self.assertEqual(r.returncode, 2, r.stderr)
+                    self.assertNotIn("Traceback", r.stderr)
+                    self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+                    self.assertIn("sites.json is not what this gfpscope's scan writes (" + why, r.stderr)

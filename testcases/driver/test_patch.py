@@ -59,7 +59,7 @@ class PatchSmallTree(CliCase):
     def test_no_scan_yet(self):
         r = self.gfpscope("patch", "--kdir", SMALL, "--out", os.path.join(self.tmp, "empty"))
         self.assertEqual(r.returncode, 2)
-        self.assertIn("run `gfpscope scan", r.stderr)
+        self.assertIn("run gfpscope scan", r.stderr)
 
     def test_verdicts_and_evidence(self):
         sites = self.load("sites.json")

@@ -22,7 +22,7 @@ import time
 
 from ..emit import historychart
 from ..collect import lexsites
-from ..core import paths
+from ..core import paths, sites as sites_file
 from ..core.atomic import FileSet, check_writable_dir, write_text
 from ..core.errors import GfpError
 from ..collect.gitrepo import GitRepo, makefile_version, wanted
@@ -226,13 +226,7 @@ def _table(sites, key, verdicts):
 def attach_scan(rev, sites, scan_dir):
     """Verdicts from a scan of the same tree (DIR/sites.json), matched by position."""
     p = os.path.join(scan_dir, "sites.json")
-    try:
-        with open(p, encoding="utf-8") as f:
-            scanned = json.load(f)
-    except OSError as e:
-        raise GfpError(f"{p}: {e.strerror} (give the --out directory of a gfpscope scan of {rev})")
-    except ValueError:
-        raise GfpError(f"{p}: not a sites.json written by gfpscope scan")
+    scanned = sites_file.load(scan_dir)
     by_pos = {(s["file"], s["line"], s["col"]): s for s in scanned}
     mine = {(s["file"], s["line"], s["col"]) for s in sites}
     if set(by_pos) != mine:

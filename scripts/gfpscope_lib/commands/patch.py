@@ -7,13 +7,12 @@ pattern is applied to the tree, so nothing the analysis did not prove is
 touched. The kernel tree itself is only read.
 """
 import difflib
-import json
 import os
 import subprocess
 import tempfile
 
 from ..analyse import proof
-from ..core import textpos
+from ..core import sites as sites_file, textpos
 from ..core.atomic import write_bytes
 from ..core.errors import GfpError
 
@@ -21,14 +20,7 @@ LEVELS = {"high": 0, "moderate": 1}
 
 
 def load_sites(out):
-    path = os.path.join(out, "sites.json")
-    try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except FileNotFoundError:
-        raise GfpError(f"{path} not found: run `gfpscope scan --out {out}` first")
-    except ValueError:
-        raise GfpError(f"{path} is not valid JSON: run `gfpscope scan` again")
+    return sites_file.load(out)
 
 
 def chosen(sites, confidence):

@@ -8,12 +8,12 @@ the scoped-calls rule (generated from cocci/facts/scoped_calls.cocci) and in
 the call graph. It is an estimate for planning: it assumes START always
 opens the scope, including on its failure paths.
 """
-import json
 import os
 import re
 
 from ..analyse import callgraph, providers, verdicts
 from . import scan
+from ..core import sites as sites_file
 from ..core.atomic import FileSet
 from ..core.errors import GfpError
 from ..collect.words import files_with
@@ -35,11 +35,7 @@ def parse_scopes(specs):
 
 def run(tree, out, specs, jobs, quiet, timeout):
     starts, stops = parse_scopes(specs)
-    try:
-        with open(os.path.join(out, "sites.json"), encoding="utf-8") as f:
-            base = json.load(f)
-    except (OSError, ValueError):
-        raise GfpError(f"{out}/sites.json not found or unreadable: run `gfpscope scan --out {out}` first")
+    base = sites_file.load(out)
     # the scan's own providers and stops, plus the assumed scope: the same proof as the
     # scan's, so that the only new converts are the ones the assumed scope makes
     prov = providers.from_json(os.path.join(out, "providers.json"))

@@ -80,3 +80,64 @@ def merge(lex_sites, results, dir_sub, maint):
             out.append(rec)
     out.sort(key=lambda r: (r["file"], r["line"], r["col"]))
     return out
+
+
+# ---------------------------------------------------------------- reading sites.json back
+
+# field -> the types a record may hold there (what scan writes; null where not analysed)
+_SCHEMA = {
+    "file": (str,), "line": (int,), "col": (int,), "kind": (str,), "flags": (str,),
+    "function": (str, type(None)), "call": (str, type(None)), "parsed": (bool,),
+    "verdict": (str, type(None)), "reason": (str, type(None)), "confidence": (str, type(None)),
+    "evidence": (list, type(None)),
+}
+_VALUES = {"kind": {"nofs", "noio"}, "verdict": {None, "convert", "keep"},
+           "confidence": {None, "high", "moderate"}}
+
+
+def load(out):
+    """OUT/sites.json as scan wrote it, checked record by record: the one reader of the file
+    (patch, series, report, whatif, history --scan). A file of another shape is one clear
+    error, never a traceback or a wrong answer."""
+    import json
+    import os
+    from .errors import GfpError
+    path = os.path.join(out, "sites.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            sites = json.load(f)
+    except FileNotFoundError:
+        raise GfpError(f"{path} not found: run gfpscope scan --out {out} first")
+    except ValueError:
+        raise GfpError(f"{path} is not valid JSON: run gfpscope scan --out {out} again")
+    except OSError as e:
+        raise GfpError(f"cannot read {path}: {e.strerror}")
+    why = _shape_error(sites)
+    if why:
+        raise GfpError(f"{path} is not what this gfpscope's scan writes ({why}): "
+                       f"run gfpscope scan --out {out} again")
+    return sites
+
+
+def _shape_error(sites):
+    if not isinstance(sites, list):
+        return f"a JSON {type(sites).__name__}, not a list of sites"
+    for i, s in enumerate(sites):
+        if not isinstance(s, dict):
+            return f"record {i} is not an object"
+        for k, types in _SCHEMA.items():
+            if k not in s:
+                return f"record {i} has no '{k}'"
+            v = s[k]
+            if not isinstance(v, types) or (isinstance(v, bool) and bool not in types):
+                return f"record {i}: '{k}' is {json_type(v)}"
+            if k in _VALUES and v not in _VALUES[k]:
+                return f"record {i}: '{k}' is {v!r}"
+        if s["line"] < 1 or s["col"] < 0:
+            return f"record {i}: no line {s['line']}, column {s['col']}"
+    return None
+
+
+def json_type(v):
+    return {str: "a string", int: "a number", float: "a number", bool: "a boolean", list: "a list",
+            dict: "an object", type(None): "null"}.get(type(v), type(v).__name__)

@@ -13,7 +13,7 @@ import os
 import re
 
 from .. import VERSION
-from ..core import reasons
+from ..core import reasons, sites as sites_file
 from ..core.errors import GfpError
 
 # Allocator families: which allocator a site's flags end up in, by the name of
@@ -201,7 +201,7 @@ def build(sites, census, scopes=None, source_url=DEFAULT_SOURCE_URL):
 
 
 def load(out, source_url=DEFAULT_SOURCE_URL):
-    sites = _load(out, "sites.json")
+    sites = sites_file.load(out)
     census = _load(out, "census.json")
     scopes = _load(out, "scopes.json", required=False)
     try:
