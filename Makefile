@@ -7,7 +7,8 @@
 
 # Debian's interpreter: the python3 first on PATH may not see Debian's packages.
 PYTHON      := /usr/bin/python3
-CACHE       := $(HOME)/.cache/gfpscope
+# the data home, as scripts/gfpscope_lib/core/paths.py data_home() computes it
+CACHE       := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/gfpscope
 DEFAULT_KDIR := $(CACHE)/linux-source-6.12
 KDIR        ?= $(DEFAULT_KDIR)
 OUT         ?= gfpscope-out

@@ -263,8 +263,9 @@ PARTS = ["gfplex", "rules", "compile", "driver", "smoke"]
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--kdir", default=os.path.join(os.path.expanduser("~"), ".cache", "gfpscope",
-                                                   "linux-source-6.12"))
+    sys.path.insert(0, os.path.join(REPO, "scripts"))
+    from gfpscope_lib.core import paths
+    ap.add_argument("--kdir", default=os.path.join(paths.data_home(), "linux-source-6.12"))
     ap.add_argument("--only", choices=PARTS, action="append")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()

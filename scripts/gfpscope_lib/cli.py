@@ -7,6 +7,7 @@ from . import VERSION
 from .emit import census, report
 from .commands import diff, history, patch, scan, series, whatif
 from .analyse import providers
+from .core import paths
 from .core.errors import EXIT_USAGE, GfpError
 from .core.tree import KernelTree
 
@@ -25,8 +26,7 @@ def default_kdir():
     env = os.environ.get("GFPSCOPE_KDIR")
     if env:
         return env
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "gfpscope", "linux-source-6.12")
+    return os.path.join(paths.data_home(), "linux-source-6.12")
 
 
 def _common(p):
@@ -152,8 +152,7 @@ def cmd_report(args):
               f"{t['subsystems']} subsystems, {t['convert']} convert, {t['keep']} keep")
     print(f"report: {files[-1]} (and " + ", ".join(os.path.basename(f) for f in files[:-1]) + ")")
 def default_history_repo():
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "gfpscope", "linux-history")
+    return os.path.join(paths.data_home(), "linux-history")
 
 
 def _scan_specs(specs):

@@ -8,8 +8,9 @@ import io
 import unittest
 
 from util import REPO, SMALL, CliCase
+from gfpscope_lib.core import paths
 
-CACHE = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "gfpscope")
+CACHE = paths.data_home()
 REAL_REPO = os.path.join(CACHE, "linux-history")
 REAL_TREES = [os.path.join(CACHE, "linux-source-" + v) for v in ("6.1", "6.12")]
 GET_MAINTAINER = os.path.join(REAL_TREES[1], "scripts", "get_maintainer.pl")

@@ -9,6 +9,7 @@ import subprocess
 import time
 
 from util import GFPSCOPE, PY, SMALL, CliCase, tree_state
+from gfpscope_lib.core import paths
 
 REAL_SPATCH = shutil.which("spatch")
 
@@ -218,7 +219,7 @@ class KernelCoccicheck(CliCase):
     """The kernel's own `make coccicheck`, run with each of gfpscope's rules on the real
     tree, leaves that tree as it was (its file list, sizes and modes, and the bytes of
     the directory the rules ran on) and works unmodified in report and patch mode."""
-    KDIR = os.environ.get("GFPSCOPE_TEST_KDIR") or os.path.expanduser("~/.cache/gfpscope/linux-source-6.12")
+    KDIR = os.environ.get("GFPSCOPE_TEST_KDIR") or os.path.join(paths.data_home(), "linux-source-6.12")
     M = "fs/jbd2"
 
     def listing(self):

@@ -14,11 +14,12 @@ import tempfile
 import unittest
 
 from util import PY, REPO, CliCase, Workspace, tree_state
+from gfpscope_lib.core import paths
 
 from gfpscope_lib.commands import series as series_mod
 
 SERIES_TREE = os.path.join(REPO, "testcases", "trees", "series")
-CACHE = os.path.join(os.path.expanduser("~"), ".cache", "gfpscope")
+CACHE = paths.data_home()
 REF = os.environ.get("GFPSCOPE_TEST_KDIR") or os.path.join(CACHE, "linux-source-6.12")
 KERNEL_SCRIPTS = ["checkpatch.pl", "spelling.txt", "const_structs.checkpatch", "get_maintainer.pl"]
 AUTHOR = ("Test Author", "test@example.org")

@@ -11,10 +11,13 @@ GFPLEX_SRC = os.path.join(REPO, "scripts", "gfplex", "gfplex.c")
 GFPLEX = os.path.join(BUILD, "gfplex")
 
 
-def cache_home():
-    """~/.cache/gfpscope, or $GFPSCOPE_CACHE (tests point it elsewhere)."""
-    c = os.environ.get("GFPSCOPE_CACHE")
-    if c:
-        return c
+def data_home():
+    """Where make setup unpacks the default tree and builds the history repositories:
+    $XDG_CACHE_HOME/gfpscope, or ~/.cache/gfpscope (the Makefile's CACHE says the same)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "gfpscope")
+
+
+def cache_home():
+    """The fact caches: data_home(), or $GFPSCOPE_CACHE (the tests give each test its own)."""
+    return os.environ.get("GFPSCOPE_CACHE") or data_home()
