@@ -5,11 +5,11 @@ history and diff read each revision's files straight from git's objects:
 their contents (into gfplex --batch, so the bytes never pass through Python).
 """
 import os
-import re
 import shutil
 import subprocess
 import threading
 
+from ..core import tree
 from ..core.errors import GfpError
 
 # ls-tree modes of the files gfplex reads in a checked-out tree: regular files
@@ -189,12 +189,6 @@ class GitRepo:
 
 
 def makefile_version(data):
-    """X.Y.Z[-extra] from a top-level Makefile's text, or None."""
-    head = data[:4096].decode("utf-8", "replace")
-    v = re.search(r"^VERSION\s*=\s*(\d+)\s*$", head, re.M)
-    p = re.search(r"^PATCHLEVEL\s*=\s*(\d+)\s*$", head, re.M)
-    if not v or not p:
-        return None
-    s = re.search(r"^SUBLEVEL\s*=\s*(\d+)\s*$", head, re.M)
-    e = re.search(r"^EXTRAVERSION\s*=\s*(\S*)\s*$", head, re.M)
-    return f"{v.group(1)}.{p.group(1)}.{s.group(1) if s else 0}" + (e.group(1) if e else "")
+    """X.Y.Z[-extra] from a top-level Makefile's bytes, or None (core.tree reads it)."""
+    v = tree.makefile_version(data[:4096].decode("utf-8", "replace"))
+    return "%d.%d.%d%s" % v if v else None

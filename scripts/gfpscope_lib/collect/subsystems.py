@@ -33,24 +33,46 @@ def dir_subsystem(rel):
     return "(top)"
 
 
-def _parse_maintainers(text):
-    """Sections of MAINTAINERS: [(name, [F patterns], [X patterns], [N regexes])].
-
-    A section is a line that starts in column 0 followed by "T: value" lines;
-    the preamble's examples are indented, so they never form a section.
-    """
-    sections, cur = [], None
+def sections(text):
+    """The sections of a MAINTAINERS text: [(name, [(tag, value)])], in file order: the one
+    reader of the file's format. A section is a line that starts in column 0 followed by
+    "T: value" lines; the preamble's examples are indented, so they never form a section."""
+    out, cur = [], None
     for line in text.splitlines():
         m = re.match(r"^([A-Z]):\s*(.*)$", line)
         if m:
             if cur is not None:
-                tag, val = m.group(1), m.group(2).strip()
-                if tag in "FXN":
-                    cur["FXN".index(tag) + 1].append(val)
+                cur[1].append((m.group(1), m.group(2).strip()))
         elif line.strip() and not line[0].isspace():
-            cur = (line.strip(), [], [], [])
-            sections.append(cur)
-    return [s for s in sections if s[1] or s[3]]
+            cur = (line.strip(), [])
+            out.append(cur)
+    return out
+
+
+def _parse_maintainers(text):
+    """Sections that own files: [(name, [F patterns], [X patterns], [N regexes])]."""
+    out = []
+    for name, pairs in sections(text):
+        f, x, n = ([v for t, v in pairs if t == tag] for tag in "FXN")
+        if f or n:
+            out.append((name, f, x, n))
+    return out
+
+
+def entry_addresses(tree, entry):
+    """(To: the M: and R: addresses, Cc: the L: lists) of one MAINTAINERS entry."""
+    try:
+        with open(os.path.join(tree.path, "MAINTAINERS"), encoding="utf-8", errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return [], []
+    to, cc = [], []
+    for name, pairs in sections(text):
+        if name == entry:
+            for tag, v in pairs:
+                if tag in "MRL":
+                    (cc if tag == "L" else to).append(re.sub(r"\s*\(.*\)$", "", v).strip())
+    return to, cc
 
 
 def _pattern_match(pat, rel, isdir):

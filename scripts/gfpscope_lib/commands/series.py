@@ -16,7 +16,7 @@ import tempfile
 
 from .. import VERSION
 from ..emit import commitmsg, gitwork
-from ..collect import lexsites
+from ..collect import lexsites, subsystems
 from ..core.atomic import write_text
 from ..core.errors import GfpError
 from ..analyse import proof
@@ -210,25 +210,8 @@ def recipients(tree, entry, patch_files):
             got.append([l.strip() for l in r.stdout.splitlines() if "@" in l])
         to, cc = got
     else:
-        to, cc = _maintainers_entry(tree, entry)
+        to, cc = subsystems.entry_addresses(tree, entry)
     return to, [a for a in cc if a not in to]
-
-
-def _maintainers_entry(tree, entry):
-    to, cc, cur = [], [], None
-    try:
-        with open(os.path.join(tree.path, "MAINTAINERS"), encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
-    except OSError:
-        return [], []
-    for line in lines:
-        if line.strip() and not line[0].isspace() and not re.match(r"^[A-Z]:", line):
-            cur = line.strip()
-        m = re.match(r"^([MRL]):\s*(.+)$", line)
-        if m and cur == entry:
-            addr = re.sub(r"\s*\(.*\)$", "", m.group(2)).strip()
-            (cc if m.group(1) == "L" else to).append(addr)
-    return to, cc
 
 
 # checkpatch's own test for the top of a kernel tree: without it, --no-tree

@@ -5,6 +5,19 @@ import re
 from .errors import GfpError
 
 
+def makefile_version(head):
+    """(VERSION, PATCHLEVEL, SUBLEVEL, EXTRAVERSION) from the start of a top-level Makefile
+    (text), or None when it sets no VERSION and PATCHLEVEL: the one reader of the version
+    (the tree's, and a history revision's; the rules run alone read it themselves)."""
+    v = re.search(r"^VERSION\s*=\s*(\d+)\s*$", head, re.M)
+    p = re.search(r"^PATCHLEVEL\s*=\s*(\d+)\s*$", head, re.M)
+    if not v or not p:
+        return None
+    s = re.search(r"^SUBLEVEL\s*=\s*(\d+)\s*$", head, re.M)
+    e = re.search(r"^EXTRAVERSION\s*=\s*(\S*)\s*$", head, re.M)
+    return int(v.group(1)), int(p.group(1)), int(s.group(1)) if s else 0, e.group(1) if e else ""
+
+
 class KernelTree:
     def __init__(self, path):
         self.path = os.path.abspath(path)
@@ -20,12 +33,10 @@ class KernelTree:
             raise GfpError(f"{path}: not a kernel tree (no top-level Makefile)")
         except OSError as e:
             raise GfpError(f"{path}: cannot read Makefile: {e.strerror}")
-        v = re.search(r"^VERSION\s*=\s*(\d+)\s*$", head, re.M)
-        p = re.search(r"^PATCHLEVEL\s*=\s*(\d+)\s*$", head, re.M)
-        if not v or not p:
+        v = makefile_version(head)
+        if not v:
             raise GfpError(f"{path}: not a kernel tree (its Makefile sets no VERSION and PATCHLEVEL)")
-        s = re.search(r"^SUBLEVEL\s*=\s*(\d+)\s*$", head, re.M)
-        self.version = (int(v.group(1)), int(p.group(1)), int(s.group(1)) if s else 0)
+        self.version = v[:3]
 
     @property
     def version_str(self):
