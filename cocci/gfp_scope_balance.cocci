@@ -44,9 +44,12 @@ virtual patch
 virtual context
 virtual org
 virtual report
+// facts: what report prints, as GFPSCOPE JSON lines with the finding's fact (gfpscope scan)
+virtual facts
 
 @initialize:python@
 @@
+import json
 import re
 
 MODE = ['report']
@@ -108,8 +111,14 @@ def in_kthread(p):
     """p is in a function this file starts as a kernel thread."""
     return (p[0].file, p[0].current_element) in KTHREADS
 
-def emit(p, msg):
-    if MODE[0] == 'org':
+def emit(p, msg, fact=None):
+    """The finding: a report or org line for people, or in facts mode the same message
+    with its fact as data (a scope provider's role, function and how it keeps the cookie),
+    which is what gfpscope reads: rewording msg changes nothing it proves."""
+    if MODE[0] == 'facts':
+        print("GFPSCOPE " + json.dumps({"t": "finding", "file": p.file, "line": int(p.line),
+              "col": int(p.column), "colend": int(p.column_end), "msg": msg, "fact": fact}))
+    elif MODE[0] == 'org':
         coccilib.org.print_todo(p, msg)
     else:
         coccilib.report.print_report(p, msg)
@@ -127,6 +136,10 @@ symbol memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save,
 @@
 MODE[0] = 'org'
 
+@script:python depends on gate && facts@
+@@
+MODE[0] = 'facts'
+
 // ---------------------------------------------------------------- providers
 
 // A cookie stored into anything but a local variable: a field, a global,
@@ -143,13 +156,14 @@ c = sv(...)
 lhs = sv@p(...)
 )
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p << store.p;
 lhs << store.lhs;
 sv << store.sv;
 @@
 emit(p[0], "scope provider: %s() cookie stored in %s outlives %s(); the matching restore is elsewhere"
-     % (sv, tidy(lhs), p[0].current_element))
+     % (sv, tidy(lhs), p[0].current_element),
+     {"provider": "start", "save": sv, "fn": p[0].current_element, "field": tidy(lhs)})
 
 // The field a cookie is stored in, to recognise moves of it between objects.
 @store_field depends on gate && !patch@
@@ -174,23 +188,23 @@ E1->fld@pa = E2->fld
 E1.fld@pd = E2.fld
 )
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p << move.pa;
 E1 << move.E1;
 E2 << move.E2;
 fld << store_field.fld;
 @@
 emit(p[0], "scope provider: scope cookie moved from %s->%s to %s->%s in %s(); the scope now belongs to the new owner, which must restore it"
-     % (tidy(E2), fld, tidy(E1), fld, p[0].current_element))
+     % (tidy(E2), fld, tidy(E1), fld, p[0].current_element), {"provider": "move", "fn": p[0].current_element})
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p << move.pd;
 E1 << move.E1;
 E2 << move.E2;
 fld << store_field.fld;
 @@
 emit(p[0], "scope provider: scope cookie moved from %s.%s to %s.%s in %s(); the scope now belongs to the new owner, which must restore it"
-     % (tidy(E2), fld, tidy(E1), fld, p[0].current_element))
+     % (tidy(E2), fld, tidy(E1), fld, p[0].current_element), {"provider": "move", "fn": p[0].current_element})
 
 // A cookie that goes from a local into a field/global, or is returned.
 @escape depends on gate && !patch exists@
@@ -215,16 +229,17 @@ l = c;
 lhs@ps = c;
 )
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p1 << escape.p1;
 pr << escape.pr;
 c << escape.c;
 sv << escape.sv;
 @@
 emit(p1[0], "scope provider: %s() cookie %s is returned by %s() at line %s; its callers must restore it with %s()"
-     % (sv, c, p1[0].current_element, pr[0].line, restore_of(sv)))
+     % (sv, c, p1[0].current_element, pr[0].line, restore_of(sv)),
+     {"provider": "start", "save": sv, "fn": p1[0].current_element, "returned_from_local": c})
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p1 << escape.p1;
 ps << escape.ps;
 c << escape.c;
@@ -232,7 +247,8 @@ lhs << escape.lhs;
 sv << escape.sv;
 @@
 emit(p1[0], "scope provider: %s() cookie stored (via %s, line %s) in %s outlives %s(); the matching restore is elsewhere"
-     % (sv, c, ps[0].line, tidy(lhs), p1[0].current_element))
+     % (sv, c, ps[0].line, tidy(lhs), p1[0].current_element),
+     {"provider": "start", "save": sv, "fn": p1[0].current_element, "field": tidy(lhs), "via": c})
 
 @ret depends on gate && !patch@
 identifier sv = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
@@ -240,12 +256,13 @@ position p;
 @@
 return sv@p(...);
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p << ret.p;
 sv << ret.sv;
 @@
 emit(p[0], "scope provider: %s() cookie is returned by %s(); its callers must restore it with %s()"
-     % (sv, p[0].current_element, restore_of(sv)))
+     % (sv, p[0].current_element, restore_of(sv)),
+     {"provider": "start", "save": sv, "fn": p[0].current_element, "returned": True})
 
 // The cookie is thrown away: a scope that lasts as long as the thread
 // (kjournald2). Right only in a kernel thread's main function.
@@ -255,12 +272,12 @@ position p;
 @@
 sv@p(...);
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p << discard.p;
 sv << discard.sv;
 @@
 emit(p[0], "scope provider: %s() cookie discarded in %s(): the scope is never closed and lasts until the thread exits; right only in a kernel thread's main function, elsewhere keep the cookie and call %s()"
-     % (sv, p[0].current_element, restore_of(sv)))
+     % (sv, p[0].current_element, restore_of(sv)), {"provider": "discard", "fn": p[0].current_element})
 
 @pf depends on gate && !patch@
 symbol current;
@@ -273,19 +290,19 @@ current->flags |= <+... f@p1 ...+>
 current->flags &= <+... f@p2 ...+>
 )
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p << pf.p1;
 f << pf.f;
 @@
 emit(p[0], "scope provider: %s set directly in current->flags in %s(); the scope lasts until the flags are restored, check that every exit does it"
-     % (f, p[0].current_element))
+     % (f, p[0].current_element), {"provider": "set", "fn": p[0].current_element})
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p << pf.p2;
 f << pf.f;
 @@
 emit(p[0], "scope provider: %s cleared directly in current->flags in %s(); it ends a scope opened elsewhere"
-     % (f, p[0].current_element))
+     % (f, p[0].current_element), {"provider": "stop", "fn": p[0].current_element, "clears": f})
 
 // Restores of a cookie that comes from elsewhere.
 @rfield depends on gate && !patch@
@@ -300,7 +317,7 @@ rv(c)
 rv@p(E)
 )
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p << rfield.p;
 E << rfield.E;
 rv << rfield.rv;
@@ -310,7 +327,8 @@ if re.match(r'^\(?\s*[0-9]', E):
          % (rv, E, save_of(rv)))
 else:
     emit(p[0], "scope provider: %s() in %s() restores the cookie stored in %s; the matching save is elsewhere"
-         % (rv, p[0].current_element, tidy(E)))
+         % (rv, p[0].current_element, tidy(E)),
+         {"provider": "stop", "fn": p[0].current_element, "restore": rv, "from": tidy(E)})
 
 @rparam depends on gate && !patch exists@
 identifier fn, x;
@@ -325,13 +343,13 @@ rv@p(x);
 ... when any
 }
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p << rparam.p;
 x << rparam.x;
 rv << rparam.rv;
 @@
 emit(p[0], "scope provider: %s() in %s() restores the cookie its caller passes in %s; the matching save is elsewhere"
-     % (rv, p[0].current_element, x))
+     % (rv, p[0].current_element, x), {"provider": "stop", "fn": p[0].current_element, "restore": rv, "from": x})
 
 @rlocal depends on gate && !patch exists@
 identifier c;
@@ -353,7 +371,7 @@ c = E;
 ... when != c = E2
 rv@p(c);
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p << rlocal.p;
 c << rlocal.c;
 E << rlocal.E;
@@ -365,7 +383,8 @@ if re.match(r'^\(?\s*[0-9]', E):
     pass
 else:
     emit(p[0], "scope provider: %s() in %s() restores the cookie it read from %s into %s; the matching save is elsewhere"
-         % (rv, p[0].current_element, tidy(E), c))
+         % (rv, p[0].current_element, tidy(E), c),
+         {"provider": "stop", "fn": p[0].current_element, "restore": rv, "from": tidy(E)})
 
 // --------------------------------------------------------------------- bugs
 
@@ -477,7 +496,7 @@ c = sv@p1(...);
 return@p2 ...;
 }
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p1 << unrestored.p1;
 p2 << unrestored.p2;
 c << unrestored.c;
@@ -505,14 +524,14 @@ c = sv@p1(...);
 return@p2 ...;
 }
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p1 << thread.p1;
 p2 << thread.p2;
 sv << thread.sv;
 fn << thread.fn;
 @@
 emit(p1[0], "scope provider: %s() in kernel thread function %s() is not restored before the thread returns at line %s: a thread-long scope, ended by the thread's exit"
-     % (sv, fn, p2[0].line))
+     % (sv, fn, p2[0].line), {"provider": "thread", "fn": p1[0].current_element})
 
 // 2a. A restore whose cookie was already restored: it closes nothing, or
 // another save's scope (a restore must take its own save's cookie).
@@ -527,7 +546,7 @@ rv1@p1(c);
 ... when != c = E
 rv2@p2(c);
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p1 << twice.p1;
 p2 << twice.p2;
 c << twice.c;
@@ -549,7 +568,7 @@ T c;
     when != &c
 rv@p(c);
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p << unset.p;
 c << unset.c;
 rv << unset.rv;
@@ -573,7 +592,7 @@ c = memalloc_nofs_save@p1(...);
     when != \(memalloc_nofs_restore\|memalloc_noio_restore\|memalloc_flags_restore\)(c)
 memalloc_noio_restore@p2(c);
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p1 << mismatch.p1;
 p2 << mismatch.p2;
 c << mismatch.c;
@@ -596,7 +615,7 @@ c = memalloc_noio_save@p1(...);
     when != \(memalloc_nofs_restore\|memalloc_noio_restore\|memalloc_flags_restore\)(c)
 memalloc_nofs_restore@p2(c);
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p1 << mismatch2.p1;
 p2 << mismatch2.p2;
 c << mismatch2.c;
@@ -632,7 +651,7 @@ b = sv2@pb(...);
     when != b = E
 rv@pr(a);
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 pa << order.pa;
 pb << order.pb;
 pr << order.pr;
@@ -661,7 +680,7 @@ c = sv@p1(...);
     when != E2 = c
 c@p2 = E
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p1 << overwrite.p1;
 p2 << overwrite.p2;
 c << overwrite.c;

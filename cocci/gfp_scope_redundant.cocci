@@ -80,9 +80,12 @@ virtual patch
 virtual context
 virtual org
 virtual report
+// facts: the covered sites as GFPSCOPE JSON lines (what gfpscope scan reads)
+virtual facts
 
 @initialize:python@
 @@
+import json
 import re
 
 # A flags argument that is only flags: identifiers (GFP_*, __GFP_*, a
@@ -134,7 +137,8 @@ def gfpscope_message(p, ps, flag):
     else:
         saver = "memalloc_noio_save"
     gfpscope_pending[k] = (p[0], "%s is redundant: covered by %s() at line %s; use GFP_KERNEL" % (
-        flag, saver, ps[0].line))
+        flag, saver, ps[0].line), {"t": "covered", "file": p[0].file, "line": int(p[0].line),
+        "col": int(p[0].column), "flag": flag, "save": saver, "save_line": int(ps[0].line)})
 
 def gfpscope_flush():
     """The queued report lines, in file order; empties the queue."""
@@ -395,24 +399,24 @@ if not gfpscope_covered(p, ps):
 // ---------------------------------------------------------------------
 
 // which covering saves are nofs ones (for the message)
-@nofs_save depends on report || org@
+@nofs_save depends on report || org || facts@
 position cand_nofs.ps;
 position q;
 @@
 memalloc_nofs_save@ps@q()
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 q << nofs_save.q;
 @@
 gfpscope_nofs_saves.add(gfpscope_key(q))
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p << cand_nofs.p;
 ps << cand_nofs.ps;
 @@
 gfpscope_message(p, ps, "GFP_NOFS")
 
-@script:python depends on report || org@
+@script:python depends on report || org || facts@
 p << cand_noio.p;
 ps << cand_noio.ps;
 @@
@@ -420,12 +424,17 @@ gfpscope_message(p, ps, "GFP_NOIO")
 
 @script:python depends on report && (cand_nofs || cand_noio)@
 @@
-for p, msg in gfpscope_flush():
+for p, msg, _fact in gfpscope_flush():
     coccilib.report.print_report(p, msg)
+
+@script:python depends on facts && !report && (cand_nofs || cand_noio)@
+@@
+for _p, _msg, fact in gfpscope_flush():
+    print("GFPSCOPE " + json.dumps(fact))
 
 @script:python depends on org && (cand_nofs || cand_noio)@
 @@
-for p, msg in gfpscope_flush():
+for p, msg, _fact in gfpscope_flush():
     coccilib.org.print_todo(p, msg)
 
 @depends on patch && (cand_nofs || cand_noio)@

@@ -1,6 +1,6 @@
 """Step 3c, providers: functions that open a scope for their caller, found without configuration.
 
-The seeds are the "scope provider:" lines of cocci/gfp_scope_balance.cocci:
+The seeds are the provider facts of cocci/gfp_scope_balance.cocci (run with -D facts):
 a save whose cookie is stored in a struct field or returned
 (start_this_handle, xfs_trans_set_context, fsnotify_group_lock,
 cifs_server_lock, ext4_writepages_down_read, ...), and the functions that
@@ -42,10 +42,7 @@ DEFAULT_CONF = os.path.join(paths.COCCI, "providers.conf")
 MAX_ROUNDS = 8
 ROUND_TIMEOUT_FACTOR = 3
 
-SEED_START = re.compile(r"scope provider: memalloc_(?P<kind>nofs|noio)_save\(\) cookie "
-                        r"(?:is returned by (?P<ret>\w+)\(\)|stored(?: \(via [^)]*\))? in (?P<field>\S+) outlives (?P<fn>\w+)\(\))")
-SEED_STOP = re.compile(r"scope provider: (?:memalloc_(?:nofs|noio)_restore\(\) in (?P<a>\w+)\(\) restores"
-                       r"|PF_MEMALLOC_\w+ cleared directly in current->flags in (?P<b>\w+)\(\))")
+RESTORES = ("memalloc_nofs_restore", "memalloc_noio_restore")
 SHAPES = ("plain", "ptr", "int")
 NOT_A_FUNCTION = "something_else"  # spatch's current_element outside a function (a #define body)
 
@@ -113,26 +110,28 @@ def from_json(path):
 
 
 def seeds(findings, tree=None):
-    """(candidate starts {name: (kind, how)}, stops) from the balance rule's provider lines.
+    """(candidate starts {name: (kind, how)}, stops) from the balance rule's provider facts.
 
-    spatch matches #define bodies as code and names their "function" something_else:
-    a restore or a PF_MEMALLOC_* clear there makes the #define itself a stop
-    (unknowns.macro_at), so that every call of the macro ends a region."""
+    A start saves a nofs/noio cookie and stores it in a field or returns it; a stop restores
+    a nofs/noio cookie it did not save, or clears PF_MEMALLOC_* in current->flags. spatch
+    matches #define bodies as code and names their "function" something_else: there the
+    #define itself is the stop (unknowns.macro_at), so every call of the macro ends a region.
+    """
     starts, stops = {}, set()
     for f in findings:
+        fact = f.get("fact") or {}
         if f["kind"] != "provider" or f["file"] == API_FILE:
             continue
-        m = SEED_START.search(f["message"])
-        if m and (m["ret"] or m["fn"]) != NOT_A_FUNCTION:
-            name = m["ret"] or m["fn"]
-            starts[name] = (m["kind"], "returns the cookie" if m["ret"] else m["field"])
-        m = SEED_STOP.search(f["message"])
-        if m:
-            name = m["a"] or m["b"]
-            if name == NOT_A_FUNCTION:
-                name = unknowns.macro_at(tree, f["file"], f["line"]) if tree else None
-            if name:
-                stops.add(name)
+        role, fn = fact.get("provider"), fact.get("fn")
+        if role == "start" and fact.get("save") in regions.SAVES and fn != NOT_A_FUNCTION and \
+                (fact.get("returned") or fact.get("field")):
+            starts[fn] = (fact["save"].split("_")[1], "returns the cookie" if fact.get("returned")
+                          else fact["field"])
+        if role == "stop" and (fact.get("clears") or fact.get("restore") in RESTORES):
+            if fn == NOT_A_FUNCTION:
+                fn = unknowns.macro_at(tree, f["file"], f["line"]) if tree else None
+            if fn:
+                stops.add(fn)
     return starts, stops
 
 

@@ -23,14 +23,17 @@ SCOPE_RULES = [
     ("gfp_nolockdep", ["__GFP_NOLOCKDEP"]),
 ]
 WORDS = sorted({w for _, ws in SCOPE_RULES for w in ws})
+# rules the driver runs in their facts mode: each finding comes as data (its message and a
+# fact), so that what the analysis reads never depends on wording written for people
+FACT_RULES = {"gfp_scope_balance"}
 
 
 def rule_path(name):
     return os.path.join(paths.COCCI, name + ".cocci")
 
 
-def classify(rule, msg):
-    if msg.startswith("scope provider:"):
+def classify(rule, msg, fact=None):
+    if fact and "provider" in fact:
         return "provider"
     if rule == "gfp_nolockdep":
         return "converted"
@@ -50,17 +53,24 @@ def run(tree, words, jobs, quiet, timeout):
         files = sorted(set().union(*[words.get(w, set()) for w in need]))
         if name == "gfp_noio_in_fs":
             files = [f for f in files if f.startswith("fs/")]
-        defines = {"report": None}
+        facts = name in FACT_RULES
+        defines = {"facts": None} if facts else {"report": None}
         if name == "gfp_vmalloc_nofs":
             defines["kernel_version"] = version
         res, _ = spatch.run_rule(tree, rule, files, jobs, timeout=timeout, defines=defines,
-                                 quiet=quiet, what=name, parse=spatch.parse_report)
+                                 quiet=quiet, what=name,
+                                 parse=spatch.parse_facts if facts else spatch.parse_report)
         for rel, r in sorted(res.items()):
             if r["status"] != "ok":
                 failed.append({"rule": name, "file": rel, "status": r["status"], "detail": r["detail"]})
             for rec in r["records"]:
-                findings.append({"rule": name, "kind": classify(name, rec["msg"]), "file": rel,
-                                 "line": rec["line"], "col": rec["col"], "message": rec["msg"]})
+                if facts and rec.get("t") != "finding":
+                    continue
+                f = {"rule": name, "kind": classify(name, rec["msg"], rec.get("fact")), "file": rel,
+                     "line": rec["line"], "col": rec["col"], "message": rec["msg"]}
+                if rec.get("fact"):
+                    f["fact"] = rec["fact"]
+                findings.append(f)
     findings.sort(key=lambda f: (f["file"], f["line"], f["col"], f["rule"]))
     return findings, failed
 

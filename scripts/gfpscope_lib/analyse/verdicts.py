@@ -26,8 +26,6 @@ from .callgraph import chain, why_not
 from ..core.sites import UNPARSED_TEXT
 
 LOCAL_RULE = "gfp_scope_redundant"
-COVERED = re.compile(r"(?P<tok>GFP_NOFS|GFP_NOIO) is redundant: covered by "
-                     r"(?P<save>memalloc_\w+_save)\(\) at line (?P<line>\d+)")
 
 
 def local_scopes(tree, site_files, words, jobs, quiet, timeout):
@@ -37,16 +35,16 @@ def local_scopes(tree, site_files, words, jobs, quiet, timeout):
         raise GfpError(f"{rule} is missing: gfpscope's rules are incomplete (a fresh clone has it)")
     scoped = words.get("memalloc_nofs_save", set()) | words.get("memalloc_noio_save", set())
     files = sorted(f for f in site_files if f in scoped)
-    res, _ = spatch.run_rule(tree, rule, files, jobs, timeout=timeout, defines={"report": None},
-                             quiet=quiet, what="local scopes", parse=spatch.parse_report)
+    # the rule's facts mode: the covered sites as data, not its report text for people
+    res, _ = spatch.run_rule(tree, rule, files, jobs, timeout=timeout, defines={"facts": None},
+                             quiet=quiet, what="local scopes", parse=spatch.parse_facts)
     covered, failed = {}, []
     for rel, r in res.items():
         if r["status"] != "ok":
             failed.append({"rule": LOCAL_RULE, "file": rel, "status": r["status"], "detail": r["detail"]})
         for rec in r["records"]:
-            m = COVERED.search(rec["msg"])
-            if m:
-                covered[(rel, rec["line"], rec["col"])] = (m["save"], int(m["line"]))
+            if rec.get("t") == "covered":
+                covered[(rel, rec["line"], rec["col"])] = (rec["save"], rec["save_line"])
     return covered, failed
 
 
