@@ -40,5 +40,6 @@ extern int report_kernel;	/* also K records for GFP_KERNEL (--batch --kernel) */
 /* graph.c: graph mode. */
 void graph_pass(int pass, int file, const char *path, const char *buf, int len);
 void graph_resolve(void);
+const int *graph_functions(const char *buf);	/* per token: its function's name token, -1 */
 
 #endif

@@ -328,6 +328,10 @@ static struct {
 
 static void init_keywords(void)
 {
+	static int done;
+
+	if (done++)
+		return;
 	for (int i = 0; kwlist[i].s; i++) {
 		int n = strlen(kwlist[i].s);
 		uint32_t j = hash_str(kwlist[i].s, n) & (KWSLOTS - 1);
@@ -739,6 +743,19 @@ plain:
 		fprintf(stderr, "gfplex: %s: depth %d at the end\n", dbg_path, depth);
 	for (; pend < nfns; pend++)
 		fns[pend].close = ntoks - 1;
+}
+
+/*
+ * The function enclosing each token of the current file, for site mode: the same
+ * walk as graph mode's (braces per #if branch, definition headers with attributes and
+ * macro-made names), so that a site and the call graph name the same function.
+ */
+const int *graph_functions(const char *buf)
+{
+	init_keywords();
+	buf_g = buf;
+	find_functions_graph();
+	return func_of;
 }
 
 /* ------------------------------------------------------------- #defines */

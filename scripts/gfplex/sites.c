@@ -142,68 +142,8 @@ static void print_span_collapsed(int lo, int hi)
 	}
 }
 
-/* Lexical guess at the function enclosing each token; -1 if none. */
-static int *func_of;
-
-static int attr_like(int k)
-{
-	/* __acquires(x), __releases(x), __must_hold(x), __attribute__((...)) */
-	int n = toks[k].end - toks[k].start;
-	return n > 2 && buf_g[toks[k].start] == '_' && buf_g[toks[k].start + 1] == '_';
-}
-
-static void find_functions(void)
-{
-	int depth = 0, cur = -1;
-
-	func_of = realloc(func_of, sizeof(int) * (ntoks ? ntoks : 1));
-	if (!func_of)
-		die("out of memory");
-	for (int k = 0; k < ntoks; k++) {
-		if (toks[k].dir) {
-			func_of[k] = -1;
-			continue;
-		}
-		if (tok_is(k, "{")) {
-			if (depth == 0) {
-				cur = -1;
-				int j = k - 1;
-				/* skip trailing attribute macros */
-				for (;;) {
-					if (j < 0 || !tok_is(j, ")"))
-						break;
-					int d = 0, m;
-					for (m = j; m >= 0; m--) {
-						if (toks[m].dir)
-							continue;
-						if (tok_is(m, ")"))
-							d++;
-						else if (tok_is(m, "(") && --d == 0)
-							break;
-					}
-					if (m > 0 && toks[m - 1].kind == T_IDENT) {
-						if (attr_like(m - 1) && m >= 2 && tok_is(m - 2, ")")) {
-							j = m - 2;
-							continue;
-						}
-						cur = m - 1;
-					}
-					break;
-				}
-			}
-			depth++;
-		} else if (tok_is(k, "}")) {
-			if (depth > 0)
-				depth--;
-			if (depth == 0) {
-				func_of[k] = cur;
-				cur = -1;
-				continue;
-			}
-		}
-		func_of[k] = depth > 0 ? cur : -1;
-	}
-}
+/* The function enclosing each token, -1 if none: graph mode's walk (graph_functions). */
+static const int *func_of;
 
 static int is_site(int k)
 {
@@ -221,7 +161,7 @@ int report_kernel;
 void report(const char *path, const char *buf)
 {
 	buf_g = buf;
-	find_functions();
+	func_of = graph_functions(buf);
 	for (int k = 0; k < ntoks; k++) {
 		const char *rec = "S";
 		if (report_kernel && toks[k].kind == T_IDENT && tok_is(k, "GFP_KERNEL") && !toks[k].dir)
