@@ -4,9 +4,8 @@ import os
 import sys
 
 from . import VERSION
-from .emit import census, report
-from .commands import diff, history, patch, scan, series, whatif
-from .analyse import providers
+# the command modules are imported by the command that runs them (cmd_*): --help and
+# a usage error load none of the analysis
 from .core import paths
 from .core.errors import EXIT_USAGE, GfpError
 from .core.tree import KernelTree
@@ -41,6 +40,8 @@ def _common(p):
 
 
 def cmd_scan(args):
+    from .commands import scan
+    from .emit import census
     tree = KernelTree(args.kdir or default_kdir())
     out = scan.resolve_out(tree, args.out, args.out_in_tree)
     sites, c = scan.run(tree, out, args.paths, jobs=args.jobs, quiet=args.quiet, timeout=args.timeout,
@@ -54,6 +55,7 @@ def cmd_scan(args):
 
 
 def cmd_patch(args):
+    from .commands import patch, scan
     tree = KernelTree(args.kdir or default_kdir())
     out = scan.resolve_out(tree, args.out, args.out_in_tree)
     path, sites = patch.run(tree, out, args.confidence)
@@ -64,6 +66,7 @@ def cmd_patch(args):
 
 
 def cmd_whatif(args):
+    from .commands import scan, whatif
     tree = KernelTree(args.kdir or default_kdir())
     out = scan.resolve_out(tree, args.out, args.out_in_tree)
     r = whatif.run(tree, out, args.scope, args.jobs, args.quiet, args.timeout)
@@ -75,6 +78,7 @@ def cmd_whatif(args):
 
 
 def cmd_series(args):
+    from .commands import scan, series
     tree = KernelTree(args.kdir or default_kdir())
     out = scan.resolve_out(tree, args.out, args.out_in_tree)
     result = series.run(tree, out, args.subsystem, args.split, args.confidence, args.base,
@@ -143,6 +147,7 @@ temporary worktree (your checkout, index and HEAD are untouched), ready for
 
 
 def cmd_report(args):
+    from .emit import report
     tree = KernelTree(args.kdir) if args.kdir else None
     out = os.path.abspath(args.out)
     model, files = report.run(out, tree, args.source_url)
@@ -166,6 +171,7 @@ def _scan_specs(specs):
 
 
 def cmd_history(args):
+    from .commands import history
     out = os.path.abspath(args.out)
     h = history.run(args.kdir or default_history_repo(), args.revs, out, jobs=args.jobs, quiet=args.quiet,
                     scans=_scan_specs(args.scan), do_analyse=args.analyse, timeout=args.timeout, top=args.top)
@@ -180,6 +186,7 @@ def cmd_history(args):
 
 
 def cmd_diff(args):
+    from .commands import diff
     out = os.path.abspath(args.out)
     d = diff.run(args.kdir or default_history_repo(), args.rev1, args.rev2, out, jobs=args.jobs)
     if not args.quiet:
@@ -218,7 +225,7 @@ Facts are cached per file content under ~/.cache/gfpscope, so a second run
 (or a run after Ctrl-C) re-parses only what changed.""")
     _common(p)
     p.add_argument("--timeout", type=int, default=120, metavar="S", help="spatch time limit per file (default 120)")
-    p.add_argument("--providers", metavar="FILE", default=providers.DEFAULT_CONF,
+    p.add_argument("--providers", metavar="FILE", default=paths.PROVIDERS_CONF,
                    help="scope providers declared by hand: START STOP[,STOP...] SHAPE KIND per line "
                         "(default: cocci/providers.conf; proofs resting on it have moderate confidence)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="limit the scan to these files or directories (relative to the tree)")
@@ -260,7 +267,7 @@ planning: START is assumed to open the scope on every path, failures included.
     p.add_argument("--subsystem", action="extend", nargs="+", metavar="NAME",
                    help="only this MAINTAINERS entry (its name, e.g. 'XFS FILESYSTEM', or a directory "
                         "subsystem such as fs/xfs or xfs); several may follow (default: every entry with converts)")
-    p.add_argument("--split", choices=series.SPLITS, default="justification",
+    p.add_argument("--split", default="justification", metavar="justification|file|function",
                    help="one patch per kind of justification (default), per file, or per function")
     p.add_argument("--confidence", choices=["high", "moderate"], default="high",
                    help="lowest confidence to convert (default: high)")
@@ -306,7 +313,7 @@ tree given with --kdir must be the one that was scanned.
                    help="the kernel tree that was scanned (optional; only checked against the scan's version)")
     p.add_argument("--out", metavar="DIR", default="gfpscope-out",
                    help="the scan's output directory; the report is written there too (default: ./gfpscope-out)")
-    p.add_argument("--source-url", metavar="TEMPLATE", default=report.DEFAULT_SOURCE_URL,
+    p.add_argument("--source-url", metavar="TEMPLATE", default=None,
                    help="where file:line links go; {path}, {line}, {tag} (v6.12.117) and {version} "
                         "(6.12.117) are filled in (default: the upstream stable tree on git.kernel.org)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the line naming the files written")

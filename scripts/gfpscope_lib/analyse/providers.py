@@ -38,7 +38,7 @@ from ..core import paths
 from ..core.errors import GfpError
 
 API_FILE = "include/linux/sched/mm.h"   # the memalloc API itself, not a provider
-DEFAULT_CONF = os.path.join(paths.COCCI, "providers.conf")
+DEFAULT_CONF = paths.PROVIDERS_CONF
 MAX_ROUNDS = 8
 ROUND_TIMEOUT_FACTOR = 3
 

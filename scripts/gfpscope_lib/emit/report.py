@@ -237,9 +237,10 @@ def write(model, out):
         return fs.publish()
 
 
-def run(out, tree=None, source_url=DEFAULT_SOURCE_URL):
+def run(out, tree=None, source_url=None):
     """The report of the scan in OUT. The tree is optional: the version comes from
     census.json, and --kdir only checks that it names the tree that was scanned."""
+    source_url = source_url or DEFAULT_SOURCE_URL
     census = _load(out, "census.json", required=False) or {}
     scanned = (census.get("tree") or {}).get("version")
     if tree is not None and scanned and scanned != tree.version_str:
