@@ -131,7 +131,7 @@ def assign(sites, covered, scope_findings, ipa=None):
                     if f["rule"] == "gfp_vmalloc_nofs" and f["kind"] == "bug"}
     for s in sites:
         key = (s["file"], s["line"], s["col"])
-        fn = s["function"] or "(file scope)"
+        fn = s["function"] or ("(#if 0 code)" if s.get("context") == "if0" else "(file scope)")
         witness = ipa[_kind(s)] if ipa else {}
         runs_in_scope = s["function"] in witness
         region = own_region(s, ipa)
