@@ -114,6 +114,18 @@ gfpscope_best = {}          # site -> (line, column) of the covering save
 gfpscope_nofs_saves = set() # positions of memalloc_nofs_save calls
 gfpscope_pending = {}       # site -> (position, message), for this file
 gfpscope_macro_ends = set() # macros of this file that restore a cookie or clear the flag
+gfpscope_ended = {}         # facts mode: site -> (save line, col) of a save a clearing event follows
+
+def gfpscope_saver(ps):
+    """memalloc_nofs_save or memalloc_noio_save: the save at ps, read from the file (bytes:
+    a column is a byte offset, and the file need not be UTF-8)."""
+    try:
+        with open(ps[0].file, "rb") as f:
+            line = f.read().split(b"\n")[int(ps[0].line) - 1]
+    except (OSError, IndexError):
+        return "memalloc_nofs_save"
+    return "memalloc_noio_save" if line[int(ps[0].column):].startswith(b"memalloc_noio_save") \
+        else "memalloc_nofs_save"
 
 def gfpscope_covered(p, ps):
     """Record ps as a covering save of p; True if p is convertible."""
@@ -390,6 +402,62 @@ ps << cand_noio.ps;
 @@
 if not gfpscope_covered(p, ps):
     cocci.include_match(False)
+
+// ---------------------------------------------------------------------
+// Facts mode only: the sites a save reaches that a clearing event after the
+// save may leave outside the scope. They are not converted (above); gfpscope
+// gives them the reason scope-ended, and names the event, rather than no-scope.
+// ---------------------------------------------------------------------
+
+@ended depends on facts exists@
+position p, ps;
+expression c, E;
+type T;
+identifier x;
+symbol current;
+identifier em : script:python() { em in gfpscope_macro_ends };
+identifier rf =~ "^(memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0-9_]*|stop_this_handle|jbd2_journal_stop|jbd2__journal_restart|jbd2_journal_restart|jbd2_journal_free_reserved|ext4_journal_stop|__ext4_journal_stop|ocfs2_commit_trans|xfs_trans_commit|xfs_trans_cancel|xfs_trans_free|xfs_trans_clear_context|cifs_server_unlock|ext4_writepages_up_read|ext4_writepages_up_write|fsnotify_group_unlock)$";
+@@
+
+(
+c = \(memalloc_nofs_save@ps\|memalloc_noio_save@ps\)();
+|
+T x = \(memalloc_nofs_save@ps\|memalloc_noio_save@ps\)();
+|
+\(memalloc_nofs_save@ps\|memalloc_noio_save@ps\)();
+)
+... when any
+(
+rf(...)
+|
+em(...)
+|
+current->flags = E
+|
+current->flags &= E
+|
+current->flags ^= E
+)
+... when != \(memalloc_nofs_save\|memalloc_noio_save\)()
+    when any
+\(GFP_NOFS@p\|GFP_NOIO@p\)
+
+@script:python depends on facts@
+p << ended.p;
+ps << ended.ps;
+@@
+k = gfpscope_key(p)
+s = (int(ps[0].line), int(ps[0].column))
+if k not in gfpscope_ok and (k not in gfpscope_ended or s < gfpscope_ended[k][0]):
+    gfpscope_ended[k] = (s, {"t": "ended", "file": p[0].file, "line": int(p[0].line),
+                             "col": int(p[0].column), "save": gfpscope_saver(ps),
+                             "save_line": int(ps[0].line)})
+
+@script:python depends on facts && !report@
+@@
+for k in sorted(gfpscope_ended, key=lambda k: (k[0], int(k[1]), int(k[2]))):
+    print("GFPSCOPE " + json.dumps(gfpscope_ended[k][1]))
+gfpscope_ended.clear()
 
 // ---------------------------------------------------------------------
 // Output. Report and org lines are collected per site and printed sorted

@@ -61,22 +61,28 @@ def _callees(tree, files):
     return {f.split("\t")[3] for f in p.stdout.splitlines() if f.startswith("CALL\t")}
 
 
+# per (tree, directory): the names known to be #defined there or not, and the ## templates
+# of its macros. A scan asks each provider round and the region pass about overlapping
+# directories (include/ every time): each is searched once per run.
+_DEFINED = {}
+_TEMPLATES = {}
+
+
 def _defined_macros(tree, names, files):
     """Which of names some #define defines, in include/, arch/*/include/ and the files' directories."""
-    if not names:
-        return set()
-    dirs = _search_dirs(tree, files)
     found = set()
-    names = sorted(names)
-    for i in range(0, len(names), 2000):  # a bounded alternation per grep
-        alt = "|".join(names[i:i + 2000])
-        r = subprocess.run(["grep", "-rhoE", "--include=*.[ch]", "--include=*.S",
-                            r"^[[:space:]]*#[[:space:]]*define[[:space:]]+(%s)\b" % alt, "--"] + dirs,
-                           cwd=tree.path, capture_output=True)
-        for line in r.stdout.split(b"\n"):
-            m = DEFINE.match(line)
-            if m:
-                found.add(m.group(1).decode())
+    for d in _search_dirs(tree, files):
+        known = _DEFINED.setdefault((tree.path, d), {})
+        ask = sorted(n for n in names if n not in known and n not in found)
+        for i in range(0, len(ask), 2000):  # a bounded alternation per grep
+            alt = "|".join(ask[i:i + 2000])
+            r = subprocess.run(["grep", "-rhoE", "--include=*.[ch]", "--include=*.S",
+                                r"^[[:space:]]*#[[:space:]]*define[[:space:]]+(%s)\b" % alt, "--", d],
+                               cwd=tree.path, capture_output=True)
+            hits = {m.group(1).decode() for m in map(DEFINE.match, r.stdout.split(b"\n")) if m}
+            for n in ask[i:i + 2000]:
+                known[n] = n in hits
+        found |= {n for n in names if known.get(n)}
     return found
 
 
@@ -100,8 +106,17 @@ TEMPLATE = re.compile(r"((?:[A-Za-z_]\w*[ \t]*##[ \t]*)+[A-Za-z_]\w*)[ \t]*\(")
 def _templates(tree, files):
     """[(regex, macro)] for each function-like #define whose body pastes a name with ## and
     calls or defines it (name(...)): the names such a macro can make."""
-    dirs = _search_dirs(tree, files)
-    r = subprocess.run(["grep", "-rlE", "--include=*.[ch]", "##", "--"] + dirs, cwd=tree.path,
+    out = []
+    for d in _search_dirs(tree, files):
+        key = (tree.path, d)
+        if key not in _TEMPLATES:
+            _TEMPLATES[key] = _templates_in(tree, d)
+        out += _TEMPLATES[key]
+    return out
+
+
+def _templates_in(tree, d):
+    r = subprocess.run(["grep", "-rlE", "--include=*.[ch]", "##", "--", d], cwd=tree.path,
                        capture_output=True, text=True, errors="surrogateescape")
     out = []
     for rel in r.stdout.split("\n"):

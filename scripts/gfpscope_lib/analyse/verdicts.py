@@ -29,7 +29,8 @@ LOCAL_RULE = "gfp_scope_redundant"
 
 
 def local_scopes(tree, site_files, words, jobs, quiet, timeout):
-    """{(file, line, col): (save function, save line)} for sites a local scope covers."""
+    """(covered, ended, failed): {(file, line, col): (save function, save line)} for the sites
+    a local scope covers, and for those a save reaches with a clearing event after it."""
     rule = os.path.join(paths.COCCI, LOCAL_RULE + ".cocci")
     if not os.path.exists(rule):
         raise GfpError(f"{rule} is missing: gfpscope's rules are incomplete (a fresh clone has it)")
@@ -38,14 +39,16 @@ def local_scopes(tree, site_files, words, jobs, quiet, timeout):
     # the rule's facts mode: the covered sites as data, not its report text for people
     res, _ = spatch.run_rule(tree, rule, files, jobs, timeout=timeout, defines={"facts": None},
                              quiet=quiet, what="local scopes", parse=spatch.parse_facts)
-    covered, failed = {}, []
+    covered, failed, ended = {}, [], {}
     for rel, r in res.items():
         if r["status"] != "ok":
             failed.append({"rule": LOCAL_RULE, "file": rel, "status": r["status"], "detail": r["detail"]})
         for rec in r["records"]:
             if rec.get("t") == "covered":
                 covered[(rel, rec["line"], rec["col"])] = (rec["save"], rec["save_line"])
-    return covered, failed
+            elif rec.get("t") == "ended":
+                ended[(rel, rec["line"], rec["col"])] = (rec["save"], rec["save_line"])
+    return covered, ended, failed
 
 
 _MASK_OFF = re.compile(r"&~(?:__GFP_\w+|\(__GFP_\w+(?:\|__GFP_\w+)*\))")
@@ -123,7 +126,7 @@ def _enders_between(site, save_line, ipa):
     return " (" + "; ".join(f"line {l}: {w}" for l, w in sorted(set(found))[:3]) + ")"
 
 
-def assign(sites, covered, scope_findings, ipa=None):
+def assign(sites, covered, scope_findings, ipa=None, ended=None):
     """Give every site its verdict, reason, confidence and evidence (see the module's docstring)."""
     alloc_re = rulepatterns.allocators() if ipa else None
     static_only = ipa["static_only"] if ipa else set()
@@ -159,8 +162,8 @@ def assign(sites, covered, scope_findings, ipa=None):
             conf = "high" if all(n in static_only for n in ev[:-1]) and not _declared(ipa, opener) else "moderate"
             s.update(verdict="convert", reason="transaction" if tx else "caller-scope", confidence=conf,
                      evidence=[" <- ".join(ev)], proof=proof.build(s, ipa, witness=witness))
-        elif key in covered:
-            save, line = covered[key]
+        elif key in covered or key in (ended or {}):
+            save, line = covered.get(key) or ended[key]
             unread = s["file"] in ipa.get("failed_files", ())
             s.update(verdict="keep", reason="scope-ended", confidence="high",
                      evidence=[f"{fn}: {save}() at line {line} opens a scope, but "

@@ -98,11 +98,11 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, provider
     sites = merge(lex, results, dir_subsystem, owners)
     # scopes: the local-scope proof per site, then the checks of the scopes themselves
     words = files_with(tree, scopecheck.WORDS, rel_paths)
-    covered, failed_local = verdicts.local_scopes(tree, files, words, jobs, quiet, timeout)
+    covered, ended, failed_local = verdicts.local_scopes(tree, files, words, jobs, quiet, timeout)
     findings, failed_scope = scopecheck.run(tree, words, jobs, quiet, timeout)
     ipa, failed_calls = interprocedural(tree, words, findings, jobs, quiet, timeout, providers_conf)
     failed_scope += failed_calls
-    verdicts.assign(sites, covered, findings, ipa)
+    verdicts.assign(sites, covered, findings, ipa, ended)
     proof.add_digests(tree, sites)  # what each convert was proven against (patch/series check it)
     scope = "whole tree" if not rel_paths else ", ".join(rel_paths)
     c = census.build(sites, tree, scope, maint.method)
