@@ -6,7 +6,7 @@ import sys
 from . import VERSION
 # the command modules are imported by the command that runs them (cmd_*): --help and
 # a usage error load none of the analysis
-from .core import paths
+from .core import log, paths
 from .core.errors import EXIT_USAGE, GfpError
 from .core.tree import KernelTree
 
@@ -400,6 +400,7 @@ history.
 
 
 def main(argv=None):
+    log.setup()
     ap = build_parser()
     args = ap.parse_args(argv)
     if not getattr(args, "fn", None):

@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 import time
 
@@ -25,6 +24,7 @@ from ..collect import lexsites
 from ..core import paths, sites as sites_file
 from ..core.atomic import FileSet, check_writable_dir, write_text
 from ..core.errors import GfpError
+from ..core.log import log
 from ..collect.gitrepo import GitRepo, makefile_version, wanted
 from ..collect.subsystems import NONE, Maintainers, dir_subsystem
 
@@ -310,10 +310,10 @@ def run(repo_path, revs, out, jobs=2, quiet=False, scans=None, do_analyse=False,
         rows.append(summarize(r, src))
         if not quiet:
             f = r["files"]
-            print(f"gfpscope: {rev} ({r['version']}): {len(r['sites'])} sites; lexed {f['lexed']} blobs, "
-                  f"{f['from_cache']} from cache; {r['seconds']:.1f} s", file=sys.stderr)
+            log.info(f"{rev} ({r['version']}): {len(r['sites'])} sites; lexed {f['lexed']} blobs, "
+                     f"{f['from_cache']} from cache; {r['seconds']:.1f} s")
             for u in f["unreadable"]:
-                print(f"gfpscope: warning: {rev}:{u['file']}: {u['error']}", file=sys.stderr)
+                log.warning(f"{rev}:{u['file']}: {u['error']}")
     home = os.path.expanduser("~")
     shown = "~" + repo.path[len(home):] if repo.path.startswith(home + os.sep) else repo.path
     h = {"repo": shown, "revisions": rows}

@@ -1,6 +1,5 @@
 """`gfpscope scan`: the tree's sites, analysed, written as sites.json and the census."""
 import os
-import sys
 
 import tempfile
 
@@ -11,6 +10,7 @@ from ..core import paths
 from ..core.atomic import FileSet, check_writable_dir
 from ..collect.words import files_with
 from ..core.errors import GfpError
+from ..core.log import log
 from ..core.sites import merge
 from ..collect.subsystems import Maintainers, dir_subsystem
 
@@ -114,9 +114,9 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, provider
     publish(out, sites, c, ipa["providers"].as_json(), scopecheck.scopes_json(findings, failed_local + failed_scope))
     if not quiet:
         if cached:
-            print(f"gfpscope: re-used cached facts for {cached} of {len(files)} files", file=sys.stderr)
+            log.info(f"re-used cached facts for {cached} of {len(files)} files")
         for f, e in errors:
-            print(f"gfpscope: warning: {f}: {e}", file=sys.stderr)
+            log.warning(f"{f}: {e}")
         for fl in c["files"]["failed"] + failed_local + failed_scope:
-            print(f"gfpscope: warning: {fl['file']}: {fl['status']}: {fl['detail']}", file=sys.stderr)
+            log.warning(f"{fl['file']}: {fl['status']}: {fl['detail']}")
     return sites, c
