@@ -298,7 +298,7 @@ class SeriesSmallTree(CliCase):
             ("--branch on a plain tree", ["--kdir", plain, "--branch", "x"], None,
              "is not a git repository: --branch needs one"),
             ("no scan yet", ["--kdir", self.tree, "--out", os.path.join(self.tmp, "empty")], None,
-             "sites.json not found: run `gfpscope scan"),
+             "sites.json not found: run gfpscope scan"),
             ("bad --subsystem", ["--kdir", self.tree, "--subsystem", "nosuchfs"], None,
              "--subsystem nosuchfs: no convert verdict there"),
         ]
