@@ -60,10 +60,12 @@ def _returns_copy(text):
 def _failure_returns(text):
     """Returns that report a failure: they need not be covered for a function to be a start.
 
-    Each is typed by the value it returns: ERR_PTR/ERR_CAST/NULL and a pointer just
-    tested with IS_ERR are pointer failures; -ECONST, an int just tested, and PTR_ERR()
-    of a pointer just tested are int failures. ptrfn says which functions are declared
-    to return a pointer: only failures of the declared type count (providers._verdict).
+    Each is typed by the value it returns (one rule, two positions: pr a pointer, pi an
+    int): ERR_PTR/ERR_CAST/NULL and a pointer just tested with IS_ERR are pointer
+    failures; -ECONST, an int just tested, and PTR_ERR() of a pointer just tested are int
+    failures. retty says which functions are declared void or to return a pointer: only
+    failures of the declared type count (providers._verdict). One rule each, rather than
+    two, because every rule walks every body the masking keeps.
 
     The rules below declare sv, ckp, cki and rf as the scoped-calls rule does
     (copied from its text, so that the driver's lists reach them too).
@@ -76,8 +78,9 @@ def _failure_returns(text):
 
 _FAILURE_RETURNS = r"""
 @failret@
-position pr;
+position pr, pi;
 expression E;
+constant C;
 @@
 (
 return@pr ERR_PTR(...);
@@ -86,26 +89,15 @@ return@pr ERR_CAST(...);
 |
 return@pr NULL;
 |
-if (\(IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) { ... return@pr E; }
+return@pi -C;
 |
-if (\(IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) return@pr E;
-)
-
-@failret_int@
-position pr;
-expression E;
-constant C;
-@@
-(
-return@pr -C;
+if (\(IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) { ... \(return@pr E;\|return@pi PTR_ERR(E);\) }
 |
-if (\(E\|E < 0\|E != 0\)) { ... return@pr E; }
+if (\(IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) \(return@pr E;\|return@pi PTR_ERR(E);\)
 |
-if (\(E\|E < 0\|E != 0\)) return@pr E;
+if (\(E\|E < 0\|E != 0\)) { ... return@pi E; }
 |
-if (\(IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) { ... return@pr PTR_ERR(E); }
-|
-if (\(IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) return@pr PTR_ERR(E);
+if (\(E\|E < 0\|E != 0\)) return@pi E;
 )
 
 @allret@
@@ -146,18 +138,16 @@ void fn@pf(...) {
 )
 }
 
-@voidfn@
-identifier fn;
-position pv;
-@@
-void fn@pv(...) { ... }
-
-@ptrfn@
+@retty@
 identifier fn;
 type T;
-position pp;
+position pv, pp;
 @@
+(
+void fn@pv(...) { ... }
+|
 T *fn@pp(...) { ... }
+)
 
 @script:python@
 pr << failret.pr;
@@ -167,7 +157,7 @@ print("GFPSCOPE " + json.dumps({"t": "ret", "how": "fail", "type": "ptr", "file"
       "line": int(pr[0].line), "col": int(pr[0].column), "fn": pr[0].current_element, "text": t.strip()[:60]}))
 
 @script:python@
-pr << failret_int.pr;
+pr << failret.pi;
 @@
 t = scall_getline(pr[0].file, int(pr[0].line))[int(pr[0].column):]
 print("GFPSCOPE " + json.dumps({"t": "ret", "how": "fail", "type": "int", "file": pr[0].file,
@@ -194,14 +184,14 @@ fn << voidmiss.fn;
 print("GFPSCOPE " + json.dumps({"t": "voidmiss", "file": pf[0].file, "fn": fn}))
 
 @script:python@
-pv << voidfn.pv;
-fn << voidfn.fn;
+pv << retty.pv;
+fn << retty.fn;
 @@
 print("GFPSCOPE " + json.dumps({"t": "voidfn", "file": pv[0].file, "fn": fn}))
 
 @script:python@
-pp << ptrfn.pp;
-fn << ptrfn.fn;
+pp << retty.pp;
+fn << retty.fn;
 @@
 print("GFPSCOPE " + json.dumps({"t": "ptrfn", "file": pp[0].file, "fn": fn}))
 """
