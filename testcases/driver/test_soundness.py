@@ -28,6 +28,10 @@ EXPECTED = {
     # a function pasted by a ## macro has the macro's body
     "sndfs_generated_ender": ("keep", "scope-ended", "sndfs_end_early() has no body the analysis can clear"),
     "sndfs_generated_getter": ("convert", "local-scope", "memalloc_nofs_save() at line 147"),
+    # a function on a caller chain that calls a name defined nowhere may end the scope
+    "sndfs_chain_inner": ("keep", "no-scope", "sndfs_chain_inner <- sndfs_via_unknown"),
+    "sndfs_chain_inner2": ("convert", "caller-scope",
+                           "sndfs_chain_inner2 <- sndfs_via_known <- sndfs_chain_outer"),
     "sndfs_macro_commit": ("keep", "no-scope", "sndfs_macro_commit"),
     # ... and their twins: macros of the same shapes that end nothing, a restore after the site
     "sndfs_macro_harmless": ("convert", "local-scope", "memalloc_nofs_save() at line 102"),
@@ -145,7 +149,7 @@ class Soundness(CliCase):
         self.edit(os.path.join(tree, "fs/sndfs/sndfs.h"), b"#endif", b"/* more */\n#endif")
         r = self.gfpscope("patch", "--kdir", tree, "--out", self.out, "--confidence", "moderate")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("9 conversions in 5 files", r.stdout)
+        self.assertIn("10 conversions in 5 files", r.stdout)
 
     def test_patch_refuses_a_proof_whose_chain_does_not_hold(self):
         # the independent check: same files, but sites.json cites a call that does not exist

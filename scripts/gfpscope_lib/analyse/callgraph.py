@@ -265,7 +265,8 @@ def why_not(fn, graph, witness, scoped_calls, want_noio):
     if not calls:
         return "no-scope", f"{fn}: no caller in the tree and no scope in the function"
     if fn in graph.ends_scope:
-        return "no-scope", f"{fn}: ends a scope itself (calls a restore or stop helper)"
+        return "no-scope", (f"{fn}: may end a scope itself (it calls a restore or stop helper, or a "
+                            "name with no body the analysis can clear)")
 
     def covered(c):
         k = scoped_calls.get((c[1], c[2], c[3])) if c[2] else None

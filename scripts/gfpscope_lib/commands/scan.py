@@ -66,7 +66,18 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
         if o.startswith("PF_"):
             return f"current->flags |= {o} at line {rec['save_line']}"
         return f"{o}() at line {rec['save_line']}"
-    ipa, failed = callgraph.prove(graph, res, label, lambda o: providers.kind_of(o, prov))
+    kinds = lambda o: providers.kind_of(o, prov)  # noqa: E731
+    ipa, failed = callgraph.prove(graph, res, label, kinds)
+    # the functions a chain runs through may call a name defined nowhere too: such a
+    # function may end its callers' scope, so it runs in no scope by this argument (the
+    # region pass above only saw the functions that open a scope)
+    chain_files = sorted({f for k in ("nofs", "noio") for fn in ipa[k] for f in graph.def_files.get(fn, ())})
+    more = unknowns.unresolved(tree, graph, chain_files, unknowns.harmful(graph, prov.may_end | prov.stops))
+    enders = {c for n in more for c, _f, _l, _c in graph.callers(n)}
+    prov.unresolved |= more
+    if enders & (set(ipa["nofs"]) | set(ipa["noio"])):
+        graph.ends_scope |= enders
+        ipa, failed = callgraph.prove(graph, res, label, kinds)
     ipa["providers"] = prov
     ipa["failed_files"] = {f["file"] for f in failed}
     return ipa, prov.failed + failed
