@@ -33,15 +33,15 @@ def resolve_out(tree, out, allow_in_tree=False):
     return out
 
 
-def interprocedural(tree, words, findings, jobs, quiet, timeout, providers_conf=None):
+def interprocedural(tree, words, findings, jobs, quiet, timeout, providers_conf=None, site_fns=None):
     """Which functions run in a scope: the call graph, the providers, the calls scopes cover."""
     openers = sorted(set().union(*[words.get(w, set()) for w in REGION_WORDS]))
     graph = callgraph.lex_graph(tree, position_files=openers)
     prov = providers.discover(tree, findings, graph, jobs, quiet, timeout, providers_conf)
-    return prove_regions(tree, graph, openers, prov, jobs, quiet, timeout)
+    return prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, site_fns=site_fns)
 
 
-def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped calls"):
+def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped calls", site_fns=None):
     """The calls each scope covers (memalloc saves and prov's starts, ended by prov.may_end),
     then the must-analysis over the call graph. whatif runs this too, with its assumed starts."""
     graph.ends_scope |= prov.may_end
@@ -71,7 +71,7 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     # the functions a chain runs through may call a name defined nowhere too: such a
     # function may end its callers' scope, so it runs in no scope by this argument (the
     # region pass above only saw the functions that open a scope)
-    chain_files = sorted({f for k in ("nofs", "noio") for fn in ipa[k] for f in graph.def_files.get(fn, ())})
+    chain_files = sorted({f for fn in _chain_functions(ipa, site_fns) for f in graph.def_files.get(fn, ())})
     more = unknowns.unresolved(tree, graph, chain_files, unknowns.harmful(graph, prov.may_end | prov.stops))
     enders = {c for n in more for c, _f, _l, _c in graph.callers(n)}
     prov.unresolved |= more
@@ -81,6 +81,21 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     ipa["providers"] = prov
     ipa["failed_files"] = {f["file"] for f in failed}
     return ipa, prov.failed + failed
+
+
+def _chain_functions(ipa, site_fns):
+    """The functions that run in scope on the way to a site's function (all of those that
+    run in scope when site_fns is None): the ones whose unresolved calls can matter."""
+    if site_fns is None:
+        return set(ipa["nofs"]) | set(ipa["noio"])
+    out = set()
+    for k in ("nofs", "noio"):
+        w = ipa[k]
+        for fn in site_fns:
+            while fn in w and fn not in out:
+                out.add(fn)
+                fn = w[fn][1] if w[fn][0] == "caller" else None
+    return out
 
 
 def publish(out, sites, c, providers_json, scopes_json):
@@ -111,7 +126,8 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, provider
     words = files_with(tree, scopecheck.WORDS, rel_paths)
     covered, ended, failed_local = verdicts.local_scopes(tree, files, words, jobs, quiet, timeout)
     findings, failed_scope = scopecheck.run(tree, words, jobs, quiet, timeout)
-    ipa, failed_calls = interprocedural(tree, words, findings, jobs, quiet, timeout, providers_conf)
+    ipa, failed_calls = interprocedural(tree, words, findings, jobs, quiet, timeout, providers_conf,
+                                        site_fns={s["function"] for s in sites if s["function"]})
     failed_scope += failed_calls
     verdicts.assign(sites, covered, findings, ipa, ended)
     proof.add_digests(tree, sites)  # what each convert was proven against (patch/series check it)

@@ -49,7 +49,8 @@ def run(tree, out, specs, jobs, quiet, timeout):
     graph = callgraph.lex_graph(tree, position_files=openers, enders=enders)
     prov.end_scopes(graph)
     # a file spatch failed on proves nothing: the estimate is only lower
-    ipa, _ = scan.prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="what-if scopes")
+    ipa, _ = scan.prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="what-if scopes",
+                                site_fns={s["function"] for s in base if s.get("function")})
     sites = [dict(s) for s in base]
     covered = {(s["file"], s["line"], s["col"]): ("memalloc_nofs_save", s.get("scope_line") or 0)
                for s in base if s.get("reason") == "local-scope"}
