@@ -126,13 +126,9 @@ def add_positions(graph, tree, files):
     files = sorted(set(files) - graph.position_files)
     if not files:
         return
-    p = subprocess.run([lexsites.gfplex_binary(), "--graph", tree.path, "-"], input="\n".join(files) + "\n",
-                       capture_output=True, text=True, errors="replace")
-    if p.returncode:
-        raise GfpError("gfplex --graph failed: " + p.stderr.strip()[:200])
+    records = lexsites.graph_records(tree, files)
     graph.position_files.update(files)
-    for line in p.stdout.splitlines():
-        f = line.split("\t")
+    for f in records:
         if f[0] != "CALL":
             continue
         _, file, caller, callee, ln, col = f[:6]

@@ -17,7 +17,6 @@ every edge and the opener are calls the lexer finds where the record says. Anyth
 does not hold refuses the rewrite, naming the file.
 """
 import hashlib
-import subprocess
 
 from ..collect import lexsites
 from ..core import textpos
@@ -102,14 +101,8 @@ def add_digests(tree, sites):
 
 def _lex(tree, files):
     """FN and CALL records of these files, by gfplex --graph (only these files are read)."""
-    p = subprocess.run([lexsites.gfplex_binary(), "--graph", tree.path, "-"],
-                       input="\n".join(sorted(files)) + "\n", capture_output=True, text=True,
-                       errors="surrogateescape")
-    if p.returncode:
-        raise GfpError("gfplex --graph failed: " + p.stderr.strip()[:200])
     fns, calls = {}, set()
-    for line in p.stdout.splitlines():
-        f = line.split("\t")
+    for f in lexsites.graph_records(tree, files):
         if f[0] == "FN" and len(f) >= 7:
             fns.setdefault((f[1], f[2]), []).append((int(f[5]), int(f[6])))
         elif f[0] == "CALL" and len(f) >= 6:

@@ -109,7 +109,7 @@ def from_json(path):
     return p
 
 
-def seeds(findings, tree=None):
+def seeds(findings, tree):
     """(candidate starts {name: (kind, how)}, stops) from the balance rule's provider facts.
 
     A start saves a nofs/noio cookie and stores it in a field or returns it; a stop restores
@@ -129,7 +129,7 @@ def seeds(findings, tree=None):
                           else fact["field"])
         if role == "stop" and (fact.get("clears") or fact.get("restore") in RESTORES):
             if fn == NOT_A_FUNCTION:
-                fn = unknowns.macro_at(tree, f["file"], f["line"]) if tree else None
+                fn = unknowns.macro_at(tree, f["file"], f["line"])
             if fn:
                 stops.add(fn)
     return starts, stops

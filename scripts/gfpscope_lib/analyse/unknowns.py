@@ -28,7 +28,6 @@ import subprocess
 
 from ..collect import lexsites
 from . import rulepatterns
-from ..core.errors import GfpError
 
 DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)")
 
@@ -51,22 +50,16 @@ def macro_at(tree, rel, line):
 
 def _callees(tree, files):
     """Every name called in these files, as gfplex --graph sees them (only these files are read)."""
-    if not files:
-        return set()
-    p = subprocess.run([lexsites.gfplex_binary(), "--graph", tree.path, "-"],
-                       input="\n".join(sorted(files)) + "\n", capture_output=True, text=True,
-                       errors="surrogateescape")
-    if p.returncode:
-        raise GfpError("gfplex --graph failed: " + p.stderr.strip()[:200])
-    return {f.split("\t")[3] for f in p.stdout.splitlines() if f.startswith("CALL\t")}
+    return {f[3] for f in lexsites.graph_records(tree, files) if f[0] == "CALL"}
 
 
 # per (tree, directory): the names #defined there, and the ## templates of its macros.
 # A scan asks each provider round and the region pass about overlapping directories
 # (include/ every time): each is read once per run (include/ and arch/*/include/ together,
 # about 0.7 s and 355,000 names on 6.12).
-_DEFINES = {}
-_TEMPLATES = {}
+_DEFINES = {}    # (tree, dirs) -> every name #defined there (include/ and arch/*/include/)
+_ASKED = {}      # (tree, dirs) -> {name: whether it is #defined there}, names asked one by one
+_TEMPLATES = {}  # (tree, dir) -> [(regex, macro)]
 _DEFINE_NAME = rb"^[[:space:]]*#[[:space:]]*define[[:space:]]+[A-Za-z_][A-Za-z0-9_]*"
 
 
@@ -86,7 +79,7 @@ def _defined_macros(tree, names, files):
     std = [d for d in dirs if d == "include" or (d.startswith("arch/") and d.endswith("/include"))]
     found = names & _defines_in(tree, std)
     rest = tuple(d for d in dirs if d not in std)
-    known = _DEFINES.setdefault((tree.path, rest, "asked"), {})
+    known = _ASKED.setdefault((tree.path, rest), {})
     ask = sorted(n for n in names - found if n not in known)
     for i in range(0, len(ask), 2000):  # a bounded alternation per grep; drivers/gpu alone
         alt = "|".join(ask[i:i + 2000])  # has a million #defines: never list them all

@@ -39,6 +39,19 @@ def gfplex_binary():
     return exe
 
 
+def graph_records(tree, files):
+    """gfplex --graph's records (tab-split fields) of just these files of the tree: the
+    files are read alone, so names defined elsewhere give no REF, but FN and CALL are whole."""
+    if not files:
+        return []
+    # errors="replace", as lex_tree and callgraph.lex_graph read gfplex: the same path strings
+    p = subprocess.run([gfplex_binary(), "--graph", tree.path, "-"], input="\n".join(sorted(files)) + "\n",
+                       capture_output=True, text=True, errors="replace")
+    if p.returncode:
+        raise GfpError("gfplex --graph failed: " + p.stderr.strip()[:200])
+    return [line.split("\t") for line in p.stdout.splitlines()]
+
+
 def kind_of(token):
     return "nofs" if token == "GFP_NOFS" else "noio"
 

@@ -49,8 +49,8 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     callgraph.add_positions(graph, tree, start_files)
     region_files = sorted(set(openers) | start_files)
     # a call to a name defined nowhere (unknowns.py) may end the scope: it ends regions too
-    prov.unresolved |= unknowns.unresolved(tree, graph, region_files,
-                                           unknowns.harmful(graph, prov.may_end | prov.stops))
+    harmful = unknowns.harmful(graph, prov.may_end | prov.stops)
+    prov.unresolved |= unknowns.unresolved(tree, graph, region_files, harmful)
     with tempfile.TemporaryDirectory(prefix="gfpscope-regions.") as td:
         rule = os.path.join(td, "scoped_calls.cocci")
         variants = prov.write_rule(rule, prov.rule(enders=prov.may_end | prov.unresolved))
@@ -72,7 +72,7 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     # function may end its callers' scope, so it runs in no scope by this argument (the
     # region pass above only saw the functions that open a scope)
     chain_files = sorted({f for fn in _chain_functions(ipa, site_fns) for f in graph.def_files.get(fn, ())})
-    more = unknowns.unresolved(tree, graph, chain_files, unknowns.harmful(graph, prov.may_end | prov.stops))
+    more = unknowns.unresolved(tree, graph, chain_files, harmful)
     enders = {c for n in more for c, _f, _l, _c in graph.callers(n)}
     prov.unresolved |= more
     if enders & (set(ipa["nofs"]) | set(ipa["noio"])):

@@ -14,6 +14,10 @@ A site record (one per GFP_NOFS/GFP_NOIO token in code):
   verdict, reason, confidence, evidence
                         filled by the scope analysis; null until it runs
 """
+import json
+import os
+
+from .errors import GfpError
 
 UNPARSED_TEXT = {
     "parse-error": "spatch could not parse the code around the site",
@@ -95,23 +99,28 @@ _VALUES = {"kind": {"nofs", "noio"}, "verdict": {None, "convert", "keep"},
            "confidence": {None, "high", "moderate"}}
 
 
-def load(out):
-    """OUT/sites.json as scan wrote it, checked record by record: the one reader of the file
-    (patch, series, report, whatif, history --scan). A file of another shape is one clear
-    error, never a traceback or a wrong answer."""
-    import json
-    import os
-    from .errors import GfpError
-    path = os.path.join(out, "sites.json")
+def load_json(out, name, required=True):
+    """OUT/name, a JSON file a scan wrote (None when it is absent and not required)."""
+    path = os.path.join(out, name)
     try:
         with open(path, encoding="utf-8") as f:
-            sites = json.load(f)
+            return json.load(f)
     except FileNotFoundError:
+        if not required:
+            return None
         raise GfpError(f"{path} not found: run gfpscope scan --out {out} first")
     except ValueError:
         raise GfpError(f"{path} is not valid JSON: run gfpscope scan --out {out} again")
     except OSError as e:
         raise GfpError(f"cannot read {path}: {e.strerror}")
+
+
+def load(out):
+    """OUT/sites.json as scan wrote it, checked record by record: the one reader of the file
+    (patch, series, report, whatif, history --scan). A file of another shape is one clear
+    error, never a traceback or a wrong answer."""
+    sites = load_json(out, "sites.json")
+    path = os.path.join(out, "sites.json")
     why = _shape_error(sites)
     if why:
         raise GfpError(f"{path} is not what this gfpscope's scan writes ({why}): "

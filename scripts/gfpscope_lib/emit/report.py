@@ -8,8 +8,6 @@ number in every output comes from this model, and build() checks the model
 against census.json, so a report can never disagree with the census it
 claims to show.
 """
-import json
-import os
 import re
 
 from .. import VERSION
@@ -77,21 +75,6 @@ def version_tag(version):
     if len(parts) == 3 and parts[2] == "0":
         parts = parts[:2]
     return "v" + ".".join(parts)
-
-
-def _load(out, name, required=True):
-    path = os.path.join(out, name)
-    try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except FileNotFoundError:
-        if not required:
-            return None
-        raise GfpError(f"{path} not found: run gfpscope scan --out {out} first")
-    except ValueError:
-        raise GfpError(f"{path} is not valid JSON: run gfpscope scan --out {out} again")
-    except OSError as e:
-        raise GfpError(f"cannot read {path}: {e.strerror}")
 
 
 def _ordered(counts, order):
@@ -202,8 +185,8 @@ def build(sites, census, scopes=None, source_url=DEFAULT_SOURCE_URL):
 
 def load(out, source_url=DEFAULT_SOURCE_URL):
     sites = sites_file.load(out)
-    census = _load(out, "census.json")
-    scopes = _load(out, "scopes.json", required=False)
+    census = sites_file.load_json(out, "census.json")
+    scopes = sites_file.load_json(out, "scopes.json", required=False)
     try:
         return build(sites, census, scopes if isinstance(scopes, dict) else None, source_url)
     except (KeyError, TypeError, AttributeError) as e:
@@ -241,7 +224,7 @@ def run(out, tree=None, source_url=None):
     """The report of the scan in OUT. The tree is optional: the version comes from
     census.json, and --kdir only checks that it names the tree that was scanned."""
     source_url = source_url or DEFAULT_SOURCE_URL
-    census = _load(out, "census.json", required=False) or {}
+    census = sites_file.load_json(out, "census.json", required=False) or {}
     scanned = (census.get("tree") or {}).get("version")
     if tree is not None and scanned and scanned != tree.version_str:
         raise GfpError(f"{out} holds a scan of Linux {scanned} but {tree.path} is Linux {tree.version_str}: "
