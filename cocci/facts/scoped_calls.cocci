@@ -1,43 +1,59 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/// Facts for gfpscope's interprocedural analysis: the call sites, and the
-/// return statements, that run inside a memalloc_nofs/noio scope opened in
-/// the same function, on every path that reaches them (and, in the
-/// driver's generated copy, the return statements: see regions.py).
-///
-/// Not a coccicheck rule: scripts/gfpscope runs it on the files that open a
-/// scope and reads the GFPSCOPE lines. The proof is the one of
-/// cocci/gfp_scope_redundant.cocci, with "a call" in place of "a GFP_NOFS
-/// token": a call is covered when some start reaches it with no start or
-/// scope-ending event in between (cand), and no path reaches it from the
-/// function entry without a start (u1) or from an ending event without a
-/// start after it (u2). The list of ending events is that rule's.
-///
-/// A start is one of
-///  - a plain start, which cannot fail: memalloc_nofs/noio_save(), and
-///    the providers the driver discovered that open a scope on every path
-///    (sv; xfs_trans_set_context(), fsnotify_group_lock(), ...);
-///  - current->flags |= PF_MEMALLOC_NOFS/NOIO;
-///  - a checked start, which may fail and opens the scope only when it
-///    succeeds (ckp returns a pointer: jbd2__journal_start(); cki returns
-///    an int error: xfs_trans_alloc()). It counts only in the shape
-///        x = ck(...); if (<x failed>) <return or goto>
-///    (the failure branch may be a block that ends in return or goto and
-///    holds no break or continue). The calls a failure branch's goto
-///    reaches are refuted (ulab), and a function that calls a checked
-///    start in any other shape proves nothing (bad_shape).
-/// The driver fills in sv, ckp, cki, ck and rf; as written here the rule
-/// knows only the memalloc API.
-///
-/// The three rules that match a checked start's failure test (cand,
-/// ulab_goto, good_shape) disable the isomorphisms not_int2 (X => X != 0)
-/// and not_ptr2 (X => X != NULL): the tests are spelled out, and with those
-/// isomorphisms spatch spent 7-10 s compiling the rule in every process,
-/// before reading a file. All three disable the same ones, so a failure
-/// test none of them knows makes the function prove nothing (bad_shape),
-/// never a call covered that is not.
+/// Facts for gfpscope's interprocedural analysis: the calls that run inside
+/// a memalloc_nofs/noio scope opened in the same function, on every path
+/// that reaches them; with -D returns, the return statements too.
+//#
+//# Not a coccicheck rule: scripts/gfpscope runs it on the files that open a
+//# scope and reads the GFPSCOPE lines. The proof is the one of
+//# cocci/gfp_scope_redundant.cocci, with "a call" in place of "a GFP_NOFS
+//# token": a call is covered when some start reaches it with no start or
+//# scope-ending event in between (cand), and no path reaches it from the
+//# function entry without a start (u1) or from an ending event without a
+//# start after it (u2). The list of ending events is that rule's.
+//#
+//# A start is one of
+//#  - a plain start, which cannot fail: memalloc_nofs/noio_save(), and
+//#    the providers the driver discovered that open a scope on every path
+//#    (sv; xfs_trans_set_context(), fsnotify_group_lock(), ...);
+//#  - current->flags |= PF_MEMALLOC_NOFS/NOIO;
+//#  - a checked start, which may fail and opens the scope only when it
+//#    succeeds (ckp returns a pointer: jbd2__journal_start(); cki returns
+//#    an int error: xfs_trans_alloc()). It counts only in the shape
+//#        x = ck(...); if (<x failed>) <return or goto>
+//#    (the failure branch may be a block that ends in return or goto and
+//#    holds no break or continue). The calls a failure branch's goto
+//#    reaches are refuted (ulab), and a function that calls a checked
+//#    start in any other shape proves nothing (bad_shape).
+//#
+//# Variants, chosen with -D:
+//#  - names=FILE: a JSON object whose lists add starts (sv plain, ckp and
+//#    cki checked) and scope-ending calls (rf) to the memalloc API's; the
+//#    names are tested by script constraints, not spliced into the text.
+//#  - checked: the file names a checked start. Without it the rules that
+//#    only a checked start can make match (ulab_goto, ulab, good_shape,
+//#    any_checked) are not run: on drivers/md/md.c they were two thirds
+//#    of the time, for nothing.
+//#  - returns: the same proof with return statements as targets (cand_r,
+//#    u1_r, u2_r, ulab_r; SmPL cannot put a call and a return in one
+//#    disjunction), a return whose value ends the scope (uret_r), and the
+//#    facts provider discovery needs about returns: failure returns typed
+//#    by their value (failret), every return (allret), a return of a start
+//#    (tailret), a void function whose end is reached outside a scope
+//#    (voidmiss), void and pointer-returning functions (retty).
+//#
+//# The three rules that match a checked start's failure test (cand,
+//# ulab_goto, good_shape) disable the isomorphisms not_int2 (X => X != 0)
+//# and not_ptr2 (X => X != NULL): the tests are spelled out, and with those
+//# isomorphisms spatch spent 7-10 s compiling the rule in every process,
+//# before reading a file. All three disable the same ones, so a failure
+//# test none of them knows makes the function prove nothing (bad_shape),
+//# never a call covered that is not.
 //
 // Confidence: High
 // Options: --no-includes --include-headers
+
+virtual checked
+virtual returns
 
 @initialize:python@
 @@
@@ -47,6 +63,22 @@ scall_bad = set()
 scall_bad_fn = set()
 scall_good = set()
 scall_files = {}
+
+# The starts and scope-ending calls: the memalloc API, plus what the driver
+# passes with -D names=FILE (a JSON object of name lists: sv, ckp, cki, rf).
+SCALL_SV = {"memalloc_nofs_save", "memalloc_noio_save"}
+SCALL_CKP = set()
+SCALL_CKI = set()
+SCALL_RF = {"stop_this_handle", "jbd2_journal_stop", "jbd2__journal_restart", "jbd2_journal_restart",
+            "jbd2_journal_free_reserved", "ext4_journal_stop", "__ext4_journal_stop", "ocfs2_commit_trans",
+            "xfs_trans_commit", "xfs_trans_cancel", "xfs_trans_free", "xfs_trans_clear_context",
+            "cifs_server_unlock", "ext4_writepages_up_read", "ext4_writepages_up_write",
+            "fsnotify_group_unlock"}
+SCALL_RF_RE = re.compile(r"memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0-9_]*")
+scall_names_read = []
+
+def scall_ends(name):
+    return name in SCALL_RF or SCALL_RF_RE.fullmatch(name) is not None
 
 def scall_getline(path, line):
     """Line line of path as gfplex and spatch number lines (only \n ends one), its bytes
@@ -72,17 +104,31 @@ def scall_opener(ps):
     m = re.match(r"[A-Za-z_]\w*", text)
     return m.group(0) if m else "?"
 
+@script:python@
+nfile << virtual.names;
+@@
+# once per spatch process: the lists do not change between files
+if not scall_names_read:
+    with open(nfile, encoding="utf-8") as f:
+        n = json.load(f)
+    SCALL_SV.update(n.get("sv", ()))
+    SCALL_CKP.update(n.get("ckp", ()))
+    SCALL_CKI.update(n.get("cki", ()))
+    SCALL_RF.update(n.get("rf", ()))
+    scall_names_read.append(nfile)
+
+
 @cand disable not_int2, not_ptr2 exists@
 position ps, p;
 expression c, c2, E;
 type T, T2, Tc;
 identifier x, x2, x3, l;
 identifier g !~ "^(memalloc_|current_restore_flags)";
-identifier sv =~ "^(memalloc_nofs_save|memalloc_noio_save)$";
-identifier ckp =~ "^(gfpscope_no_checked_start)$";
-identifier cki =~ "^(gfpscope_no_checked_start)$";
+identifier sv : script:python () { sv in SCALL_SV };
+identifier ckp : script:python () { ckp in SCALL_CKP };
+identifier cki : script:python () { cki in SCALL_CKI };
 symbol current;
-identifier rf =~ "^(memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0-9_]*|stop_this_handle|jbd2_journal_stop|jbd2__journal_restart|jbd2_journal_restart|jbd2_journal_free_reserved|ext4_journal_stop|__ext4_journal_stop|ocfs2_commit_trans|xfs_trans_commit|xfs_trans_cancel|xfs_trans_free|xfs_trans_clear_context|cifs_server_unlock|ext4_writepages_up_read|ext4_writepages_up_write|fsnotify_group_unlock)$";
+identifier rf : script:python () { scall_ends(rf) };
 @@
 
 (
@@ -134,9 +180,9 @@ position cand.p, q;
 identifier fn, g, x3;
 expression x, c2, E;
 type T2;
-identifier sv =~ "^(memalloc_nofs_save|memalloc_noio_save)$";
-identifier ckp =~ "^(gfpscope_no_checked_start)$";
-identifier cki =~ "^(gfpscope_no_checked_start)$";
+identifier sv : script:python () { sv in SCALL_SV };
+identifier ckp : script:python () { ckp in SCALL_CKP };
+identifier cki : script:python () { cki in SCALL_CKI };
 @@
 
 fn(...) {
@@ -156,10 +202,10 @@ position cand.p, q;
 expression x, c2, E;
 identifier g, x3;
 type T2;
-identifier sv =~ "^(memalloc_nofs_save|memalloc_noio_save)$";
-identifier ckp =~ "^(gfpscope_no_checked_start)$";
-identifier cki =~ "^(gfpscope_no_checked_start)$";
-identifier rf =~ "^(memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0-9_]*|stop_this_handle|jbd2_journal_stop|jbd2__journal_restart|jbd2_journal_restart|jbd2_journal_free_reserved|ext4_journal_stop|__ext4_journal_stop|ocfs2_commit_trans|xfs_trans_commit|xfs_trans_cancel|xfs_trans_free|xfs_trans_clear_context|cifs_server_unlock|ext4_writepages_up_read|ext4_writepages_up_write|fsnotify_group_unlock)$";
+identifier sv : script:python () { sv in SCALL_SV };
+identifier ckp : script:python () { ckp in SCALL_CKP };
+identifier cki : script:python () { cki in SCALL_CKI };
+identifier rf : script:python () { scall_ends(rf) };
 symbol current;
 @@
 
@@ -181,11 +227,11 @@ current->flags ^= E
     when any
 g@p@q(...)
 
-@ulab_goto disable not_int2, not_ptr2 exists@
+@ulab_goto depends on checked disable not_int2, not_ptr2 exists@
 identifier x, l;
 type Tc;
-identifier ckp =~ "^(gfpscope_no_checked_start)$";
-identifier cki =~ "^(gfpscope_no_checked_start)$";
+identifier ckp : script:python () { ckp in SCALL_CKP };
+identifier cki : script:python () { cki in SCALL_CKI };
 @@
 
 (
@@ -196,7 +242,7 @@ if (\(IS_ERR(x)\|IS_ERR_OR_NULL(x)\|!x\|x == NULL\)) \(goto l;\|{ <+... goto l; 
 if (\(x\|x < 0\|x != 0\)) \(goto l;\|{ <+... goto l; ...+> }\)
 )
 
-@ulab exists@
+@ulab depends on checked exists@
 identifier ulab_goto.l;
 position cand.p, q;
 identifier g;
@@ -206,11 +252,11 @@ l:
 ... when any
 g@p@q(...)
 
-@good_shape disable not_int2, not_ptr2@
+@good_shape depends on checked disable not_int2, not_ptr2@
 identifier x, l;
 type Tc;
-identifier ckp =~ "^(gfpscope_no_checked_start)$";
-identifier cki =~ "^(gfpscope_no_checked_start)$";
+identifier ckp : script:python () { ckp in SCALL_CKP };
+identifier cki : script:python () { cki in SCALL_CKI };
 position pg;
 @@
 
@@ -238,8 +284,8 @@ if (\(x\|x < 0\|x != 0\)) {
 )
 )
 
-@any_checked@
-identifier ck =~ "^(gfpscope_no_checked_start)$";
+@any_checked depends on checked@
+identifier ck : script:python () { ck in SCALL_CKP or ck in SCALL_CKI };
 position pa;
 @@
 
@@ -287,3 +333,285 @@ if k not in scall_bad and (p[0].file, p[0].current_element) not in scall_bad_fn:
           "line": int(p[0].line), "col": int(p[0].column), "callee": m.group(0) if m else "?",
           "caller": p[0].current_element, "save_line": int(ps[0].line),
           "opener": scall_opener(ps)}))
+
+@cand_r depends on returns disable not_int2, not_ptr2 exists@
+position ps, p;
+expression c, c2, E;
+type T, T2, Tc;
+identifier x, x2, x3, l;
+identifier sv : script:python () { sv in SCALL_SV };
+identifier ckp : script:python () { ckp in SCALL_CKP };
+identifier cki : script:python () { cki in SCALL_CKI };
+symbol current;
+identifier rf : script:python () { scall_ends(rf) };
+@@
+
+(
+c = sv@ps(...);
+|
+T x2 = sv@ps(...);
+|
+sv@ps(...);
+|
+current@ps->flags |= \(PF_MEMALLOC_NOFS\|PF_MEMALLOC_NOIO\);
+|
+\(x = ckp@ps(...);\|Tc x = ckp@ps(...);\)
+(
+if (\(IS_ERR(x)\|IS_ERR_OR_NULL(x)\|!x\|x == NULL\)) \(return ...;\|goto l;\)
+|
+if (\(IS_ERR(x)\|IS_ERR_OR_NULL(x)\|!x\|x == NULL\)) {
+  ... when != break;
+      when != continue;
+  \(return ...;\|goto l;\)
+}
+)
+|
+\(x = cki@ps(...);\|Tc x = cki@ps(...);\)
+(
+if (\(x\|x < 0\|x != 0\)) \(return ...;\|goto l;\)
+|
+if (\(x\|x < 0\|x != 0\)) {
+  ... when != break;
+      when != continue;
+  \(return ...;\|goto l;\)
+}
+)
+)
+... when != c2 = sv(...)
+    when != T2 x3 = sv(...);
+    when != sv(...)
+    when != current->flags |= E
+    when != x2 = ckp(...)
+    when != x2 = cki(...)
+    when != rf(...)
+    when != current->flags = E
+    when != current->flags &= E
+    when != current->flags ^= E
+    when any
+return@p ...;
+
+
+@u1_r depends on returns exists@
+position cand_r.p, q;
+identifier fn, x3;
+expression x, c2, E;
+type T2;
+identifier sv : script:python () { sv in SCALL_SV };
+identifier ckp : script:python () { ckp in SCALL_CKP };
+identifier cki : script:python () { cki in SCALL_CKI };
+@@
+
+fn(...) {
+... when != c2 = sv(...)
+    when != T2 x3 = sv(...);
+    when != sv(...)
+    when != current->flags |= E
+    when != x = ckp(...)
+    when != x = cki(...)
+    when any
+return@p@q ...;
+... when any
+}
+
+
+@u2_r depends on returns exists@
+position cand_r.p, q;
+expression x, c2, E;
+identifier x3;
+type T2;
+identifier sv : script:python () { sv in SCALL_SV };
+identifier ckp : script:python () { ckp in SCALL_CKP };
+identifier cki : script:python () { cki in SCALL_CKI };
+identifier rf : script:python () { scall_ends(rf) };
+symbol current;
+@@
+
+(
+rf(...)
+|
+current->flags = E
+|
+current->flags &= E
+|
+current->flags ^= E
+)
+... when != c2 = sv(...)
+    when != T2 x3 = sv(...);
+    when != sv(...)
+    when != current->flags |= E
+    when != x = ckp(...)
+    when != x = cki(...)
+    when any
+return@p@q ...;
+
+
+@ulab_r depends on returns && checked exists@
+identifier ulab_goto.l;
+position cand_r.p, q;
+@@
+
+l:
+... when any
+return@p@q ...;
+
+
+@uret_r depends on returns@
+position cand_r.p, q;
+identifier rf : script:python () { scall_ends(rf) };
+@@
+
+return@p@q <+... rf(...) ...+>;
+
+@script:python@
+q << u1_r.q;
+@@
+scall_bad.add(scall_key(q))
+
+@script:python@
+q << u2_r.q;
+@@
+scall_bad.add(scall_key(q))
+
+@script:python@
+q << ulab_r.q;
+@@
+scall_bad.add(scall_key(q))
+
+@script:python@
+q << uret_r.q;
+@@
+scall_bad.add(scall_key(q))
+
+@script:python@
+p << cand_r.p;
+ps << cand_r.ps;
+@@
+k = scall_key(p)
+if k not in scall_bad and (p[0].file, p[0].current_element) not in scall_bad_fn:
+    text = scall_getline(p[0].file, int(p[0].line))[int(p[0].column):]
+    what = "return" if re.match(r"return\b", text) else "call"
+    m = re.match(r"[A-Za-z_]\w*", text)
+    # one line per covering start: the driver takes the call as noio-covered
+    # only if every start that reaches it is a noio one
+    print("GFPSCOPE " + json.dumps({"t": "scall", "what": what, "file": p[0].file,
+          "line": int(p[0].line), "col": int(p[0].column), "callee": m.group(0) if m else "?",
+          "caller": p[0].current_element, "save_line": int(ps[0].line),
+          "opener": scall_opener(ps)}))
+
+@failret depends on returns@
+position pr, pi;
+expression E;
+constant C;
+@@
+(
+return@pr ERR_PTR(...);
+|
+return@pr ERR_CAST(...);
+|
+return@pr NULL;
+|
+return@pi -C;
+|
+if (\(IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) { ... \(return@pr E;\|return@pi PTR_ERR(E);\) }
+|
+if (\(IS_ERR(E)\|IS_ERR_OR_NULL(E)\)) \(return@pr E;\|return@pi PTR_ERR(E);\)
+|
+if (\(E\|E < 0\|E != 0\)) { ... return@pi E; }
+|
+if (\(E\|E < 0\|E != 0\)) return@pi E;
+)
+
+@allret depends on returns@
+position pa;
+@@
+return@pa ...;
+
+@tailret depends on returns@
+position pt;
+identifier sv : script:python () { sv in SCALL_SV };
+identifier ckp : script:python () { ckp in SCALL_CKP };
+identifier cki : script:python () { cki in SCALL_CKI };
+@@
+return@pt \(sv\|ckp\|cki\)(...);
+
+@voidmiss depends on returns exists@
+identifier fn, x3;
+position pf;
+expression E, c2;
+type T2;
+identifier sv : script:python () { sv in SCALL_SV };
+identifier rf : script:python () { scall_ends(rf) };
+symbol current;
+@@
+void fn@pf(...) {
+(
+... when != c2 = sv(...)
+    when != T2 x3 = sv(...);
+    when != sv(...)
+    when != current->flags |= E
+|
+... when any
+\(rf(...)\|current->flags = E\|current->flags &= E\|current->flags ^= E\)
+... when != c2 = sv(...)
+    when != T2 x3 = sv(...);
+    when != sv(...)
+    when != current->flags |= E
+)
+}
+
+@retty depends on returns@
+identifier fn;
+type T;
+position pv, pp;
+@@
+(
+void fn@pv(...) { ... }
+|
+T *fn@pp(...) { ... }
+)
+
+@script:python@
+pr << failret.pr;
+@@
+t = scall_getline(pr[0].file, int(pr[0].line))[int(pr[0].column):]
+print("GFPSCOPE " + json.dumps({"t": "ret", "how": "fail", "type": "ptr", "file": pr[0].file,
+      "line": int(pr[0].line), "col": int(pr[0].column), "fn": pr[0].current_element, "text": t.strip()[:60]}))
+
+@script:python@
+pr << failret.pi;
+@@
+t = scall_getline(pr[0].file, int(pr[0].line))[int(pr[0].column):]
+print("GFPSCOPE " + json.dumps({"t": "ret", "how": "fail", "type": "int", "file": pr[0].file,
+      "line": int(pr[0].line), "col": int(pr[0].column), "fn": pr[0].current_element, "text": t.strip()[:60]}))
+
+@script:python@
+pa << allret.pa;
+@@
+print("GFPSCOPE " + json.dumps({"t": "ret", "how": "any", "file": pa[0].file, "line": int(pa[0].line),
+      "col": int(pa[0].column), "fn": pa[0].current_element}))
+
+@script:python@
+pt << tailret.pt;
+@@
+t = scall_getline(pt[0].file, int(pt[0].line))[int(pt[0].column):]
+m = re.match(r"return\s+([A-Za-z_]\w*)", t)
+print("GFPSCOPE " + json.dumps({"t": "ret", "how": "tail", "file": pt[0].file, "line": int(pt[0].line),
+      "col": int(pt[0].column), "fn": pt[0].current_element, "callee": m.group(1) if m else "?"}))
+
+@script:python@
+pf << voidmiss.pf;
+fn << voidmiss.fn;
+@@
+print("GFPSCOPE " + json.dumps({"t": "voidmiss", "file": pf[0].file, "fn": fn}))
+
+@script:python@
+pv << retty.pv;
+fn << retty.fn;
+@@
+print("GFPSCOPE " + json.dumps({"t": "voidfn", "file": pv[0].file, "fn": fn}))
+
+@script:python@
+pp << retty.pp;
+fn << retty.fn;
+@@
+print("GFPSCOPE " + json.dumps({"t": "ptrfn", "file": pp[0].file, "fn": fn}))

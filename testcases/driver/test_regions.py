@@ -1,8 +1,9 @@
-"""regions.without_checked: the cheaper scoped-calls rule for files that name no checked start.
+"""The scoped-calls rule's variants and its names given as data (regions.py).
 
-The plain variant must give exactly the facts of the full rule on such a file
-(it only drops matching that cannot succeed there), and the driver must send
-it no file that names a checked start.
+Without -D checked the rule must give exactly the facts it gives with it on a
+file that names no checked start (it only drops matching that cannot succeed
+there), and the driver must send no file that names a checked start to that
+variant. The names the driver passes (-D names=FILE) must reach the rule.
 """
 import glob
 import json
@@ -35,14 +36,16 @@ def _inputs():
     return out
 
 
-def _facts(rule_text, files):
+def _facts(files, defines, names=None):
     """{file: sorted GFPSCOPE records}, one spatch process for all files (as the driver runs it)."""
     with tempfile.TemporaryDirectory() as td:
-        rule = os.path.join(td, "r.cocci")
-        with open(rule, "w") as f:
-            f.write(rule_text)
+        defines = dict(defines)
+        if names is not None:
+            defines["names"] = os.path.join(td, "names.json")
+            with open(defines["names"], "w") as f:
+                json.dump(names, f)
         rels = [os.path.relpath(f, REPO) for f in files]
-        res = spatch._run_batch(REPO, rule, rels, 300, {}, spatch.parse_facts)
+        res = spatch._run_batch(REPO, regions.RULE, rels, 300, defines, spatch.parse_facts)
         if res is None:
             raise AssertionError("spatch failed")
         for rel, r in res.items():
@@ -51,29 +54,52 @@ def _facts(rule_text, files):
         return {rel: sorted(json.dumps(x, sort_keys=True) for x in r["records"]) for rel, r in res.items()}
 
 
+NAMES = regions.names(PLAIN, CKP, CKI, ENDERS)
+
+
 class PlainVariant(unittest.TestCase):
     def test_same_facts_as_the_full_rule(self):
         files = _inputs()
         self.assertGreater(len(files), 15)  # the scope rules' cases and the ipa tree's files
         for returns in (False, True):
-            full = regions.rule_text(PLAIN, CKP, CKI, ENDERS, returns=returns)
-            plain = regions.without_checked(full)
-            self.assertNotIn("ckp@ps", plain)
-            self.assertNotIn("@good_shape", plain)
-            a, b = _facts(full, files), _facts(plain, files)
+            full, [(plain, _)] = regions.defines(CKP + CKI, returns=returns)
+            self.assertIn("checked", full)
+            self.assertNotIn("checked", plain)
+            a, b = _facts(files, full, NAMES), _facts(files, plain, NAMES)
             self.assertEqual(a, b)
             self.assertTrue(any(a.values()))  # the comparison saw facts, not two empty outputs
+            self.assertEqual(any('"t": "ret"' in x for v in a.values() for x in v), returns)
 
     def test_files_naming_a_checked_start_get_the_full_rule(self):
-        accept = regions.names_none_of(CKP + CKI)
+        accept = regions.defines(CKP + CKI)[1][0][1]
         with open(os.path.join(REPO, "testcases", "trees", "ipa", "fs", "ipafs", "journal.c"), "rb") as f:
             self.assertFalse(accept(f.read()))
         self.assertTrue(accept(b"x = ipafs_journal_starter(1);"))  # a longer word is another name
         self.assertTrue(regions.names_none_of([])(b"anything"))
 
-    def test_template_without_the_branches_is_an_error(self):
-        with self.assertRaises(RuntimeError):
-            regions.without_checked("@initialize:python@\n@@\n@cand exists@\n@@\nf(...);\n")
+
+class NamesAsData(unittest.TestCase):
+    """The lists the driver passes are the rule's starts and scope-ending calls."""
+
+    def _covered(self, code, names):
+        with tempfile.TemporaryDirectory(dir=REPO) as td:
+            path = os.path.join(td, "t.c")
+            with open(path, "w") as f:
+                f.write(code)
+            recs = _facts([path], {}, names)[os.path.relpath(path, REPO)]
+        return sorted(json.loads(r)["callee"] for r in recs if json.loads(r)["t"] == "scall")
+
+    CODE = ("void f(void)\n{\n\tmy_lock();\n\ta();\n\tmy_unlock();\n\tb();\n}\n")
+
+    def test_a_start_and_an_ender_given_as_data(self):
+        # the ender itself runs in the scope; what follows it does not
+        self.assertEqual(self._covered(self.CODE, regions.names(["my_lock"], enders=["my_unlock"])), ["a", "my_unlock"])
+
+    def test_without_the_ender_the_scope_goes_on(self):
+        self.assertEqual(self._covered(self.CODE, regions.names(["my_lock"])), ["a", "b", "my_unlock"])
+
+    def test_without_the_names_nothing_is_a_start(self):
+        self.assertEqual(self._covered(self.CODE, None), [])
 
 
 if __name__ == "__main__":

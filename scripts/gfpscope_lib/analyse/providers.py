@@ -29,11 +29,9 @@ confidence: they rest on the declaration.
 """
 import os
 import re
-import tempfile
 
 from ..collect import masking, spatch
 from . import regions, unknowns
-from ..core.atomic import write_text
 from ..core import paths
 from ..core.errors import GfpError
 
@@ -64,19 +62,13 @@ class Providers:
     def by_shape(self, shape):
         return sorted(n for n, s in self.starts.items() if s["shape"] == shape)
 
-    def rule(self, returns=False, enders=None):
-        """The scoped-calls rule for these starts; enders defaults to may_end."""
-        return regions.rule_text(self.by_shape("plain"), self.by_shape("ptr"), self.by_shape("int"),
-                                 sorted(self.may_end if enders is None else enders), returns=returns)
+    def rule_names(self, enders):
+        """The scoped-calls rule's name lists for these starts and scope-ending calls."""
+        return regions.names(self.by_shape("plain"), self.by_shape("ptr"), self.by_shape("int"), enders)
 
-    def write_rule(self, rule_path, text):
-        """Write text to rule_path, and beside it the same rule without its checked-start parts
-        (regions.without_checked); return spatch.run_rule's variants: that copy, for the files
-        that name no checked start."""
-        write_text(rule_path, text)
-        plain = rule_path[:-len(".cocci")] + "-plain.cocci"
-        write_text(plain, regions.without_checked(text))
-        return [(plain, regions.names_none_of(self.by_shape("ptr") + self.by_shape("int")))]
+    def rule_defines(self, returns=False):
+        """The scoped-calls rule's defines and variants (regions.defines) for these starts."""
+        return regions.defines(self.by_shape("ptr") + self.by_shape("int"), returns=returns)
 
     def label(self, name):
         """How a start opens its scope, for the evidence: start_this_handle (handle->saved_alloc_context)."""
@@ -287,15 +279,14 @@ def discover(tree, findings, graph, jobs, quiet, timeout, conf=None):
         # a call the analysis cannot resolve may end the scope too (unknowns.py)
         p.unresolved |= unknowns.unresolved(tree, graph, files, unknowns.harmful(graph, ending | p.stops))
         ending |= p.unresolved
-        with tempfile.TemporaryDirectory(prefix="gfpscope-providers.") as td:
-            rule = os.path.join(td, "providers.cocci")
-            variants = p.write_rule(rule, p.rule(returns=True, enders=ending))
-            # the return-statement proof doubles the work in the files that define
-            # providers (jbd2's transaction.c takes 40-50 s alone): give it more time.
-            # A round asks about the functions it tries: the other bodies are blanked
-            res, _ = spatch.run_rule(tree, rule, files, jobs, timeout=ROUND_TIMEOUT_FACTOR * timeout,
-                                     quiet=quiet, what=f"providers, round {p.rounds}",
-                                     keep=masking.words_keeper(header_words=todo), variants=variants)
+        defines, variants = p.rule_defines(returns=True)
+        # the return-statement proof doubles the work in the files that define
+        # providers (jbd2's transaction.c takes 40-50 s alone): give it more time.
+        # A round asks about the functions it tries: the other bodies are blanked
+        res, _ = spatch.run_rule(tree, regions.RULE, files, jobs, timeout=ROUND_TIMEOUT_FACTOR * timeout,
+                                 quiet=quiet, what=f"providers, round {p.rounds}",
+                                 keep=masking.words_keeper(header_words=todo), defines=defines,
+                                 variants=variants, names=p.rule_names(ending))
         p.failed += [{"rule": "providers", "file": rel, "status": r["status"], "detail": r["detail"]}
                      for rel, r in sorted(res.items()) if r["status"] != "ok"]
         facts = _collect(res)

@@ -191,7 +191,7 @@ def _run_batch(cwd, rule, rels, timeout, defines, parse):
 
 
 def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False,
-             what="analysing", parse=parse_facts, batch=16, keep=None, variants=()):
+             what="analysing", parse=parse_facts, batch=16, keep=None, variants=(), names=None):
     """Run a rule on each file; return ({rel: result}, number served from the cache).
 
     Files go to spatch in batches (one process start per batch, not per
@@ -202,17 +202,26 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
     function bodies it rejects blanked out (masking.py; lines and columns
     unchanged), and the cache is keyed by that copy.
 
-    variants: (rule, accept(data)) pairs tried in order before `rule`: a file
-    whose text (masked, when keep is given) a variant accepts is matched with
-    that variant, a cheaper rule that gives the same facts for such a file.
+    variants: (defines, accept(data)) pairs tried in order before `defines`: a
+    file whose text (masked, when keep is given) a variant accepts is matched
+    with the variant's defines instead, a cheaper choice of the rule's virtual
+    rules that gives the same facts for such a file.
+
+    names: data for the rule, written to a JSON file that spatch gets as
+    -D names=FILE; the cache is keyed by the data, not by the file's name.
     """
     ver = spatch_version()
-    defines = defines or {}
-    choices = list(variants) + [(rule, None)]
-    caches = {r: FactCache(r, ver, {"timeout": timeout, "defines": defines}) for r, _ in choices}
-    results, todo = {}, {r: [] for r, _ in choices}
-    staged = tempfile.mkdtemp(prefix="gfpscope-masked.") if keep else None
+    choices = list(variants) + [(defines or {}, None)]
+    caches = [FactCache(rule, ver, {"timeout": timeout, "defines": d, **({"names": names} if names else {})})
+              for d, _ in choices]
+    results, todo = {}, [[] for _ in choices]
+    staged = tempfile.mkdtemp(prefix="gfpscope-masked.")
     try:
+        if names:
+            names_file = os.path.join(staged, "names.json")
+            with open(names_file, "w", encoding="utf-8") as f:
+                json.dump(names, f)
+            choices = [(dict(d, names=names_file), a) for d, a in choices]
         for rel in rel_files:
             try:
                 with open(tree.abspath(rel), "rb") as f:
@@ -222,27 +231,26 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
                 continue
             if keep:
                 data = masking.mask(data, keep)
-            chosen = next(r for r, accept in choices if accept is None or accept(data))
+            chosen = next(i for i, (_, accept) in enumerate(choices) if accept is None or accept(data))
             digest = file_digest(data)
             hit = caches[chosen].get(digest)
             if hit is not None:
                 results[rel] = hit
                 continue
             todo[chosen].append((rel, digest))
-            if staged:
-                dst = os.path.join(staged, rel)
+            if keep:
+                dst = os.path.join(staged, "tree", rel)
                 os.makedirs(os.path.dirname(dst), exist_ok=True)
                 with open(dst, "wb") as f:
                     f.write(data)
-        cached = len(rel_files) - sum(len(v) for v in todo.values())
-        for r, _ in choices:
-            if todo[r]:
-                _run_todo(staged or tree.path, r, todo[r], results, caches[r], jobs, timeout, defines, quiet,
-                          what, parse, batch)
+        cached = len(rel_files) - sum(len(v) for v in todo)
+        cwd = os.path.join(staged, "tree") if keep else tree.path
+        for (d, _), cache, files in zip(choices, caches, todo):
+            if files:
+                _run_todo(cwd, rule, files, results, cache, jobs, timeout, d, quiet, what, parse, batch)
         return results, cached
     finally:
-        if staged:
-            shutil.rmtree(staged, ignore_errors=True)
+        shutil.rmtree(staged, ignore_errors=True)
 
 
 def _run_todo(cwd, rule, todo, results, cache, jobs, timeout, defines, quiet, what, parse, batch):

@@ -1,9 +1,7 @@
 """`gfpscope scan`: the tree's sites, analysed, written as sites.json and the census."""
 import os
 
-import tempfile
-
-from ..analyse import callgraph, proof, providers, scopecheck, unknowns, verdicts
+from ..analyse import callgraph, proof, providers, regions, scopecheck, unknowns, verdicts
 from ..emit import census
 from ..collect import lexsites, masking, spatch
 from ..core import paths
@@ -51,13 +49,12 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     # a call to a name defined nowhere (unknowns.py) may end the scope: it ends regions too
     harmful = unknowns.harmful(graph, prov.may_end | prov.stops)
     prov.unresolved |= unknowns.unresolved(tree, graph, region_files, harmful)
-    with tempfile.TemporaryDirectory(prefix="gfpscope-regions.") as td:
-        rule = os.path.join(td, "scoped_calls.cocci")
-        variants = prov.write_rule(rule, prov.rule(enders=prov.may_end | prov.unresolved))
-        # only a function that calls a start can hold a covered call: blank the others
-        keep = masking.words_keeper(body_words=REGION_WORDS + sorted(prov.starts))
-        res, _ = spatch.run_rule(tree, rule, region_files, jobs, timeout=timeout,
-                                 quiet=quiet, what=what, keep=keep, variants=variants)
+    defines, variants = prov.rule_defines()
+    # only a function that calls a start can hold a covered call: blank the others
+    keep = masking.words_keeper(body_words=REGION_WORDS + sorted(prov.starts))
+    res, _ = spatch.run_rule(tree, regions.RULE, region_files, jobs, timeout=timeout, quiet=quiet, what=what,
+                             keep=keep, defines=defines, variants=variants,
+                             names=prov.rule_names(prov.may_end | prov.unresolved))
 
     def label(rec):
         o = rec["opener"]
