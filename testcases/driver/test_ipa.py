@@ -1,7 +1,7 @@
 """The interprocedural verdicts on testcases/trees/ipa: one function per case of issue 4."""
 import os
 
-from util import REPO, CliCase, Workspace
+from util import REPO, ScannedTree
 
 IPA = os.path.join(REPO, "testcases", "trees", "ipa")
 
@@ -56,20 +56,11 @@ PROVIDERS = {
 }
 
 
-class Interprocedural(CliCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.shared = Workspace()
-        cls.shared.setUp()
-        cls.r = cls.shared.gfpscope("scan", "--kdir", IPA, "--out", cls.shared.out)
-        cls.sites = cls.shared.load("sites.json") if cls.r.returncode == 0 else []
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.shared.tearDown()
+class Interprocedural(ScannedTree):
+    TREE = IPA
 
     def test_scan_ok(self):
-        self.assertEqual(self.r.returncode, 0, self.r.stderr)
+        self.assertEqual(self.scan.returncode, 0, self.scan.stderr)
         self.assertEqual(len(self.sites), len(EXPECTED))
 
     def test_each_case(self):

@@ -16,7 +16,7 @@ import tempfile
 import unittest
 from unittest import mock
 
-from util import REPO, SMALL, CliCase, Workspace, tree_state
+from util import REPO, SMALL, CliCase, ScannedTree, tree_state
 
 from gfpscope_lib.core import atomic
 from gfpscope_lib.emit import charts, report
@@ -131,26 +131,17 @@ def check_screenshot(test, png):
         test.assertGreater(int(near), 2000, f"the chart's {name} bars are not on the screenshot")
 
 
-class ReportSmallTree(CliCase):
+class ReportSmallTree(ScannedTree):
+    TREE = SMALL
+    SHARE_WORKSPACE = True
+
     @classmethod
-    def setUpClass(cls):
-        cls.shared = Workspace()
-        cls.shared.setUp()
-        cls.before = tree_state(SMALL)
-        cls.scan = cls.shared.gfpscope("scan", "--kdir", SMALL, "--out", cls.shared.out)
+    def after_scan(cls):
         cls.r = cls.shared.gfpscope("report", "--kdir", SMALL, "--out", cls.shared.out)
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.shared.tearDown()
-
     def setUp(self):
-        self.tmp, self.out, self.env = self.shared.tmp, self.shared.out, self.shared.env
-        self.assertEqual(self.scan.returncode, 0, self.scan.stderr)
+        super().setUp()
         self.assertEqual(self.r.returncode, 0, self.r.stderr)
-
-    def tearDown(self):
-        pass
 
     def test_every_file_and_nothing_else(self):
         for name in report.OUTPUTS:
@@ -233,7 +224,7 @@ class ReportSmallTree(CliCase):
             self.assertEqual(read(n), before[n], n)
 
     def test_tree_untouched(self):
-        self.assertEqual(tree_state(SMALL), self.before)
+        self.assertEqual(tree_state(SMALL), self.tree_before)
 
     def test_screenshot_in_chromium(self):
         b = Browser(self, self.tmp)

@@ -3,33 +3,20 @@ import csv
 import io
 import os
 
-from util import SMALL, CliCase, Workspace, tree_state
+from util import SMALL, ScannedTree, tree_state
 
 
-class ScanSmallTree(CliCase):
+class ScanSmallTree(ScannedTree):
     # one scan for the class: the tests only read its outputs
+    TREE = SMALL
+    SHARE_WORKSPACE = True
+
     @classmethod
-    def setUpClass(cls):
-        cls.shared = Workspace()
-        cls.shared.setUp()
-        cls.before = tree_state(SMALL)
-        cls.r = cls.shared.gfpscope("scan", "--kdir", SMALL, "--out", cls.shared.out)
-        cls.sites = cls.shared.load("sites.json")
+    def after_scan(cls):
         cls.by_pos = {(s["file"], s["line"], s["col"]): s for s in cls.sites}
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.shared.tearDown()
-
-    def setUp(self):
-        self.tmp, self.out, self.env = self.shared.tmp, self.shared.out, self.shared.env
-        self.assertEqual(self.r.returncode, 0, self.r.stderr)
-
-    def tearDown(self):
-        pass
-
     def test_tree_untouched(self):
-        self.assertEqual(tree_state(SMALL), self.before)
+        self.assertEqual(tree_state(SMALL), self.tree_before)
 
     def test_exact_count(self):
         # 12 tokens in code; comment, string and the #define GFP_NOFS excluded
@@ -101,7 +88,7 @@ class ScanSmallTree(CliCase):
         self.assertIn("| fs/foofs | 6 | 0 | 6 | 1 |", self.load("census.md"))
 
     def test_coverage_line(self):
-        self.assertEqual(self.r.stdout.strip().splitlines()[-1],
+        self.assertEqual(self.scan.stdout.strip().splitlines()[-1],
                          "coverage: 12 sites found, 10 analysed, 2 unparsed (if0: 1, parse-error: 1)")
 
     def test_paths_limit_scan(self):

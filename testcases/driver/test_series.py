@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 import unittest
 
-from util import PY, REPO, CliCase, Workspace, tree_state
+from util import PY, REPO, CliCase, ScannedTree, tree_state
 from gfpscope_lib.core import paths
 
 from gfpscope_lib.commands import series as series_mod
@@ -103,23 +103,21 @@ def header(text, name):
 
 
 @unittest.skipUnless(have_kernel_scripts(), f"no kernel scripts in {REF} (make setup unpacks the default tree)")
-class SeriesSmallTree(CliCase):
+class SeriesSmallTree(ScannedTree):
+    SCAN_ARGS = ("-q",)
+
     @classmethod
-    def setUpClass(cls):
-        cls.shared = Workspace()
-        cls.shared.setUp()
-        cls.genv = git_env(cls.shared.tmp)
-        cls.shared.env.update(cls.genv)
-        cls.tree = make_tree(os.path.join(cls.shared.tmp, "tree"), cls.shared.env)
-        r = cls.shared.gfpscope("scan", "-q", "--kdir", cls.tree, "--out", cls.shared.out)
-        assert r.returncode == 0, r.stderr
+    def build_tree(cls, ws):
+        cls.genv = git_env(ws.tmp)
+        ws.env.update(cls.genv)
+        return make_tree(os.path.join(ws.tmp, "tree"), ws.env)
+
+    @classmethod
+    def after_scan(cls):
+        assert cls.scan.returncode == 0, cls.scan.stderr
         cls.before = repo_state(cls.tree, cls.shared.env)
         cls.r = cls.shared.gfpscope("series", "--kdir", cls.tree, "--out", cls.shared.out)
         cls.series = os.path.join(cls.shared.out, "series")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.shared.tearDown()
 
     def setUp(self):
         super().setUp()

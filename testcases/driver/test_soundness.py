@@ -9,7 +9,7 @@ import os
 import subprocess
 import unittest
 
-from util import REPO, CliCase, Workspace
+from util import REPO, ScannedTree
 
 SOUND = os.path.join(REPO, "testcases", "trees", "sound")
 
@@ -55,17 +55,8 @@ def run_git(cwd, *args):
     return r.stdout
 
 
-class Soundness(CliCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.shared = Workspace()
-        cls.shared.setUp()
-        cls.r = cls.shared.gfpscope("scan", "--kdir", SOUND, "--out", cls.shared.out)
-        cls.sites = cls.shared.load("sites.json") if cls.r.returncode == 0 else []
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.shared.tearDown()
+class Soundness(ScannedTree):
+    TREE = SOUND
 
     def scanned_copy(self):
         """A copy of the sound tree and a scan of it, for the tests that edit the tree."""
@@ -84,7 +75,7 @@ class Soundness(CliCase):
     # ---------------------------------------------------------------- defects 1 and 2
 
     def test_each_case(self):
-        self.assertEqual(self.r.returncode, 0, self.r.stderr)
+        self.assertEqual(self.scan.returncode, 0, self.scan.stderr)
         by_fn = {}
         for s in self.sites:
             by_fn.setdefault(s["function"], []).append(s)

@@ -45,6 +45,35 @@ class AtomicWrite(unittest.TestCase):
             self.assertIn('"a": 2', f.read())
 
 
+class Counts(unittest.TestCase):
+    """emit/counts.py, the one grouping of the census, the report, history and diff."""
+
+    def test_rows_columns_and_order(self):
+        from gfpscope_lib.emit import counts
+        sites = [{"subsystem": "b", "kind": "nofs", "parsed": True, "verdict": "convert", "reason": "r2"},
+                 {"subsystem": "a", "kind": "noio", "parsed": False, "verdict": "keep", "reason": "r1"},
+                 {"subsystem": "b", "kind": "noio", "parsed": True, "verdict": None, "reason": None},
+                 {"subsystem": None, "kind": "nofs", "parsed": True, "verdict": "keep", "reason": "r0"},
+                 {"subsystem": "c", "kind": "nofs", "parsed": True, "verdict": "keep", "reason": "r3"}]
+        reason = counts.Tally("by_reason", lambda s: s["reason"], ["r3"])
+        rows = counts.group(sites, "subsystem", [counts.KIND, counts.TOTAL, counts.VERDICT, counts.LEFT, reason])
+        # most sites first, then by name; a site with no subsystem in "(none)"
+        self.assertEqual([r["subsystem"] for r in rows], ["b", "(none)", "a", "c"])
+        self.assertEqual(list(rows[0]), ["subsystem", "nofs", "noio", "total", "convert", "keep",
+                                         "left_nofs", "left_noio", "by_reason"])
+        self.assertEqual(rows[0], {"subsystem": "b", "nofs": 1, "noio": 1, "total": 2, "convert": 1, "keep": 0,
+                                   "left_nofs": 0, "left_noio": 1, "by_reason": {"r2": 1}})
+        t = counts.total(sites, [counts.every("sites"), counts.PARSED, reason])
+        self.assertEqual(t, {"sites": 5, "parsed": 4, "unparsed": 1,
+                             "by_reason": {"r3": 1, "r0": 1, "r1": 1, "r2": 1}})
+        self.assertEqual(list(t["by_reason"]), ["r3", "r0", "r1", "r2"])  # the order given, then sorted
+        self.assertEqual(counts.total([], [counts.TOTAL, reason]), {"total": 0, "by_reason": {}})
+        # another rank, and a key that is a function
+        rows = counts.group(sites, lambda s: s["kind"], [counts.TOTAL, counts.VERDICT],
+                            rank=lambda r: -r["keep"])
+        self.assertEqual([(r["subsystem"], r["keep"]) for r in rows], [("nofs", 2), ("noio", 1)])
+
+
 class SharedNameLists(unittest.TestCase):
     """The scope-ending list is written in two SmPL files (SmPL has no include): keep them equal."""
 

@@ -59,3 +59,56 @@ class Workspace:
 
 class CliCase(Workspace, unittest.TestCase):
     """Each test gets its own output dir and fact cache."""
+
+
+class ScannedTree(CliCase):
+    """A test class whose tests share one scan of a tree, made once for the class.
+
+    setUpClass makes the class's own workspace, cls.shared; takes the tree (TREE, or what
+    build_tree() makes in the workspace) and its fingerprint (cls.tree, cls.tree_before); runs
+    `gfpscope scan SCAN_ARGS --kdir TREE --out` into cls.shared.out (cls.scan, the finished
+    process) and loads its sites.json (cls.sites; [] when the scan failed); then after_scan()
+    for what else the class runs once. tearDownClass removes the workspace (so does a
+    setUpClass that fails).
+
+    Each test gets a workspace of its own, as in a CliCase, or with SHARE_WORKSPACE works in
+    the shared one (self.out is the scan's output) and fails unless the scan succeeded."""
+    TREE = None
+    SCAN_ARGS = ()
+    SHARE_WORKSPACE = False
+
+    @classmethod
+    def build_tree(cls, ws):
+        return cls.TREE
+
+    @classmethod
+    def after_scan(cls):
+        pass
+
+    @classmethod
+    def setUpClass(cls):
+        cls.shared = Workspace()
+        cls.shared.setUp()
+        try:
+            cls.tree = cls.build_tree(cls.shared)
+            cls.tree_before = tree_state(cls.tree)
+            cls.scan = cls.shared.gfpscope("scan", *cls.SCAN_ARGS, "--kdir", cls.tree, "--out", cls.shared.out)
+            cls.sites = cls.shared.load("sites.json") if cls.scan.returncode == 0 else []
+            cls.after_scan()
+        except BaseException:
+            cls.shared.tearDown()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.shared.tearDown()
+
+    def setUp(self):
+        if not self.SHARE_WORKSPACE:
+            return super().setUp()
+        self.tmp, self.out, self.env = self.shared.tmp, self.shared.out, self.shared.env
+        self.assertEqual(self.scan.returncode, 0, self.scan.stderr)
+
+    def tearDown(self):
+        if not self.SHARE_WORKSPACE:
+            super().tearDown()

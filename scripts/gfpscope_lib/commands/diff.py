@@ -22,6 +22,7 @@ import re
 
 from ..collect import lexsites
 from ..core.atomic import FileSet, check_writable_dir
+from ..emit import counts
 from ..collect.gitrepo import GitRepo
 from .history import BlobSites, revision, site_record
 
@@ -143,24 +144,19 @@ def compare(repo, r1, r2, jobs=2):
     return result
 
 
-def _by_subsystem(d, s1, s2):
-    rows = {}
+# a row per subsystem (emit/counts.py), counted over (column, site): the sites of each
+# revision, and those of each class
+COLUMNS = [counts.Count(("rev1", "rev2") + CLASSES, lambda cs: cs[0])]
 
-    def row(name):
-        return rows.setdefault(name, {"subsystem": name, "rev1": 0, "rev2": 0, **{c: 0 for c in CLASSES}})
-    for s in s1:
-        row(s["subsystem"])["rev1"] += 1
-    for s in s2:
-        row(s["subsystem"])["rev2"] += 1
-    for s in d["appeared"]:
-        row(s["subsystem"])["appeared"] += 1
-    for s in d["disappeared"]:
-        row(s["subsystem"])["disappeared"] += 1
-    for c in ("converted", "changed", "moved"):
-        for p in d[c]:
-            row(p["from"]["subsystem"])[c] += 1
-    return sorted(rows.values(), key=lambda r: (-(r["appeared"] + r["disappeared"] + r["converted"]
-                                                  + r["changed"] + r["moved"]), -r["rev2"], r["subsystem"]))
+
+def _by_subsystem(d, s1, s2):
+    """The rows per subsystem, a pair counted in its REV1 site's subsystem; the subsystems with
+    the most sites of the classes first, then those with the most sites in REV2."""
+    counted = ([("rev1", s) for s in s1] + [("rev2", s) for s in s2]
+               + [(c, s) for c in ("appeared", "disappeared") for s in d[c]]
+               + [(c, p["from"]) for c in ("converted", "changed", "moved") for p in d[c]])
+    return counts.group(counted, lambda cs: cs[1]["subsystem"], COLUMNS,
+                        rank=lambda r: (-sum(r[c] for c in CLASSES), -r["rev2"]))
 
 
 def run(repo_path, rev1, rev2, out, jobs=2):

@@ -19,7 +19,7 @@ import shutil
 import tempfile
 import time
 
-from ..emit import historychart
+from ..emit import counts, historychart
 from ..collect import lexsites
 from ..core import paths, sites as sites_file
 from ..core.atomic import FileSet, check_writable_dir, write_text
@@ -204,25 +204,6 @@ def revision(repo, rev, cache, jobs=2, maintainers=True, keep_tree=False):
     }
 
 
-VERDICT_KEYS = ("convert", "keep", "parsed", "unparsed")
-
-
-def _table(sites, key, verdicts):
-    rows = {}
-    for s in sites:
-        name = s.get(key) or "(none)"
-        r = rows.setdefault(name, {"subsystem": name, "nofs": 0, "noio": 0, "total": 0})
-        if verdicts and "convert" not in r:
-            r.update({k: 0 for k in VERDICT_KEYS})
-        r[s["kind"]] += 1
-        r["total"] += 1
-        if verdicts:
-            r["parsed" if s["parsed"] else "unparsed"] += 1
-            if s.get("verdict"):
-                r[s["verdict"]] += 1
-    return sorted(rows.values(), key=lambda r: (-r["total"], r["subsystem"]))
-
-
 def attach_scan(rev, sites, scan_dir):
     """Verdicts from a scan of the same tree (DIR/sites.json), matched by position."""
     p = os.path.join(scan_dir, "sites.json")
@@ -267,19 +248,15 @@ def _safe(rev):
 
 def summarize(r, verdicts_from=None):
     sites = r["sites"]
-    v = verdicts_from is not None
-    t = {"sites": len(sites), "nofs": sum(s["kind"] == "nofs" for s in sites),
-         "noio": sum(s["kind"] == "noio" for s in sites)}
-    if v:
-        for k in ("convert", "keep"):
-            t[k] = sum(s.get("verdict") == k for s in sites)
-        t["parsed"] = sum(bool(s.get("parsed")) for s in sites)
-        t["unparsed"] = t["sites"] - t["parsed"]
+    # the verdicts' counts only where a scan gave them
+    more = [counts.VERDICT, counts.PARSED] if verdicts_from is not None else []
+    columns = [counts.KIND, counts.TOTAL] + more
     # no times here: the committed reference outputs stay the same from run to run
     out = {k: r[k] for k in ("rev", "commit", "version", "files", "maintainers_from", "maintainers_lookups")}
-    out.update({"verdicts_from": verdicts_from, "totals": t,
-                "by_directory": _table(sites, "subsystem", v),
-                "by_maintainers": _table(sites, "maintainers", v)})
+    out.update({"verdicts_from": verdicts_from,
+                "totals": counts.total(sites, [counts.every("sites"), counts.KIND] + more),
+                "by_directory": counts.group(sites, "subsystem", columns),
+                "by_maintainers": counts.group(sites, "maintainers", columns)})
     return out
 
 

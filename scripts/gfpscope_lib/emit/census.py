@@ -2,38 +2,20 @@
 import csv
 import io
 
+from . import counts
 from ..core.atomic import json_text
 
-
-def _table(sites, key):
-    rows = {}
-    for s in sites:
-        name = s[key] or "(none)"
-        r = rows.setdefault(name, {"subsystem": name, "nofs": 0, "noio": 0, "total": 0,
-                                   "parsed": 0, "unparsed": 0, "convert": 0, "keep": 0})
-        r[s["kind"]] += 1
-        r["total"] += 1
-        r["parsed" if s["parsed"] else "unparsed"] += 1
-        if s.get("verdict"):
-            r[s["verdict"]] += 1
-    return sorted(rows.values(), key=lambda r: (-r["total"], r["subsystem"]))
+# a row per subsystem (counts.py): GFP_NOFS, GFP_NOIO, all, analysed or not, verdicts
+COLUMNS = [counts.KIND, counts.TOTAL, counts.PARSED, counts.VERDICT]
 
 
 def totals(sites):
-    t = {"sites": len(sites), "nofs": 0, "noio": 0, "parsed": 0, "unparsed": 0, "unparsed_by_reason": {},
-         "convert": 0, "keep": 0, "by_reason": {}}
-    for s in sites:
-        t[s["kind"]] += 1
-        if s.get("verdict"):
-            t[s["verdict"]] += 1
-            t["by_reason"][s["reason"]] = t["by_reason"].get(s["reason"], 0) + 1
-        if s["parsed"]:
-            t["parsed"] += 1
-        else:
-            t["unparsed"] += 1
-            r = s["unparsed_reason"]
-            t["unparsed_by_reason"][r] = t["unparsed_by_reason"].get(r, 0) + 1
-    return t
+    """All the sites: the row's counts, and why sites were not analysed and the reasons of the verdicts."""
+    return counts.total(sites, [
+        counts.every("sites"), counts.KIND, counts.PARSED,
+        counts.Tally("unparsed_by_reason", lambda s: None if s["parsed"] else s["unparsed_reason"]),
+        counts.VERDICT,
+        counts.Tally("by_reason", lambda s: s["reason"] if s.get("verdict") else None)])
 
 
 def build(sites, tree, scope, maint_method):
@@ -42,8 +24,8 @@ def build(sites, tree, scope, maint_method):
         "scope": scope,
         "maintainers_from": maint_method,
         "totals": totals(sites),
-        "by_directory": _table(sites, "subsystem"),
-        "by_maintainers": _table(sites, "maintainers"),
+        "by_directory": counts.group(sites, "subsystem", COLUMNS),
+        "by_maintainers": counts.group(sites, "maintainers", COLUMNS),
     }
 
 

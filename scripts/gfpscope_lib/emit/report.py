@@ -1,15 +1,16 @@
 """`gfpscope report`: one model of a scan's outputs, written as html, md, csv, json and org.
 
 The report adds no analysis. It reads what `scan` wrote into OUT (sites.json,
-census.json, and scopes.json when present), groups the sites per subsystem by
-kind, verdict, reason and allocator family, and hands that one model to the
-writers (reporthtml.py, reporttext.py) and the chart (charts.py). Every
-number in every output comes from this model, and build() checks the model
-against census.json, so a report can never disagree with the census it
-claims to show.
+census.json, and scopes.json when present), groups the sites per subsystem
+(counts.py, as the census does) by kind, verdict, reason and allocator
+family, and hands that one model to the writers (reporthtml.py,
+reporttext.py) and the chart (charts.py). Every number in every output
+comes from this model, and build() checks the model against census.json,
+so a report can never disagree with the census it claims to show.
 """
 import re
 
+from . import counts
 from .. import VERSION
 from ..core import reasons, sites as sites_file
 from ..core.errors import GfpError
@@ -77,37 +78,14 @@ def version_tag(version):
     return "v" + ".".join(parts)
 
 
-def _ordered(counts, order):
-    known = [k for k in order if k in counts]
-    return {k: counts[k] for k in known + sorted(k for k in counts if k not in order)}
-
-
-def _row(name):
-    return {"subsystem": name, "total": 0, "nofs": 0, "noio": 0, "convert": 0, "keep": 0, "unparsed": 0,
-            "left_nofs": 0, "left_noio": 0, "by_reason": {}, "by_family": {}}
-
-
-def _group(sites, key):
-    """Rows per value of `key`, biggest first: kind, verdict, reason and family counts."""
-    rows = {}
-    for s in sites:
-        name = s[key] or "(none)"
-        r = rows.setdefault(name, _row(name))
-        r["total"] += 1
-        r[s["kind"]] += 1
-        if not s["parsed"]:
-            r["unparsed"] += 1
-        if s.get("verdict"):
-            r[s["verdict"]] += 1
-        if s.get("verdict") != "convert":  # what is left to do, by kind (the chart's bars)
-            r["left_" + s["kind"]] += 1
-        reason = s.get("reason") or "(no verdict)"
-        r["by_reason"][reason] = r["by_reason"].get(reason, 0) + 1
-        r["by_family"][s["family"]] = r["by_family"].get(s["family"], 0) + 1
-    for r in rows.values():
-        r["by_reason"] = _ordered(r["by_reason"], REASON_ORDER)
-        r["by_family"] = _ordered(r["by_family"], FAMILY_ORDER)
-    return sorted(rows.values(), key=lambda r: (-r["total"], r["subsystem"]))
+# a row per subsystem (counts.py): kind, verdict, what is left to do by kind (the chart's
+# bars), reason and allocator family
+COLUMNS = [counts.TOTAL, counts.KIND, counts.VERDICT, counts.UNPARSED, counts.LEFT,
+           counts.Tally("by_reason", lambda s: s.get("reason") or reasons.NO_VERDICT, REASON_ORDER),
+           counts.Tally("by_family", lambda s: s["family"], FAMILY_ORDER)]
+CONFIDENCE = counts.Tally("convert_by_confidence",
+                          lambda s: s.get("confidence") if s.get("verdict") == "convert" else None,
+                          ["high", "moderate"])
 
 
 def _site(s, url, tag):
@@ -144,18 +122,13 @@ def build(sites, census, scopes=None, source_url=DEFAULT_SOURCE_URL):
     tag = version_tag(version)
     for s in sites:
         s["family"] = family(s.get("call"))
-    by_dir = _group(sites, "subsystem")
+    by_dir = counts.group(sites, "subsystem", COLUMNS)
     site_lists = {}
     for s in sorted(sites, key=lambda s: (s["file"], s["line"], s["col"])):
-        site_lists.setdefault(s["subsystem"] or "(none)", []).append(_site(s, source_url, tag))
+        site_lists.setdefault(s["subsystem"] or counts.NONE, []).append(_site(s, source_url, tag))
     for r in by_dir:
         r["sites"] = site_lists[r["subsystem"]]
-    everything = _group([dict(s, all="all") for s in sites], "all")
-    tot = everything[0] if everything else _row("all")
-    conf = {}
-    for s in sites:
-        if s.get("verdict") == "convert":
-            conf[s.get("confidence")] = conf.get(s.get("confidence"), 0) + 1
+    tot = counts.total(sites, COLUMNS + [CONFIDENCE])
     model = {
         "generator": "gfpscope " + VERSION,
         "tree": {"version": version, "tag": tag, "path": census["tree"].get("path")},
@@ -164,7 +137,7 @@ def build(sites, census, scopes=None, source_url=DEFAULT_SOURCE_URL):
         "source_url": source_url,
         "totals": {"sites": tot["total"], "nofs": tot["nofs"], "noio": tot["noio"],
                    "convert": tot["convert"], "keep": tot["keep"], "unparsed": tot["unparsed"],
-                   "convert_by_confidence": _ordered(conf, ["high", "moderate"]),
+                   "convert_by_confidence": tot["convert_by_confidence"],
                    "by_reason": tot["by_reason"], "by_family": tot["by_family"],
                    "unparsed_by_reason": census["totals"].get("unparsed_by_reason", {}),
                    "subsystems": len(by_dir)},
@@ -175,7 +148,7 @@ def build(sites, census, scopes=None, source_url=DEFAULT_SOURCE_URL):
                            key=lambda k: (k in (OTHER, "none"), -tot["by_family"][k] if k not in (OTHER, "none")
                                           else FAMILY_ORDER.index(k))),
         "by_directory": by_dir,
-        "by_maintainers": _group(sites, "maintainers"),
+        "by_maintainers": counts.group(sites, "maintainers", COLUMNS),
         "scopes": (scopes or {}).get("summary"),
         "scope_findings": (scopes or {}).get("findings", []),
     }
