@@ -111,21 +111,41 @@ def gfpscope_key(p):
 gfpscope_bad = set()        # sites with a path on which they are not covered
 gfpscope_ok = set()         # sites to convert / report
 gfpscope_best = {}          # site -> (line, column) of the covering save
-gfpscope_nofs_saves = set() # positions of memalloc_nofs_save calls
 gfpscope_pending = {}       # site -> (position, message), for this file
 gfpscope_macro_ends = set() # macros of this file that restore a cookie or clear the flag
 gfpscope_ended = {}         # facts mode: site -> (save line, col) of a save a clearing event follows
 
+_pf_nofs = re.compile(r"\bPF_MEMALLOC_NO(FS|IO)\b")
+_pf_noio = re.compile(r"\bPF_MEMALLOC_NOIO\b")
+
+def gfpscope_pf_nofs(e):
+    """The flags open a scope that covers GFP_NOFS: they name PF_MEMALLOC_NOFS or _NOIO
+    (PF_MEMALLOC_PIN, PF_MEMALLOC and the like open none)."""
+    return _pf_nofs.search(str(e)) is not None
+
+def gfpscope_pf_noio(e):
+    """The flags open a scope that covers GFP_NOIO: they name PF_MEMALLOC_NOIO."""
+    return _pf_noio.search(str(e)) is not None
+
 def gfpscope_saver(ps):
-    """memalloc_nofs_save or memalloc_noio_save: the save at ps, read from the file (bytes:
-    a column is a byte offset, and the file need not be UTF-8)."""
+    """What opens the scope at ps, read from the file (bytes: a column is a byte offset,
+    and the file need not be UTF-8): memalloc_nofs_save, memalloc_noio_save,
+    memalloc_flags_save, or current->flags for a direct write."""
     try:
         with open(ps[0].file, "rb") as f:
             line = f.read().split(b"\n")[int(ps[0].line) - 1]
     except (OSError, IndexError):
         return "memalloc_nofs_save"
-    return "memalloc_noio_save" if line[int(ps[0].column):].startswith(b"memalloc_noio_save") \
-        else "memalloc_nofs_save"
+    text = line[int(ps[0].column):]
+    for name in (b"memalloc_noio_save", b"memalloc_flags_save", b"current"):
+        if text.startswith(name):
+            return "current->flags" if name == b"current" else name.decode()
+    return "memalloc_nofs_save"
+
+def gfpscope_opened_by(ps):
+    """How the report names the opener at ps."""
+    s = gfpscope_saver(ps)
+    return "a write to current->flags" if s == "current->flags" else s + "()"
 
 def gfpscope_covered(p, ps):
     """Record ps as a covering save of p; True if p is convertible."""
@@ -144,12 +164,9 @@ def gfpscope_message(p, ps, flag):
     s = (int(ps[0].line), int(ps[0].column))
     if k not in gfpscope_ok or gfpscope_best.get(k) != s:
         return
-    if gfpscope_key(ps) in gfpscope_nofs_saves:
-        saver = "memalloc_nofs_save"
-    else:
-        saver = "memalloc_noio_save"
-    gfpscope_pending[k] = (p[0], "%s is redundant: covered by %s() at line %s; use GFP_KERNEL" % (
-        flag, saver, ps[0].line), {"t": "covered", "file": p[0].file, "line": int(p[0].line),
+    saver = gfpscope_saver(ps)
+    gfpscope_pending[k] = (p[0], "%s is redundant: covered by %s at line %s; use GFP_KERNEL" % (
+        flag, gfpscope_opened_by(ps), ps[0].line), {"t": "covered", "file": p[0].file, "line": int(p[0].line),
         "col": int(p[0].column), "flag": flag, "save": saver, "save_line": int(ps[0].line)})
 
 def gfpscope_flush():
@@ -207,6 +224,8 @@ gfpscope_macro_ends.add(M)
 @cand_nofs exists@
 position ps, p;
 identifier em : script:python() { em in gfpscope_macro_ends };
+expression Fl : script:python() { gfpscope_pf_nofs(Fl) };
+expression Fl2 : script:python() { gfpscope_pf_nofs(Fl2) };
 expression c, c2, a, E;
 type T, T2;
 identifier x, x2;
@@ -221,10 +240,19 @@ c = \(memalloc_nofs_save@ps\|memalloc_noio_save@ps\)();
 T x = \(memalloc_nofs_save@ps\|memalloc_noio_save@ps\)();
 |
 \(memalloc_nofs_save@ps\|memalloc_noio_save@ps\)();
+|
+c = memalloc_flags_save@ps(Fl);
+|
+T x = memalloc_flags_save@ps(Fl);
+|
+current@ps->flags |= Fl;
 )
 ... when != c2 = \(memalloc_nofs_save\|memalloc_noio_save\)();
     when != T2 x2 = \(memalloc_nofs_save\|memalloc_noio_save\)();
     when != \(memalloc_nofs_save\|memalloc_noio_save\)();
+    when != c2 = memalloc_flags_save(Fl2)
+    when != T2 x2 = memalloc_flags_save(Fl2);
+    when != current->flags |= Fl2
     when != rf(...)
     when != em(...)
     when != current->flags = E
@@ -244,14 +272,19 @@ if not gfpscope_clean_flags(a):
 position cand_nofs.p, q;
 identifier fn;
 expression c;
+expression Fl : script:python() { gfpscope_pf_nofs(Fl) };
 type T;
 identifier x;
+symbol current;
 @@
 
 fn(...) {
 ... when != c = \(memalloc_nofs_save\|memalloc_noio_save\)();
     when != T x = \(memalloc_nofs_save\|memalloc_noio_save\)();
     when != \(memalloc_nofs_save\|memalloc_noio_save\)();
+    when != c = memalloc_flags_save(Fl)
+    when != T x = memalloc_flags_save(Fl);
+    when != current->flags |= Fl
     when any
 GFP_NOFS@p@q
 ... when any
@@ -261,6 +294,7 @@ GFP_NOFS@p@q
 @u2_nofs exists@
 position cand_nofs.p, q;
 identifier em : script:python() { em in gfpscope_macro_ends };
+expression Fl : script:python() { gfpscope_pf_nofs(Fl) };
 expression c, E;
 type T;
 identifier x;
@@ -282,6 +316,9 @@ current->flags ^= E
 ... when != c = \(memalloc_nofs_save\|memalloc_noio_save\)();
     when != T x = \(memalloc_nofs_save\|memalloc_noio_save\)();
     when != \(memalloc_nofs_save\|memalloc_noio_save\)();
+    when != c = memalloc_flags_save(Fl)
+    when != T x = memalloc_flags_save(Fl);
+    when != current->flags |= Fl
     when any
 GFP_NOFS@p@q
 
@@ -310,6 +347,8 @@ if not gfpscope_covered(p, ps):
 @cand_noio exists@
 position ps, p;
 identifier em : script:python() { em in gfpscope_macro_ends };
+expression Fl : script:python() { gfpscope_pf_noio(Fl) };
+expression Fl2 : script:python() { gfpscope_pf_noio(Fl2) };
 expression c, c2, a, E;
 type T, T2;
 identifier x, x2;
@@ -324,10 +363,19 @@ c = memalloc_noio_save@ps();
 T x = memalloc_noio_save@ps();
 |
 memalloc_noio_save@ps();
+|
+c = memalloc_flags_save@ps(Fl);
+|
+T x = memalloc_flags_save@ps(Fl);
+|
+current@ps->flags |= Fl;
 )
 ... when != c2 = memalloc_noio_save();
     when != T2 x2 = memalloc_noio_save();
     when != memalloc_noio_save();
+    when != c2 = memalloc_flags_save(Fl2)
+    when != T2 x2 = memalloc_flags_save(Fl2);
+    when != current->flags |= Fl2
     when != rf(...)
     when != em(...)
     when != current->flags = E
@@ -346,14 +394,19 @@ if not gfpscope_clean_flags(a):
 position cand_noio.p, q;
 identifier fn;
 expression c;
+expression Fl : script:python() { gfpscope_pf_noio(Fl) };
 type T;
 identifier x;
+symbol current;
 @@
 
 fn(...) {
 ... when != c = memalloc_noio_save();
     when != T x = memalloc_noio_save();
     when != memalloc_noio_save();
+    when != c = memalloc_flags_save(Fl)
+    when != T x = memalloc_flags_save(Fl);
+    when != current->flags |= Fl
     when any
 GFP_NOIO@p@q
 ... when any
@@ -362,6 +415,7 @@ GFP_NOIO@p@q
 @u2_noio exists@
 position cand_noio.p, q;
 identifier em : script:python() { em in gfpscope_macro_ends };
+expression Fl : script:python() { gfpscope_pf_noio(Fl) };
 expression c, E;
 type T;
 identifier x;
@@ -383,6 +437,9 @@ current->flags ^= E
 ... when != c = memalloc_noio_save();
     when != T x = memalloc_noio_save();
     when != memalloc_noio_save();
+    when != c = memalloc_flags_save(Fl)
+    when != T x = memalloc_flags_save(Fl);
+    when != current->flags |= Fl
     when any
 GFP_NOIO@p@q
 
@@ -411,6 +468,7 @@ if not gfpscope_covered(p, ps):
 
 @ended depends on facts exists@
 position p, ps;
+expression Fl : script:python() { gfpscope_pf_nofs(Fl) };
 expression c, E;
 type T;
 identifier x;
@@ -425,6 +483,12 @@ c = \(memalloc_nofs_save@ps\|memalloc_noio_save@ps\)();
 T x = \(memalloc_nofs_save@ps\|memalloc_noio_save@ps\)();
 |
 \(memalloc_nofs_save@ps\|memalloc_noio_save@ps\)();
+|
+c = memalloc_flags_save@ps(Fl);
+|
+T x = memalloc_flags_save@ps(Fl);
+|
+current@ps->flags |= Fl;
 )
 ... when any
 (
@@ -465,18 +529,6 @@ gfpscope_ended.clear()
 // convertible tokens by position (a position cannot be inherited across a
 // rule that modifies the code, and there are two families of sites).
 // ---------------------------------------------------------------------
-
-// which covering saves are nofs ones (for the message)
-@nofs_save depends on report || org || facts@
-position cand_nofs.ps;
-position q;
-@@
-memalloc_nofs_save@ps@q()
-
-@script:python depends on report || org || facts@
-q << nofs_save.q;
-@@
-gfpscope_nofs_saves.add(gfpscope_key(q))
 
 @script:python depends on report || org || facts@
 p << cand_nofs.p;

@@ -15,7 +15,8 @@
 //#  - a plain start, which cannot fail: memalloc_nofs/noio_save(), and
 //#    the providers the driver discovered that open a scope on every path
 //#    (sv; xfs_trans_set_context(), fsnotify_group_lock(), ...);
-//#  - current->flags |= PF_MEMALLOC_NOFS/NOIO;
+//#  - current->flags |= F and memalloc_flags_save(F), where F names
+//#    PF_MEMALLOC_NOFS or PF_MEMALLOC_NOIO (other flags open no scope);
 //#  - a checked start, which may fail and opens the scope only when it
 //#    succeeds (ckp returns a pointer: jbd2__journal_start(); cki returns
 //#    an int error: xfs_trans_alloc()). It counts only in the shape
@@ -77,6 +78,12 @@ SCALL_RF = {"stop_this_handle", "jbd2_journal_stop", "jbd2__journal_restart", "j
 SCALL_RF_RE = re.compile(r"memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0-9_]*")
 scall_names_read = []
 
+SCALL_PF = re.compile(r"\bPF_MEMALLOC_NO(FS|IO)\b")
+
+def scall_pf(flags):
+    """Flags that open a nofs or noio scope (PF_MEMALLOC_PIN and the like open none)."""
+    return SCALL_PF.search(str(flags)) is not None
+
 def scall_ends(name):
     return name in SCALL_RF or SCALL_RF_RE.fullmatch(name) is not None
 
@@ -99,8 +106,15 @@ def scall_key(p):
 def scall_opener(ps):
     """The start's name, read at its position (the disjunction binds one of several metavariables)."""
     text = scall_getline(ps[0].file, int(ps[0].line))[int(ps[0].column):]
-    if text.startswith("current"):
-        return "PF_MEMALLOC_NOIO" if "PF_MEMALLOC_NOIO" in text else "PF_MEMALLOC_NOFS"
+    if text.startswith("current") or text.startswith("memalloc_flags_save"):
+        # the flags may go on over the next lines: read up to the end of the statement
+        n, more = int(ps[0].line), text
+        while ";" not in more and n - int(ps[0].line) < 8:
+            n += 1
+            more = scall_getline(ps[0].file, n)
+            text += more
+        flag = "PF_MEMALLOC_NOIO" if "PF_MEMALLOC_NOIO" in text.split(";")[0] else "PF_MEMALLOC_NOFS"
+        return flag if text.startswith("current") else "memalloc_flags_save(%s)" % flag
     m = re.match(r"[A-Za-z_]\w*", text)
     return m.group(0) if m else "?"
 
@@ -129,6 +143,7 @@ identifier ckp : script:python () { ckp in SCALL_CKP };
 identifier cki : script:python () { cki in SCALL_CKI };
 symbol current;
 identifier rf : script:python () { scall_ends(rf) };
+expression Fl : script:python () { scall_pf(Fl) };
 @@
 
 (
@@ -138,7 +153,11 @@ T x2 = sv@ps(...);
 |
 sv@ps(...);
 |
-current@ps->flags |= \(PF_MEMALLOC_NOFS\|PF_MEMALLOC_NOIO\);
+current@ps->flags |= Fl;
+|
+c = memalloc_flags_save@ps(Fl);
+|
+T x2 = memalloc_flags_save@ps(Fl);
 |
 \(x = ckp@ps(...);\|Tc x = ckp@ps(...);\)
 (
@@ -165,7 +184,9 @@ if (\(x\|x < 0\|x != 0\)) {
 ... when != c2 = sv(...)
     when != T2 x3 = sv(...);
     when != sv(...)
-    when != current->flags |= E
+    when != current->flags |= Fl
+    when != c2 = memalloc_flags_save(Fl)
+    when != T2 x3 = memalloc_flags_save(Fl);
     when != x2 = ckp(...)
     when != x2 = cki(...)
     when != rf(...)
@@ -178,18 +199,21 @@ g@p(...)
 @u1 exists@
 position cand.p, q;
 identifier fn, g, x3;
-expression x, c2, E;
+expression x, c2;
 type T2;
 identifier sv : script:python () { sv in SCALL_SV };
 identifier ckp : script:python () { ckp in SCALL_CKP };
 identifier cki : script:python () { cki in SCALL_CKI };
+expression Fl : script:python () { scall_pf(Fl) };
 @@
 
 fn(...) {
 ... when != c2 = sv(...)
     when != T2 x3 = sv(...);
     when != sv(...)
-    when != current->flags |= E
+    when != current->flags |= Fl
+    when != c2 = memalloc_flags_save(Fl)
+    when != T2 x3 = memalloc_flags_save(Fl);
     when != x = ckp(...)
     when != x = cki(...)
     when any
@@ -207,6 +231,7 @@ identifier ckp : script:python () { ckp in SCALL_CKP };
 identifier cki : script:python () { cki in SCALL_CKI };
 identifier rf : script:python () { scall_ends(rf) };
 symbol current;
+expression Fl : script:python () { scall_pf(Fl) };
 @@
 
 (
@@ -221,7 +246,9 @@ current->flags ^= E
 ... when != c2 = sv(...)
     when != T2 x3 = sv(...);
     when != sv(...)
-    when != current->flags |= E
+    when != current->flags |= Fl
+    when != c2 = memalloc_flags_save(Fl)
+    when != T2 x3 = memalloc_flags_save(Fl);
     when != x = ckp(...)
     when != x = cki(...)
     when any
@@ -344,6 +371,7 @@ identifier ckp : script:python () { ckp in SCALL_CKP };
 identifier cki : script:python () { cki in SCALL_CKI };
 symbol current;
 identifier rf : script:python () { scall_ends(rf) };
+expression Fl : script:python () { scall_pf(Fl) };
 @@
 
 (
@@ -353,7 +381,11 @@ T x2 = sv@ps(...);
 |
 sv@ps(...);
 |
-current@ps->flags |= \(PF_MEMALLOC_NOFS\|PF_MEMALLOC_NOIO\);
+current@ps->flags |= Fl;
+|
+c = memalloc_flags_save@ps(Fl);
+|
+T x2 = memalloc_flags_save@ps(Fl);
 |
 \(x = ckp@ps(...);\|Tc x = ckp@ps(...);\)
 (
@@ -380,7 +412,9 @@ if (\(x\|x < 0\|x != 0\)) {
 ... when != c2 = sv(...)
     when != T2 x3 = sv(...);
     when != sv(...)
-    when != current->flags |= E
+    when != current->flags |= Fl
+    when != c2 = memalloc_flags_save(Fl)
+    when != T2 x3 = memalloc_flags_save(Fl);
     when != x2 = ckp(...)
     when != x2 = cki(...)
     when != rf(...)
@@ -394,18 +428,21 @@ return@p ...;
 @u1_r depends on returns exists@
 position cand_r.p, q;
 identifier fn, x3;
-expression x, c2, E;
+expression x, c2;
 type T2;
 identifier sv : script:python () { sv in SCALL_SV };
 identifier ckp : script:python () { ckp in SCALL_CKP };
 identifier cki : script:python () { cki in SCALL_CKI };
+expression Fl : script:python () { scall_pf(Fl) };
 @@
 
 fn(...) {
 ... when != c2 = sv(...)
     when != T2 x3 = sv(...);
     when != sv(...)
-    when != current->flags |= E
+    when != current->flags |= Fl
+    when != c2 = memalloc_flags_save(Fl)
+    when != T2 x3 = memalloc_flags_save(Fl);
     when != x = ckp(...)
     when != x = cki(...)
     when any
@@ -424,6 +461,7 @@ identifier ckp : script:python () { ckp in SCALL_CKP };
 identifier cki : script:python () { cki in SCALL_CKI };
 identifier rf : script:python () { scall_ends(rf) };
 symbol current;
+expression Fl : script:python () { scall_pf(Fl) };
 @@
 
 (
@@ -438,7 +476,9 @@ current->flags ^= E
 ... when != c2 = sv(...)
     when != T2 x3 = sv(...);
     when != sv(...)
-    when != current->flags |= E
+    when != current->flags |= Fl
+    when != c2 = memalloc_flags_save(Fl)
+    when != T2 x3 = memalloc_flags_save(Fl);
     when != x = ckp(...)
     when != x = cki(...)
     when any
@@ -542,20 +582,25 @@ type T2;
 identifier sv : script:python () { sv in SCALL_SV };
 identifier rf : script:python () { scall_ends(rf) };
 symbol current;
+expression Fl : script:python () { scall_pf(Fl) };
 @@
 void fn@pf(...) {
 (
 ... when != c2 = sv(...)
     when != T2 x3 = sv(...);
     when != sv(...)
-    when != current->flags |= E
+    when != current->flags |= Fl
+    when != c2 = memalloc_flags_save(Fl)
+    when != T2 x3 = memalloc_flags_save(Fl);
 |
 ... when any
 \(rf(...)\|current->flags = E\|current->flags &= E\|current->flags ^= E\)
 ... when != c2 = sv(...)
     when != T2 x3 = sv(...);
     when != sv(...)
-    when != current->flags |= E
+    when != current->flags |= Fl
+    when != c2 = memalloc_flags_save(Fl)
+    when != T2 x3 = memalloc_flags_save(Fl);
 )
 }
 

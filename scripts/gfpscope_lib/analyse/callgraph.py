@@ -15,9 +15,15 @@ A function G runs in a nofs (noio) scope when:
     function, or lies in a function that runs in such a scope itself;
   - and a chain of such callers reaches a covering scope (a cycle that no
     scope enters proves nothing).
-Functions are identified by name, and all definitions of a name are merged:
-a static helper in one file shares its fate with a namesake elsewhere. That
-over-approximates the callers, which can only turn a convert into a keep.
+Functions are identified by name, except a static function of a .c file that
+has a namesake defined elsewhere: it is its own node, "name@file" (see
+Graph.node), and its callers are the calls in its own file plus every call of
+the name in a file that defines no static function of that name (a header's
+macro, a .c file that includes this one): only the calls from the files that
+have their own static namesake are left out, since C sends those to their own
+function. A non-static name keeps every call of the name as its caller, so a
+global function and a static namesake never lose a caller to each other: the
+merge over-approximates, which can only turn a convert into a keep.
 """
 import io
 import os
@@ -55,11 +61,54 @@ class Graph:
         self.files = 0
         self.def_files = {}       # name -> files that define it (function or macro)
         self.macro_callees = {}   # macro -> what its body calls (macro wrappers of providers)
-        self.multi = set()        # (callee, caller) plain edges seen in more than one file
+        self.multi_files = {}     # (callee, caller) plain edges seen in more than one file -> the files
+        self.static_c = {}        # name -> .c files that define a static function of that name
+        self.nonstatic_c = {}     # name -> .c files that define a non-static function of that name
+        self.split = {}           # name -> the files whose static function of that name is a node
+        self.shared = set()       # split names that are also defined otherwise (the name's node)
+
+    def finish(self):
+        """After the whole graph is read: which static functions are nodes of their own."""
+        self.split, self.shared = {}, set()
+        for name, files in self.static_c.items():
+            files = files - self.nonstatic_c.get(name, set())
+            others = self.def_files.get(name, set()) - files
+            if files and (len(files) > 1 or others):
+                self.split[name] = files
+                if others:
+                    self.shared.add(name)
+
+    def node(self, name, file):
+        """The function that name means in file: "name@file" for a split static function."""
+        return f"{name}@{file}" if file in self.split.get(name, ()) else name
+
+    def nodes_of(self, name):
+        """Every function a name stands for: its split static functions and, if it has other
+        definitions (non-static, in a header, a macro), the name itself."""
+        files = self.split.get(name)
+        if not files:
+            return [name]
+        return [f"{name}@{f}" for f in sorted(files)] + ([name] if name in self.shared else [])
+
+    def node_callers(self, node):
+        """Every call site of one function (a node): (caller node, file, line, col)."""
+        name, _, own = node.partition("@")
+        split = self.split.get(name, ())
+        out = []
+        for caller, file, line, col in self.callers(name):
+            # a plain edge seen in several files is one edge per file here
+            files = sorted(self.multi_files.get((name, caller), ())) if not line else ()
+            for f in files or [file]:
+                if split and f in split and f != own:
+                    continue  # that file calls its own static namesake
+                out.append((self.node(caller, f), f, line, col))
+        return out
 
     def static_only(self):
-        """Names all of whose definitions are static functions: their callers are in one file."""
-        return {n for n in self.defined if n not in self.nonstatic and n not in self.macros}
+        """Names all of whose definitions are static functions, and the split static functions
+        (nodes): their callers are in one file."""
+        return ({n for n in self.defined if n not in self.nonstatic and n not in self.macros} |
+                {f"{n}@{f}" for n, files in self.split.items() for f in files})
 
     def callers(self, fn):
         """Every call site of fn: (caller, file, line, col), file None where not kept."""
@@ -78,7 +127,7 @@ class Graph:
             else:
                 first = self.plain.setdefault(callee, {}).setdefault(caller, sys.intern(file))
                 if first != file:
-                    self.multi.add((callee, caller))
+                    self.multi_files.setdefault((callee, caller), {first}).add(sys.intern(file))
             if self.enders.match(callee):
                 self.ends_scope.add(caller)
             if caller in self.macros:
@@ -88,6 +137,8 @@ class Graph:
             self.def_files.setdefault(f[2], set()).add(sys.intern(f[1]))
             if f[3] == "0":
                 self.nonstatic.add(f[2])
+            if f[1].endswith(".c"):
+                (self.static_c if f[3] == "1" else self.nonstatic_c).setdefault(f[2], set()).add(f[1])
         elif kind == "MACRO":
             self.defined.add(sys.intern(f[2]))
             self.macros.add(f[2])
@@ -113,6 +164,7 @@ def lex_graph(tree, position_files=(), enders=CLEARING):
     if p.wait():
         raise GfpError("gfplex --graph failed: " + err.decode("utf-8", "replace").strip()[:200])
     g.from_asm = asm_mentions(tree, g.nonstatic)
+    g.finish()
     return g
 
 
@@ -134,7 +186,7 @@ def add_positions(graph, tree, files):
         _, file, caller, callee, ln, col = f[:6]
         graph.calls.setdefault(callee, []).append((caller, file, int(ln), int(col)))
         plain = graph.plain.get(callee)
-        if plain and plain.get(caller) == file and (callee, caller) not in graph.multi:
+        if plain and plain.get(caller) == file and (callee, caller) not in graph.multi_files:
             del plain[caller]
 
 
@@ -157,9 +209,10 @@ def analyse(graph, scoped_calls, want_noio):
 
     scoped_calls: {(file, line, col): kind} for call sites a local scope
     covers ("nofs" or "noio"). With want_noio only noio scopes count.
-    A witness is ("scope", opener, file, line, col) for a covered call
-    site, or ("caller", name, file, line, col) for a call from a function
-    that runs in scope itself.
+    Functions are nodes (Graph.node): a name, or "name@file" for a split
+    static function. A witness is ("scope", opener, file, line, col) for a
+    covered call site, or ("caller", node, file, line, col) for a call from a
+    function that runs in scope itself.
     """
     def covered(file, line, col):
         k = scoped_calls.get((file, line, col)) if line else None
@@ -170,30 +223,53 @@ def analyse(graph, scoped_calls, want_noio):
                 fn not in graph.refs and fn not in graph.exported and fn not in graph.from_asm and
                 fn not in graph.ends_scope and not graph.enders.match(fn))
 
-    inscope = {fn for fn in set(graph.calls) | set(graph.plain) if eligible(fn)}
+    split = graph.split
+    translated = {}  # node -> its callers as nodes, for the few a split name touches
+
+    def node_callers(node):
+        got = translated.get(node)
+        if got is None:
+            name = node.partition("@")[0]
+            if name in split or any(c in split for c in graph.plain.get(name, ())) or \
+                    any(c[0] in split for c in graph.calls.get(name, ())):
+                got = translated[node] = graph.node_callers(node)
+            else:
+                got = translated[node] = False
+        return got
+
+    def escapes(fn):
+        nc = node_callers(fn)
+        if nc is not False:
+            return any(not covered(file, line, col) and caller not in inscope for caller, file, line, col in nc)
+        return any(not covered(file, line, col) and caller not in inscope
+                   for caller, file, line, col in graph.calls.get(fn, ())) or \
+            any(caller not in inscope for caller in graph.plain.get(fn, ()))
+
+    inscope = {n for fn in set(graph.calls) | set(graph.plain) if eligible(fn) for n in graph.nodes_of(fn)}
     changed = True
     while changed:  # greatest fixpoint: drop functions with a call from outside any scope
         changed = False
         for fn in list(inscope):
-            escapes = any(not covered(file, line, col) and caller not in inscope
-                          for caller, file, line, col in graph.calls.get(fn, ())) or \
-                any(caller not in inscope for caller in graph.plain.get(fn, ()))
-            if escapes:
+            if escapes(fn):
                 inscope.discard(fn)
                 changed = True
     # grounding: keep what a covered call reaches; a cycle no scope enters proves nothing
     # In rounds, in name order: each chain is a shortest one, and the same on every run
     # (iterating the set itself would follow Python's per-process string hashing).
+    def all_callers(fn):
+        nc = node_callers(fn)
+        return graph.callers(fn) if nc is False else nc
+
     witness = {}
     for fn in sorted(inscope):
-        for caller, file, line, col in graph.calls.get(fn, ()):
+        for caller, file, line, col in all_callers(fn):
             if covered(file, line, col):
                 witness[fn] = ("scope", caller, file, line, col)
                 break
     while True:
         found = {}
         for fn in sorted(inscope - witness.keys()):
-            for caller, file, line, col in graph.callers(fn):
+            for caller, file, line, col in all_callers(fn):
                 if caller in witness:
                     found[fn] = ("caller", caller, file, line, col)
                     break
@@ -241,12 +317,24 @@ def chain(fn, witness, saves):
     if w and w[0] == "scope":
         _, opener, file, line, col = w
         save = saves.get((file, line, col))
-        out.append(f"{opener} ({save})" if save else opener)
+        out.append(f"{show(opener)} ({save})" if save else show(opener))
     return out
 
 
-def why_not(fn, graph, witness, scoped_calls, want_noio):
+def name_of(node):
+    """The function name of a node ("name" or "name@file")."""
+    return node.partition("@")[0]
+
+
+def show(node):
+    """A node as the evidence names it: a split static function with its file."""
+    name, _, file = node.partition("@")
+    return f"{name} (static, {file})" if file else name
+
+
+def why_not(node, graph, witness, scoped_calls, want_noio):
     """(reason, evidence) for a function that does not run in scope: the path that escapes."""
+    fn = name_of(node)
     if fn not in graph.defined:
         return "no-scope", f"{fn}: not a function the call graph knows"
     if fn in graph.refs:
@@ -257,7 +345,7 @@ def why_not(fn, graph, witness, scoped_calls, want_noio):
         return "exported", f"{fn}: exported, so modules may call it from outside any scope"
     if fn in graph.from_asm:
         return "asm-caller", f"{fn}: named in assembly or a linker script, a caller the analysis cannot see"
-    calls = graph.callers(fn)
+    calls = graph.node_callers(node)
     if not calls:
         return "no-scope", f"{fn}: no caller in the tree and no scope in the function"
     if fn in graph.ends_scope:
@@ -270,9 +358,10 @@ def why_not(fn, graph, witness, scoped_calls, want_noio):
     outside = [c for c in calls if not covered(c)]
 
     def where(c):
-        return f" ({c[1]})" if c[1] else ""
+        return f" ({c[1]})" if c[1] else (f" ({c[0].partition('@')[2]})" if "@" in c[0] else "")
     if outside and len(outside) < len(calls):
-        return "dual-context", f"{fn} <- {outside[0][0]}{where(outside[0])}: called outside any scope, and inside one elsewhere"
+        return "dual-context", (f"{show(node)} <- {name_of(outside[0][0])}{where(outside[0])}: called outside "
+                                "any scope, and inside one elsewhere")
     c = outside[0] if outside else calls[0]
     held = "no noio scope (a nofs scope does not cover GFP_NOIO)" if want_noio else "no scope"
-    return "no-scope", f"{fn} <- {c[0]}{where(c)}: this caller holds {held}"
+    return "no-scope", f"{show(node)} <- {name_of(c[0])}{where(c)}: this caller holds {held}"

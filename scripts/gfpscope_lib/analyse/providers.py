@@ -55,9 +55,10 @@ class Providers:
         self.failed = []     # files a round could not analyse: their functions stay unproven
         self.unresolved = set()  # names called in analysed files and defined nowhere (unknowns.py)
 
-    def end_scopes(self, graph):
-        """may_end: the stops and every function that may call one, the starts excepted."""
-        self.may_end = _closure_up(graph, self.stops, set(self.starts))
+    def end_scopes(self, graph, balanced=()):
+        """may_end: the stops and every function that may call one, the starts excepted; a
+        balanced function's calls to a stop close its own scopes (ownends.py)."""
+        self.may_end = _closure_up(graph, self.stops, set(self.starts), balanced)
 
     def by_shape(self, shape):
         return sorted(n for n, s in self.starts.items() if s["shape"] == shape)
@@ -153,7 +154,7 @@ def _area(path):
     return "/".join(path.split("/")[:2]) if path else None
 
 
-def _closure_up(graph, names, stop_at):
+def _closure_up(graph, names, stop_at, balanced=()):
     """names and the functions that may call one of them, in the same part of the tree.
 
     A stop ends a scope through a handle or cookie its caller hands it. The
@@ -165,11 +166,14 @@ def _closure_up(graph, names, stop_at):
     are not followed at all (see the README's limits).
     """
     seen, todo = set(names), [(n, None) for n in names]
+    direct = set(names)
     while todo:
         fn, area = todo.pop()
         for caller, file, _l, _c in graph.callers(fn):
             if caller == "-" or caller in seen or caller in stop_at:
                 continue
+            if fn in direct and caller in balanced:
+                continue  # its calls to the stop close scopes it opened itself
             here = _area(file)
             if area is not None and here != area:
                 continue
@@ -325,9 +329,9 @@ def discover(tree, findings, graph, jobs, quiet, timeout, conf=None):
 
 
 def _opener_kind(opener, starts):
-    if opener in ("memalloc_noio_save", "PF_MEMALLOC_NOIO"):
+    if opener in ("memalloc_noio_save", "PF_MEMALLOC_NOIO", "memalloc_flags_save(PF_MEMALLOC_NOIO)"):
         return "noio"
-    if opener in ("memalloc_nofs_save", "PF_MEMALLOC_NOFS"):
+    if opener in ("memalloc_nofs_save", "PF_MEMALLOC_NOFS", "memalloc_flags_save(PF_MEMALLOC_NOFS)"):
         return "nofs"
     s = starts.get(opener)
     return s["kind"] if s else None

@@ -22,7 +22,7 @@ from ..core import paths
 from ..core.errors import GfpError
 from . import proof, rulepatterns
 from ..collect import spatch
-from .callgraph import chain, why_not
+from .callgraph import chain, show, why_not
 from ..core.sites import UNPARSED_TEXT
 
 LOCAL_RULE = "gfp_scope_redundant"
@@ -60,6 +60,11 @@ def consumed_at_once(site, alloc_re):
         return False
     flags = _MASK_OFF.sub("", re.sub(r"\s+", "", site["flags"]))
     return bool(re.fullmatch(r"[\w|()]+", flags)) and "||" not in flags and not re.search(r"\w\(", flags)
+
+
+def _opened(save):
+    """How the evidence names what the local rule says opened the scope."""
+    return "a write to current->flags" if save == "current->flags" else save + "()"
 
 
 def _kind(site):
@@ -136,7 +141,8 @@ def assign(sites, covered, scope_findings, ipa=None, ended=None):
         key = (s["file"], s["line"], s["col"])
         fn = s["function"] or ("(#if 0 code)" if s.get("context") == "if0" else "(file scope)")
         witness = ipa[_kind(s)] if ipa else {}
-        runs_in_scope = s["function"] in witness
+        node = ipa["graph"].node(s["function"], s["file"]) if ipa and s["function"] else s["function"]
+        runs_in_scope = node in witness
         region = own_region(s, ipa)
         # the local rule knows only the memalloc restores; the region pass also knows every
         # call that may end a scope (providers.may_end), so with the call graph it has the
@@ -148,7 +154,7 @@ def assign(sites, covered, scope_findings, ipa=None, ended=None):
         elif key in covered and not ended_locally:
             save, line = covered[key]
             s.update(verdict="convert", reason="local-scope", confidence="high",
-                     evidence=[f"{fn} ({save}() at line {line})"], scope_line=line,
+                     evidence=[f"{fn} ({_opened(save)} at line {line})"], scope_line=line,
                      proof=proof.build(s, ipa, region=region, local=(save, line)))
         elif region and consumed_at_once(s, alloc_re):
             opener, tx = _opener(ipa, region)
@@ -156,17 +162,20 @@ def assign(sites, covered, scope_findings, ipa=None, ended=None):
                      confidence="moderate" if _declared(ipa, opener) else "high",
                      evidence=[f"{fn} ({ipa['saves'][region]})"], proof=proof.build(s, ipa, region=region))
         elif runs_in_scope and consumed_at_once(s, alloc_re):
-            ev = chain(s["function"], witness, ipa["saves"])
-            opener, tx = _opener(ipa, root_scope(s["function"], witness))
+            ev = chain(node, witness, ipa["saves"])
+            opener, tx = _opener(ipa, root_scope(node, witness))
             # high only if every function on the chain is static: all its callers are in one file
             conf = "high" if all(n in static_only for n in ev[:-1]) and not _declared(ipa, opener) else "moderate"
+            own = [show(n) for n in ev[:-1] if n.partition("@")[0] in ipa.get("balanced", ())]
+            note = f"; {', '.join(own)}: every restore or stop closes its own scope" if own else ""
             s.update(verdict="convert", reason="transaction" if tx else "caller-scope", confidence=conf,
-                     evidence=[" <- ".join(ev)], proof=proof.build(s, ipa, witness=witness))
+                     evidence=[" <- ".join([show(n) for n in ev[:-1]] + ev[-1:]) + note],
+                     proof=proof.build(s, ipa, witness=witness, node=node))
         elif key in covered or key in (ended or {}):
             save, line = covered.get(key) or ended[key]
             unread = s["file"] in ipa.get("failed_files", ())
             s.update(verdict="keep", reason="scope-ended", confidence="high",
-                     evidence=[f"{fn}: {save}() at line {line} opens a scope, but "
+                     evidence=[f"{fn}: {_opened(save)} at line {line} opens a scope, but "
                                + ("the scoped-calls pass could not read the file, so no call between them "
                                   "is known not to end a scope" if unread else
                                   "a call before the site may end a scope" + _enders_between(s, line, ipa)
@@ -180,7 +189,7 @@ def assign(sites, covered, scope_findings, ipa=None, ended=None):
                      evidence=[f"{fn} runs in scope, but the flags are not passed straight to an "
                                "allocator (stored, returned or handed on): check by hand"])
         elif ipa and s["function"]:
-            reason, ev = why_not(s["function"], ipa["graph"], witness, ipa["scoped"], _kind(s) == "noio")
+            reason, ev = why_not(node, ipa["graph"], witness, ipa["scoped"], _kind(s) == "noio")
             s.update(verdict="keep", reason=reason, confidence="high", evidence=[ev])
         else:
             s.update(verdict="keep", reason="no-scope", confidence="high",

@@ -1,7 +1,7 @@
 """`gfpscope scan`: the tree's sites, analysed, written as sites.json and the census."""
 import os
 
-from ..analyse import callgraph, proof, providers, regions, scopecheck, unknowns, verdicts
+from ..analyse import callgraph, ownends, proof, providers, regions, scopecheck, unknowns, verdicts
 from ..emit import census
 from ..collect import lexsites, masking, spatch
 from ..core import paths
@@ -42,6 +42,11 @@ def interprocedural(tree, words, findings, jobs, quiet, timeout, providers_conf=
 def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped calls", site_fns=None):
     """The calls each scope covers (memalloc saves and prov's starts, ended by prov.may_end),
     then the must-analysis over the call graph. whatif runs this too, with its assumed starts."""
+    # a function whose every restore or stop closes its own scope leaves its caller's as it
+    # was (ownends.py): it neither ends the scope nor makes its callers stop's callers
+    balanced, failed_own = ownends.balanced(tree, graph, prov, jobs, quiet, timeout)
+    graph.ends_scope -= balanced
+    prov.end_scopes(graph, balanced)
     graph.ends_scope |= prov.may_end
     start_files = set().union(*files_with(tree, sorted(prov.starts)).values()) if prov.starts else set()
     callgraph.add_positions(graph, tree, start_files)
@@ -62,25 +67,29 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
             return f"{o}(): {prov.label(o)}"
         if o.startswith("PF_"):
             return f"current->flags |= {o} at line {rec['save_line']}"
+        if "(" in o:  # memalloc_flags_save(PF_MEMALLOC_NOFS)
+            return f"{o} at line {rec['save_line']}"
         return f"{o}() at line {rec['save_line']}"
     kinds = lambda o: providers.kind_of(o, prov)  # noqa: E731
     ipa, failed = callgraph.prove(graph, res, label, kinds)
     # the functions a chain runs through may call a name defined nowhere too: such a
     # function may end its callers' scope, so it runs in no scope by this argument (the
     # region pass above only saw the functions that open a scope)
-    chain_files = sorted({f for fn in _chain_functions(ipa, site_fns) for f in graph.def_files.get(fn, ())})
+    chain_files = sorted({f for fn in _chain_functions(ipa, graph, site_fns)
+                          for f in graph.def_files.get(callgraph.name_of(fn), ())})
     more = unknowns.unresolved(tree, graph, chain_files, harmful)
     enders = {c for n in more for c, _f, _l, _c in graph.callers(n)}
     prov.unresolved |= more
-    if enders & (set(ipa["nofs"]) | set(ipa["noio"])):
+    if enders & {callgraph.name_of(n) for n in set(ipa["nofs"]) | set(ipa["noio"])}:
         graph.ends_scope |= enders
         ipa, failed = callgraph.prove(graph, res, label, kinds)
     ipa["providers"] = prov
+    ipa["balanced"] = balanced
     ipa["failed_files"] = {f["file"] for f in failed}
-    return ipa, prov.failed + failed
+    return ipa, prov.failed + failed_own + failed
 
 
-def _chain_functions(ipa, site_fns):
+def _chain_functions(ipa, graph, site_fns):
     """The functions that run in scope on the way to a site's function (all of those that
     run in scope when site_fns is None): the ones whose unresolved calls can matter."""
     if site_fns is None:
@@ -88,7 +97,7 @@ def _chain_functions(ipa, site_fns):
     out = set()
     for k in ("nofs", "noio"):
         w = ipa[k]
-        for fn in site_fns:
+        for fn in {n for name in site_fns for n in graph.nodes_of(name)}:
             while fn in w and fn not in out:
                 out.add(fn)
                 fn = w[fn][1] if w[fn][0] == "caller" else None

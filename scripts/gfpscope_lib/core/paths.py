@@ -6,6 +6,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.a
 COCCI = os.path.join(REPO, "cocci")
 FACTS_RULE = os.path.join(COCCI, "facts", "sites.cocci")
 SCOPED_CALLS_RULE = os.path.join(COCCI, "facts", "scoped_calls.cocci")
+OWN_ENDS_RULE = os.path.join(COCCI, "facts", "own_ends.cocci")
 PROVIDERS_CONF = os.path.join(COCCI, "providers.conf")  # declared scope providers
 BUILD = os.path.join(REPO, "build")
 GFPLEX_SRC = os.path.join(REPO, "scripts", "gfplex", "gfplex.c")

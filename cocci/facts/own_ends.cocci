@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/// Facts for gfpscope's interprocedural analysis: which calls that end a
+/// scope close one their own function opened (an "own" end).
+//#
+//# Not a coccicheck rule: scripts/gfpscope runs it on the files that call a
+//# restore or a stop and reads the GFPSCOPE lines.
+//#
+//# E(x, ...) is an own end when x is a plain identifier and, on every path
+//# from the function's entry to the call, x was last set by an opener of the
+//# same kind: x = memalloc_nofs_save() for memalloc_nofs_restore(x) (noio and
+//# flags alike); for a provider's stop, a proven start that leaves its
+//# cookie in x: x = start(...), start(..., &x, ...) or start(x, ...). A
+//# restore puts back the flag as it was when its cookie was saved, so an
+//# own end leaves the scope its caller holds as it was: a function whose
+//# every end is own does not end its caller's scope (the driver checks that
+//# every end the lexer sees in the function has a fact here saying "own").
+//#
+//# refuted by:
+//#   entry: a path from the function's entry to the end with no opener of x;
+//#   reset: a path from another write of x (x = E, x |= E, x++, or &x handed to a call
+//#          that is not an opener) to the end with no opener after it;
+//#   kind:  an opener of x of another kind than the end's.
+//# The starts and stops come as data: -D names=FILE, a JSON object with
+//# lists "starts" and "stops" (the driver's proven providers).
+//
+// Confidence: High
+// Options: --no-includes --include-headers
+
+@initialize:python@
+@@
+import json
+import re
+OE_OPEN = {"memalloc_nofs_save": "nofs", "memalloc_noio_save": "noio", "memalloc_flags_save": "flags"}
+OE_END = {"memalloc_nofs_restore": "nofs", "memalloc_noio_restore": "noio",
+          "memalloc_flags_restore": "flags"}
+oe_read = []
+oe_refuted = set()     # (file, line, col) of ends refuted
+oe_openers = {}        # (file, function, x) -> kinds of the openers that set x
+oe_opener_at = set()   # (file, line, col) of the writes of x that are openers
+
+oe_lines = {}
+
+def oe_key(p):
+    return (p[0].file, int(p[0].line), int(p[0].column))
+
+def oe_name_at(p):
+    """The identifier at p (a script rule cannot inherit a script-constrained one)."""
+    if p[0].file not in oe_lines:
+        try:
+            with open(p[0].file, "rb") as f:
+                oe_lines[p[0].file] = f.read().split(b"\n")
+        except OSError:
+            oe_lines[p[0].file] = []
+    lines, n = oe_lines[p[0].file], int(p[0].line)
+    text = lines[n - 1].decode("latin-1")[int(p[0].column):] if 0 < n <= len(lines) else ""
+    m = re.match(r"[A-Za-z_]\w*", text)
+    return m.group(0) if m else None
+
+@script:python@
+nfile << virtual.names;
+@@
+if not oe_read:
+    with open(nfile, encoding="utf-8") as f:
+        n = json.load(f)
+    OE_OPEN.update({s: "tx" for s in n.get("starts", ())})
+    OE_END.update({s: "tx" for s in n.get("stops", ())})
+    oe_read.append(nfile)
+
+@ends@
+identifier e : script:python () { e in OE_END };
+identifier x;
+position p;
+@@
+e@p(x, ...)
+
+@opener@
+identifier ends.x;
+identifier s : script:python () { s in OE_OPEN };
+position pw, ps;
+@@
+(
+x@pw = s@ps(...)
+|
+s@ps@pw(..., &x, ...)
+|
+s@ps@pw(x, ...)
+)
+
+@opener_decl@
+identifier ends.x;
+identifier s : script:python () { s in OE_OPEN };
+type T;
+position pw, ps;
+@@
+T x@pw = s@ps(...);
+
+@script:python@
+x << ends.x;
+pw << opener.pw;
+ps << opener.ps;
+@@
+oe_opener_at.add(oe_key(pw))
+oe_openers.setdefault((ps[0].file, ps[0].current_element, x), set()).add(OE_OPEN.get(oe_name_at(ps), "?"))
+
+@script:python@
+x << ends.x;
+pw << opener_decl.pw;
+ps << opener_decl.ps;
+@@
+oe_opener_at.add(oe_key(pw))
+oe_openers.setdefault((ps[0].file, ps[0].current_element, x), set()).add(OE_OPEN.get(oe_name_at(ps), "?"))
+
+@entry exists@
+identifier ends.x, fn, g;
+identifier s : script:python () { s in OE_OPEN };
+position ends.p, q;
+type T;
+@@
+fn(...) {
+... when != x = s(...)
+    when != T x = s(...);
+    when != s(..., &x, ...)
+    when != s(x, ...)
+g@p@q(x, ...)
+... when any
+}
+
+@reset exists@
+identifier ends.x, g, h;
+identifier s : script:python () { s in OE_OPEN };
+expression E;
+assignment operator aop;
+position ends.p, pw, q;
+@@
+(
+x@pw aop E
+|
+x@pw++
+|
+x@pw--
+|
+h@pw(..., &x, ...)
+)
+... when != x = s(...)
+    when != s(..., &x, ...)
+    when != s(x, ...)
+g@p@q(x, ...)
+
+@script:python@
+q << entry.q;
+@@
+oe_refuted.add(oe_key(q))
+
+@script:python@
+q << reset.q;
+pw << reset.pw;
+@@
+if oe_key(pw) not in oe_opener_at:
+    oe_refuted.add(oe_key(q))
+
+@script:python@
+p << ends.p;
+x << ends.x;
+@@
+e = oe_name_at(p)
+kinds = oe_openers.get((p[0].file, p[0].current_element, x), set())
+own = oe_key(p) not in oe_refuted and bool(kinds) and kinds == {OE_END.get(e)}
+print("GFPSCOPE " + json.dumps({"t": "end", "file": p[0].file, "line": int(p[0].line),
+      "col": int(p[0].column), "fn": p[0].current_element, "callee": e, "cookie": x, "own": own}))

@@ -1,0 +1,87 @@
+"""Issue 14: the scope model's precision (testcases/trees/precise, testcases/facts).
+
+Each class of proof has its positive case and the look-alike twins that must stay keep.
+"""
+import os
+import unittest
+
+from util import REPO, ScannedTree
+
+PRECISE = os.path.join(REPO, "testcases", "trees", "precise")
+
+# (file, function) -> (verdict, reason, evidence must contain)
+EXPECTED = {
+    # static functions have file-local callers: prcfs_fill of static_a.c is called only in a
+    # scope; its namesake of static_b.c only outside one
+    ("static_a.c", "prcfs_fill"): ("convert", "caller-scope",
+                                   "prcfs_fill (static, fs/prcfs/static_a.c) <- prcfs_a_user (memalloc_nofs_save()"),
+    ("static_b.c", "prcfs_fill"): ("keep", "no-scope",
+                                   "prcfs_fill (static, fs/prcfs/static_b.c) <- prcfs_b_user"),
+    # a header macro calls the name from a file with no static of its own: it may reach either
+    ("static_c.c", "prcfs_fill2"): ("keep", "dual-context", "<- PRCFS_FILL2 (fs/prcfs/prcfs.h)"),
+    ("static_d.c", "prcfs_fill2"): ("keep", "dual-context", "<- PRCFS_FILL2 (fs/prcfs/prcfs.h)"),
+    # balanced functions: every restore or stop closes the function's own scope, so the
+    # scope its caller holds goes on; the twins end it (the caller's cookie, a conditional
+    # save, the caller's transaction)
+    ("balanced.c", "prcfs_after_own"): ("convert", "caller-scope",
+                                        "prcfs_after_own <- prcfs_after_own_user (memalloc_nofs_save() at "
+                                        "line 18); prcfs_after_own: every restore or stop closes its own scope"),
+    ("balanced.c", "prcfs_after_param"): ("keep", "no-scope", "prcfs_after_param: may end a scope itself"),
+    ("balanced.c", "prcfs_after_cond"): ("keep", "scope-ended", "line 46: memalloc_nofs_restore() may end"),
+    ("balanced.c", "prcfs_tx_user"): ("convert", "local-scope", "prcfs_tx_user (memalloc_nofs_save() at line 72)"),
+    ("balanced.c", "prcfs_tx_other_user"): ("keep", "scope-ended", "line 92: prcfs_tx_other() may end a scope"),
+    # every way to open a scope: memalloc_flags_save() with PF_MEMALLOC_NOFS; PF_MEMALLOC_PIN
+    # opens none; a nofs scope does not cover GFP_NOIO
+    ("flags.c", "prcfs_flags_helper"): ("convert", "caller-scope",
+                                        "prcfs_flags_helper <- prcfs_flags_user (memalloc_flags_save("
+                                        "PF_MEMALLOC_NOFS) at line 14)"),
+    ("flags.c", "prcfs_pin_helper"): ("keep", "no-scope", "prcfs_pin_user (fs/prcfs/flags.c): this caller holds no scope"),
+    ("flags.c", "prcfs_noio_helper"): ("keep", "no-scope", "this caller holds no noio scope"),
+}
+
+
+class Precision(ScannedTree):
+    TREE = PRECISE
+    SHARE_WORKSPACE = True
+
+    def test_each_case(self):
+        self.assertEqual(self.scan.returncode, 0, self.scan.stderr)
+        by_key = {}
+        for s in self.sites:
+            by_key.setdefault((os.path.basename(s["file"]), s["function"]), []).append(s)
+        self.assertEqual(set(by_key), set(EXPECTED))
+        for key, (verdict, reason, ev) in EXPECTED.items():
+            with self.subTest(site=key):
+                (s,) = by_key[key]
+                self.assertEqual((s["verdict"], s["reason"]), (verdict, reason), s["evidence"])
+                self.assertIn(ev, s["evidence"][0])
+
+    def test_patch_checks_the_static_chain(self):
+        """patch re-checks a chain through a static function by its name, in its own file."""
+        r = self.gfpscope("patch", "--kdir", PRECISE, "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        patch = self.load("gfpscope.patch")
+        self.assertIn("+++ b/fs/prcfs/static_a.c", patch)
+        self.assertNotIn("static_b.c", patch)
+
+
+class OwnEndsRule(unittest.TestCase):
+    """cocci/facts/own_ends.cocci on its cases: which ends are own (testcases/facts/own_ends.*)."""
+
+    def test_cases(self):
+        import json
+        from gfpscope_lib.collect import spatch
+        from gfpscope_lib.core import paths
+        d = os.path.join(REPO, "testcases", "facts")
+        res = spatch._run_batch(d, paths.OWN_ENDS_RULE, ["own_ends.c"], 300,
+                                {"names": os.path.join(d, "own_ends.names.json")}, spatch.parse_facts)
+        self.assertEqual(res["own_ends.c"]["status"], "ok", res["own_ends.c"]["detail"])
+        got = sorted(f"{r['fn']} {r['callee']} {'own' if r['own'] else 'not-own'}"
+                     for r in res["own_ends.c"]["records"] if r.get("t") == "end")
+        with open(os.path.join(d, "own_ends.expected")) as f:
+            self.assertEqual(got, sorted(l.strip() for l in f if l.strip()))
+        self.assertEqual(len(got), 11)
+
+
+if __name__ == "__main__":
+    unittest.main()
