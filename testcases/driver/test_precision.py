@@ -37,6 +37,15 @@ EXPECTED = {
                                         "PF_MEMALLOC_NOFS) at line 14)"),
     ("flags.c", "prcfs_pin_helper"): ("keep", "no-scope", "prcfs_pin_user (fs/prcfs/flags.c): this caller holds no scope"),
     ("flags.c", "prcfs_noio_helper"): ("keep", "no-scope", "this caller holds no noio scope"),
+    # loops that only exit by break: what follows while (1) / for (;;) is reached through
+    # the breaks alone; the twins leave before the save, or by the loop's condition
+    ("loops.c", "prcfs_loop_break"): ("convert", "local-scope", "(memalloc_nofs_save() at line 15)"),
+    ("loops.c", "prcfs_loop_for"): ("convert", "local-scope", "(memalloc_nofs_save() at line 33)"),
+    ("loops.c", "prcfs_loop_early_break"): ("keep", "scope-ended", "line 63: memalloc_nofs_restore() may end"),
+    ("loops.c", "prcfs_loop_cond"): ("keep", "scope-ended", "line 80: memalloc_nofs_restore() may end"),
+    ("loops.c", "prcfs_loop_return"): ("keep", "no-scope", "no scope in the function"),
+    ("flags.c", "prcfs_flags_local"): ("convert", "local-scope", "(memalloc_flags_save() at line 52)"),
+    ("flags.c", "prcfs_pf_local"): ("convert", "local-scope", "(a write to current->flags at line 64)"),
 }
 
 

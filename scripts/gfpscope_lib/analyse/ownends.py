@@ -16,7 +16,7 @@ the rule did not see (a file it failed on, a function spatch did not parse,
 a call inside a macro, a plain edge the graph keeps no position of) leaves
 the function unbalanced.
 """
-from ..collect import masking, spatch
+from ..collect import loops, masking, spatch
 from ..collect.words import files_with
 from ..core import paths
 
@@ -34,7 +34,8 @@ def balanced(tree, graph, prov, jobs, quiet, timeout):
     callgraph.add_positions(graph, tree, files)
     res, _ = spatch.run_rule(tree, paths.OWN_ENDS_RULE, files, jobs, timeout=timeout, quiet=quiet,
                              what="own ends", keep=masking.words_keeper(body_words=sorted(direct)),
-                             names={"starts": sorted(prov.starts), "stops": sorted(stops)})
+                             names={"starts": sorted(prov.starts), "stops": sorted(stops)},
+                             transform=loops.rewrite)
     own, failed = set(), []
     for rel, r in sorted(res.items()):
         if r["status"] != "ok":

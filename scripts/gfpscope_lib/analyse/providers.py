@@ -30,7 +30,7 @@ confidence: they rest on the declaration.
 import os
 import re
 
-from ..collect import masking, spatch
+from ..collect import loops, masking, spatch
 from . import regions, unknowns
 from ..core import paths
 from ..core.errors import GfpError
@@ -290,7 +290,7 @@ def discover(tree, findings, graph, jobs, quiet, timeout, conf=None):
         res, _ = spatch.run_rule(tree, regions.RULE, files, jobs, timeout=ROUND_TIMEOUT_FACTOR * timeout,
                                  quiet=quiet, what=f"providers, round {p.rounds}",
                                  keep=masking.words_keeper(header_words=todo), defines=defines,
-                                 variants=variants, names=p.rule_names(ending))
+                                 variants=variants, names=p.rule_names(ending), transform=loops.rewrite)
         p.failed += [{"rule": "providers", "file": rel, "status": r["status"], "detail": r["detail"]}
                      for rel, r in sorted(res.items()) if r["status"] != "ok"]
         facts = _collect(res)

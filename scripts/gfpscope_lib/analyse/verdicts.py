@@ -21,11 +21,12 @@ import re
 from ..core import paths
 from ..core.errors import GfpError
 from . import proof, rulepatterns
-from ..collect import spatch
+from ..collect import loops, spatch
 from .callgraph import chain, show, why_not
 from ..core.sites import UNPARSED_TEXT
 
 LOCAL_RULE = "gfp_scope_redundant"
+OPENER_WORDS = ["memalloc_nofs_save", "memalloc_noio_save", "PF_MEMALLOC_NOFS", "PF_MEMALLOC_NOIO"]
 
 
 def local_scopes(tree, site_files, words, jobs, quiet, timeout):
@@ -34,11 +35,13 @@ def local_scopes(tree, site_files, words, jobs, quiet, timeout):
     rule = os.path.join(paths.COCCI, LOCAL_RULE + ".cocci")
     if not os.path.exists(rule):
         raise GfpError(f"{rule} is missing: gfpscope's rules are incomplete (a fresh clone has it)")
-    scoped = words.get("memalloc_nofs_save", set()) | words.get("memalloc_noio_save", set())
+    # what can open a scope in the rule: a save, or flags naming PF_MEMALLOC_NOFS/NOIO
+    scoped = set().union(*[words.get(w, set()) for w in OPENER_WORDS])
     files = sorted(f for f in site_files if f in scoped)
     # the rule's facts mode: the covered sites as data, not its report text for people
     res, _ = spatch.run_rule(tree, rule, files, jobs, timeout=timeout, defines={"facts": None},
-                             quiet=quiet, what="local scopes", parse=spatch.parse_facts)
+                             quiet=quiet, what="local scopes", parse=spatch.parse_facts,
+                             transform=loops.rewrite)
     covered, failed, ended = {}, [], {}
     for rel, r in res.items():
         if r["status"] != "ok":

@@ -191,7 +191,8 @@ def _run_batch(cwd, rule, rels, timeout, defines, parse):
 
 
 def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False,
-             what="analysing", parse=parse_facts, batch=16, keep=None, variants=(), names=None):
+             what="analysing", parse=parse_facts, batch=16, keep=None, variants=(), names=None,
+             transform=None):
     """Run a rule on each file; return ({rel: result}, number served from the cache).
 
     Files go to spatch in batches (one process start per batch, not per
@@ -209,6 +210,10 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
 
     names: data for the rule, written to a JSON file that spatch gets as
     -D names=FILE; the cache is keyed by the data, not by the file's name.
+
+    transform(data): when given, spatch reads a copy of each file made by it
+    (loops.rewrite: the same lines), before any masking; the cache is keyed by
+    the copy.
     """
     ver = spatch_version()
     choices = list(variants) + [(defines or {}, None)]
@@ -229,6 +234,8 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
             except OSError as e:
                 results[rel] = {"status": "error", "records": [], "detail": f"unreadable: {e.strerror}"}
                 continue
+            if transform:
+                data = transform(data)
             if keep:
                 data = masking.mask(data, keep)
             chosen = next(i for i, (_, accept) in enumerate(choices) if accept is None or accept(data))
@@ -238,13 +245,13 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
                 results[rel] = hit
                 continue
             todo[chosen].append((rel, digest))
-            if keep:
+            if keep or transform:
                 dst = os.path.join(staged, "tree", rel)
                 os.makedirs(os.path.dirname(dst), exist_ok=True)
                 with open(dst, "wb") as f:
                     f.write(data)
         cached = len(rel_files) - sum(len(v) for v in todo)
-        cwd = os.path.join(staged, "tree") if keep else tree.path
+        cwd = os.path.join(staged, "tree") if keep or transform else tree.path
         for (d, _), cache, files in zip(choices, caches, todo):
             if files:
                 _run_todo(cwd, rule, files, results, cache, jobs, timeout, d, quiet, what, parse, batch)

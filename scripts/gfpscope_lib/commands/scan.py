@@ -3,7 +3,7 @@ import os
 
 from ..analyse import callgraph, ownends, proof, providers, regions, scopecheck, unknowns, verdicts
 from ..emit import census
-from ..collect import lexsites, masking, spatch
+from ..collect import lexsites, loops, masking, spatch
 from ..core import paths
 from ..core.atomic import FileSet, check_writable_dir
 from ..collect.words import files_with
@@ -59,7 +59,7 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     keep = masking.words_keeper(body_words=REGION_WORDS + sorted(prov.starts))
     res, _ = spatch.run_rule(tree, regions.RULE, region_files, jobs, timeout=timeout, quiet=quiet, what=what,
                              keep=keep, defines=defines, variants=variants,
-                             names=prov.rule_names(prov.may_end | prov.unresolved))
+                             names=prov.rule_names(prov.may_end | prov.unresolved), transform=loops.rewrite)
 
     def label(rec):
         o = rec["opener"]

@@ -45,3 +45,24 @@ void *prcfs_noio_user(size_t n)
 	memalloc_flags_restore(f);
 	return p;
 }
+
+/* local: the flags scope covers the allocation in its own function */
+void *prcfs_flags_local(size_t n)
+{
+	unsigned int f = memalloc_flags_save(PF_MEMALLOC_NOFS);
+	void *p = kmalloc(n, GFP_NOFS);
+
+	memalloc_flags_restore(f);
+	return p;
+}
+
+/* local: PF_MEMALLOC_NOFS written into current->flags, and put back after the site */
+void *prcfs_pf_local(size_t n)
+{
+	void *p;
+
+	current->flags |= PF_MEMALLOC_NOFS;
+	p = kmalloc(n, GFP_NOFS);
+	current->flags &= ~PF_MEMALLOC_NOFS;
+	return p;
+}

@@ -22,3 +22,8 @@ void prcfs_trans_commit(struct prcfs_trans *tp)
 void prcfs_work(void)
 {
 }
+
+int prcfs_more(void)
+{
+	return 0;
+}

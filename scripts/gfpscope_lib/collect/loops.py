@@ -1,0 +1,172 @@
+"""Infinite loops written as gotos, so that spatch's control flow has no way out but break.
+
+spatch gives every while and for loop an edge from its head to the code after
+it, even `while (1)` and `for (;;)`, which never leave that way: a path that
+falls out of such a loop is one the code cannot take. The scope proofs are
+refutations (a path on which a site is not covered refutes it), so that false
+edge only loses conversions: a site after `for (;;) { c = save(); if (x)
+break; restore(c); }` is reached only through its break, inside the scope.
+
+The copy spatch reads (never the user's tree) gets each such loop with a
+braced body rewritten as the same control flow in gotos:
+
+    while (1) {          {gfpscope_l3: {
+        ...break;...         ...goto gfpscope_b3;...
+        ...continue;...      ...goto gfpscope_l3;...
+    }                    } goto gfpscope_l3; gfpscope_b3: ; }
+
+No line is added or removed, so every position spatch reports keeps its line;
+columns move only after a rewritten token on its own line (the loop head, a
+break, a continue, the closing brace), where a site's position then matches
+nothing and the site keeps no fact: the safe side.
+
+A break belongs to the innermost loop or switch around it, a continue to the
+innermost loop. Around a break, any braced block that follows `)` of for,
+while, switch or a name (a list_for_each_entry() style macro loop), a `do`, or
+a statement expression, counts as such a loop; if/else blocks and plain
+blocks do not. A loop is left as written when this cannot be told for sure:
+a preprocessor line in its body, an unbraced loop body or macro loop body
+that holds a break or continue, or no break of its own at all (the code after
+it is then unreachable, and a goto form would make spatch drop the function).
+"""
+import re
+
+_TOK = re.compile(rb'/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|'
+                  rb'(?m:^[ \t]*#)|[A-Za-z_]\w*|\S', re.S)
+_LOOP_KW = {b"for", b"while", b"switch"}
+_STMT_KW = {b"if", b"else", b"return", b"goto", b"case", b"default", b"sizeof", b"typeof"}
+
+
+def _tokens(data):
+    """[(start, end, text)] of the code tokens (comments dropped; '#' marks a directive)."""
+    out = []
+    for m in _TOK.finditer(data):
+        t = m.group(0)
+        if t.startswith(b"/*") or t.startswith(b"//"):
+            continue
+        out.append((m.start(), m.end(), t.strip()))
+    return out
+
+
+def _match(toks, i, open_, close):
+    """Index of the token that closes toks[i] (an open_), or None."""
+    depth = 0
+    for j in range(i, len(toks)):
+        if toks[j][2] == open_:
+            depth += 1
+        elif toks[j][2] == close:
+            depth -= 1
+            if depth == 0:
+                return j
+    return None
+
+
+def _head_end(toks, i):
+    """For an infinite loop head at toks[i], the index of its body's '{', or None."""
+    t = [x[2] for x in toks[i:i + 7]]
+    if t[:5] in ([b"while", b"(", b"1", b")", b"{"], [b"while", b"(", b"true", b")", b"{"]):
+        return i + 4
+    if t[:6] == [b"for", b"(", b";", b";", b")", b"{"]:
+        return i + 5
+    return None
+
+
+def _opener_kind(toks, k):
+    """What the '{' at toks[k] opens: 'loop' (a loop or a macro loop, or a statement
+    expression), 'switch', or 'plain' (if/else, a plain block, an initializer)."""
+    prev = toks[k - 1][2] if k else b""
+    if prev == b"do" or prev == b"(":
+        return "loop"
+    if prev == b")":
+        depth, j = 0, k - 1
+        while j >= 0:  # back to the matching '('
+            if toks[j][2] == b")":
+                depth += 1
+            elif toks[j][2] == b"(":
+                depth -= 1
+                if depth == 0:
+                    break
+            j -= 1
+        head = toks[j - 1][2] if j > 0 else b""
+        if head == b"switch":
+            return "switch"
+        if head in (b"for", b"while") or (re.fullmatch(rb"[A-Za-z_]\w*", head) and head not in _STMT_KW):
+            return "loop"
+    return "plain"
+
+
+def _unbraced_body_escapes(toks, j, end):
+    """toks[j] starts the unbraced body of a loop or switch: does that statement hold a
+    break or continue? It is taken to run to a ';' at the same depth that no 'else'
+    follows (at least the statement: an if/else chain is read whole)."""
+    depth = 0
+    for k in range(j, end):
+        t = toks[k][2]
+        if t in (b"(", b"{", b"["):
+            depth += 1
+        elif t in (b")", b"}", b"]"):
+            depth -= 1
+        elif t in (b"break", b"continue"):
+            return True
+        elif t == b";" and depth <= 0 and not (k + 1 < end and toks[k + 1][2] == b"else"):
+            return False
+    return True
+
+
+def _rewrite_one(toks, i, body, n):
+    """The replacements for the loop whose head is toks[i] and body '{' toks[body], or None."""
+    close = _match(toks, body, b"{", b"}")
+    if close is None:
+        return None
+    top, out = b"gfpscope_l%d" % n, b"gfpscope_b%d" % n
+    # one compound statement, so that the form also fits as the body of an if or else
+    reps = [(toks[i][0], toks[body - 1][1], b"{" + top + b":"),
+            (toks[close][0], toks[close][1], b"} goto " + top + b"; " + out + b": ; }")]
+    stack = []   # contexts of the blocks between the body and the token: loop, switch, plain
+    breaks = 0
+    k = body + 1
+    while k < close:
+        t = toks[k][2]
+        if t == b"#":
+            return None
+        if t == b"{":
+            stack.append(_opener_kind(toks, k))
+        elif t == b"}":
+            stack.pop()
+        elif t == b")" and k + 1 < close and toks[k + 1][2] not in (b"{", b";", b")", b",") \
+                and _opener_kind(toks, k + 1) in ("loop", "switch") \
+                and _unbraced_body_escapes(toks, k + 1, close):
+            return None  # an unbraced loop, switch or macro loop body with a break or continue
+        elif t == b"do" and toks[k + 1][2] != b"{" and _unbraced_body_escapes(toks, k + 1, close):
+            return None
+        elif t == b"break" and "loop" not in stack and "switch" not in stack:
+            reps.append((toks[k][0], toks[k][1], b"goto " + out))
+            breaks += 1
+        elif t == b"continue" and "loop" not in stack:
+            reps.append((toks[k][0], toks[k][1], b"goto " + top))
+        k += 1
+    return reps if breaks else None
+
+
+def rewrite(data):
+    """data with its infinite loops in goto form (the same bytes when there is none)."""
+    if b"while" not in data and b"for" not in data:
+        return data
+    toks = _tokens(data)
+    reps, n = [], 0
+    for i, tok in enumerate(toks):
+        if tok[2] in (b"while", b"for"):
+            body = _head_end(toks, i)
+            if body is not None:
+                n += 1
+                got = _rewrite_one(toks, i, body, n)
+                if got:
+                    reps += got
+    if not reps:
+        return data
+    out, last = [], 0
+    for a, b, new in sorted(reps):
+        out += [data[last:a], new]
+        last = b
+    out.append(data[last:])
+    return b"".join(out)

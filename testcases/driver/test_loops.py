@@ -1,0 +1,76 @@
+"""collect/loops.py: infinite loops in goto form, only where every break and continue is known."""
+import unittest
+
+from util import REPO  # noqa: F401  (puts scripts/ on the path)
+from gfpscope_lib.collect import loops
+
+
+def rw(code):
+    return loops.rewrite(code.encode()).decode()
+
+
+class Rewrite(unittest.TestCase):
+    def test_while_1_and_for_ever(self):
+        for head in ("while (1)", "while (true)", "for (;;)"):
+            with self.subTest(head=head):
+                got = rw("void f(void)\n{\n\t%s {\n\t\tif (a())\n\t\t\tbreak;\n\t\tb();\n\t}\n\tc();\n}\n" % head)
+                self.assertIn("{gfpscope_l1: {", got)
+                self.assertIn("goto gfpscope_b1;", got)
+                self.assertIn("} goto gfpscope_l1; gfpscope_b1: ; }", got)
+                self.assertNotIn("break", got)
+
+    def test_lines_never_move(self):
+        src = "void f(void)\n{\n\twhile (1) {\n\t\tif (a()) break;\n\t\tif (b()) continue;\n\t}\n\tc();\n}\n"
+        got = rw(src)
+        self.assertEqual(got.count("\n"), src.count("\n"))
+        self.assertIn("goto gfpscope_l1;", got.splitlines()[4])  # the continue
+        self.assertEqual(got.splitlines()[6], "\tc();")
+
+    def test_inner_loops_and_switches_keep_their_breaks(self):
+        got = rw("void f(void)\n{\n\twhile (1) {\n\t\tfor (i = 0; i < n; i++) {\n\t\t\tif (x) break;\n\t\t}\n"
+                 "\t\tswitch (y) {\n\t\tcase 1:\n\t\t\tbreak;\n\t\tcase 2:\n\t\t\tcontinue;\n\t\t}\n"
+                 "\t\tlist_for_each_entry(p, h, l) {\n\t\t\tif (p) break;\n\t\t}\n"
+                 "\t\tif (z)\n\t\t\tbreak;\n\t}\n}\n")
+        self.assertEqual(got.count("break;"), 3)               # the for's, the switch's, the macro loop's
+        self.assertEqual(got.count("goto gfpscope_b1;"), 1)    # the loop's own
+        self.assertEqual(got.count("goto gfpscope_l1;"), 2)    # the continue in the switch, and the back edge
+
+    def test_nested_infinite_loops_each_get_their_own(self):
+        got = rw("void f(void)\n{\n\twhile (1) {\n\t\tfor (;;) {\n\t\t\tif (a) break;\n\t\t}\n"
+                 "\t\tif (b) break;\n\t}\n}\n")
+        self.assertIn("goto gfpscope_b1;", got)
+        self.assertIn("goto gfpscope_b2;", got)
+        self.assertNotIn("break", got)
+
+    def test_left_as_written_when_unsure(self):
+        cases = {
+            "no break of its own": "void f(void)\n{\n\twhile (1) {\n\t\tif (a) return;\n\t}\n}\n",
+            "an unbraced inner loop with a break":
+                "void f(void)\n{\n\twhile (1) {\n\t\tfor (i = 0; i < n; i++)\n\t\t\tif (x) break;\n"
+                "\t\tif (y) break;\n\t}\n}\n",
+            "an unbraced inner loop whose else breaks":
+                "void f(void)\n{\n\tfor (;;) {\n\t\twhile (x)\n\t\t\tif (a) b(); else break;\n"
+                "\t\tif (y) break;\n\t}\n}\n",
+            "a preprocessor line in the body":
+                "void f(void)\n{\n\twhile (1) {\n#ifdef X\n\t\tif (a) break;\n#endif\n\t\tif (b) break;\n\t}\n}\n",
+            "a loop with a condition": "void f(void)\n{\n\twhile (x) {\n\t\tif (a) break;\n\t}\n}\n",
+            "do while (1)": "void f(void)\n{\n\tdo {\n\t\tif (a) break;\n\t} while (1);\n}\n",
+        }
+        for what, src in cases.items():
+            with self.subTest(what):
+                self.assertEqual(rw(src), src)
+
+    def test_fits_as_the_body_of_an_if(self):
+        got = rw("void f(void)\n{\n\tif (a)\n\t\twhile (1) {\n\t\t\tif (b) break;\n\t\t}\n\telse\n\t\tc();\n}\n")
+        self.assertIn("\t\t{gfpscope_l1: {", got)
+        self.assertIn("} goto gfpscope_l1; gfpscope_b1: ; }\n\telse", got)
+
+    def test_comments_and_strings_are_not_code(self):
+        src = ('void f(void)\n{\n\twhile (1) {\n\t\t/* break; */ s = "break;";\n\t\tif (a) break;\n\t}\n}\n')
+        got = rw(src)
+        self.assertIn('/* break; */ s = "break;";', got)
+        self.assertEqual(got.count("goto gfpscope_b1;"), 1)
+
+
+if __name__ == "__main__":
+    unittest.main()
