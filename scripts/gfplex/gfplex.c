@@ -10,7 +10,11 @@
  * directives) is needed: grep would count comments and strings.
  *
  * Sources: gfplex.c (this driver), lex.c (the lexer), sites.c (site mode),
- * graph.c (graph mode, whose records are documented there), gfplex.h.
+ * gfplex.h (what they share); graph mode: graph.c (the two passes and the
+ * records, documented there), graph_names.c (name and keyword tables),
+ * graph_visible.c (who sees a definition), graph_funcs.c (function headers
+ * and bodies, site mode's too), graph_macros.c (#defines: calling macros,
+ * argument use), graph_templates.c (## templates), graph.h (what they share).
  *
  * Usage: gfplex ROOT [PATH...]
  *        gfplex --graph ROOT [PATH...]

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * gfplex: what the lexer (lex.c), the two modes (sites.c, graph.c) and the
- * driver (gfplex.c) share.
+ * gfplex: what the lexer (lex.c), the two modes (sites.c; graph.c and the
+ * graph_*.c files, see graph.h) and the driver (gfplex.c) share.
  */
 #ifndef GFPLEX_H
 #define GFPLEX_H
@@ -40,6 +40,7 @@ extern int report_kernel;	/* also K records for GFP_KERNEL (--batch --kernel) */
 /* graph.c: graph mode. */
 void graph_pass(int pass, int file, const char *path, const char *buf, int len);
 void graph_resolve(void);
-const int *graph_functions(const char *buf);	/* per token: its function's name token, -1 */
+/* graph_funcs.c: per token of the lexed file, its function's name token, -1. */
+const int *graph_functions(const char *buf);
 
 #endif
