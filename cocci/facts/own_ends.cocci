@@ -37,6 +37,7 @@ oe_read = []
 oe_refuted = set()     # (file, line, col) of ends refuted
 oe_openers = {}        # (file, function, x) -> kinds of the openers that set x
 oe_opener_at = set()   # (file, line, col) of the writes of x that are openers
+oe_saves = {}          # (file, function, x) -> [line, col] of the openers that set x
 
 oe_lines = {}
 
@@ -101,6 +102,7 @@ ps << opener.ps;
 @@
 oe_opener_at.add(oe_key(pw))
 oe_openers.setdefault((ps[0].file, ps[0].current_element, x), set()).add(OE_OPEN.get(oe_name_at(ps), "?"))
+oe_saves.setdefault((ps[0].file, ps[0].current_element, x), set()).add((int(ps[0].line), int(ps[0].column)))
 
 @script:python@
 x << ends.x;
@@ -109,6 +111,7 @@ ps << opener_decl.ps;
 @@
 oe_opener_at.add(oe_key(pw))
 oe_openers.setdefault((ps[0].file, ps[0].current_element, x), set()).add(OE_OPEN.get(oe_name_at(ps), "?"))
+oe_saves.setdefault((ps[0].file, ps[0].current_element, x), set()).add((int(ps[0].line), int(ps[0].column)))
 
 @entry exists@
 identifier ends.x, fn, g;
@@ -165,5 +168,7 @@ x << ends.x;
 e = oe_name_at(p)
 kinds = oe_openers.get((p[0].file, p[0].current_element, x), set())
 own = oe_key(p) not in oe_refuted and bool(kinds) and kinds == {OE_END.get(e)}
+saves = sorted(oe_saves.get((p[0].file, p[0].current_element, x), ()))
 print("GFPSCOPE " + json.dumps({"t": "end", "file": p[0].file, "line": int(p[0].line),
-      "col": int(p[0].column), "fn": p[0].current_element, "callee": e, "cookie": x, "own": own}))
+      "col": int(p[0].column), "fn": p[0].current_element, "callee": e, "cookie": x, "own": own,
+      "saves": [list(s) for s in saves]}))

@@ -84,6 +84,13 @@ def scall_pf(flags):
     """Flags that open a nofs or noio scope (PF_MEMALLOC_PIN and the like open none)."""
     return SCALL_PF.search(str(flags)) is not None
 
+# restores that close a nested scope: their cookie is the function's own, saved inside
+# a scope that was open on every path (the driver's second pass; see regions.py)
+SCALL_EXEMPT = set()
+
+def scall_not_exempt(p):
+    return (p[0].file, int(p[0].line), int(p[0].column)) not in SCALL_EXEMPT
+
 def scall_ends(name):
     return name in SCALL_RF or SCALL_RF_RE.fullmatch(name) is not None
 
@@ -129,6 +136,7 @@ if not scall_names_read:
     SCALL_CKP.update(n.get("ckp", ()))
     SCALL_CKI.update(n.get("cki", ()))
     SCALL_RF.update(n.get("rf", ()))
+    SCALL_EXEMPT.update((f, l, c) for f, l, c in n.get("exempt", ()))
     scall_names_read.append(nfile)
 
 
@@ -137,13 +145,14 @@ position ps, p;
 expression c, c2, E;
 type T, T2, Tc;
 identifier x, x2, x3, l;
-identifier g !~ "^(memalloc_|current_restore_flags)";
+identifier g !~ "^(memalloc_[A-Za-z0-9_]*_restore|current_restore_flags)";
 identifier sv : script:python () { sv in SCALL_SV };
 identifier ckp : script:python () { ckp in SCALL_CKP };
 identifier cki : script:python () { cki in SCALL_CKI };
 symbol current;
 identifier rf : script:python () { scall_ends(rf) };
 expression Fl : script:python () { scall_pf(Fl) };
+position pe : script:python () { scall_not_exempt(pe) };
 @@
 
 (
@@ -189,7 +198,7 @@ if (\(x\|x < 0\|x != 0\)) {
     when != T2 x3 = memalloc_flags_save(Fl);
     when != x2 = ckp(...)
     when != x2 = cki(...)
-    when != rf(...)
+    when != rf@pe(...)
     when != current->flags = E
     when != current->flags &= E
     when != current->flags ^= E
@@ -232,10 +241,11 @@ identifier cki : script:python () { cki in SCALL_CKI };
 identifier rf : script:python () { scall_ends(rf) };
 symbol current;
 expression Fl : script:python () { scall_pf(Fl) };
+position pe : script:python () { scall_not_exempt(pe) };
 @@
 
 (
-rf(...)
+rf@pe(...)
 |
 current->flags = E
 |
@@ -372,6 +382,7 @@ identifier cki : script:python () { cki in SCALL_CKI };
 symbol current;
 identifier rf : script:python () { scall_ends(rf) };
 expression Fl : script:python () { scall_pf(Fl) };
+position pe : script:python () { scall_not_exempt(pe) };
 @@
 
 (
@@ -417,7 +428,7 @@ if (\(x\|x < 0\|x != 0\)) {
     when != T2 x3 = memalloc_flags_save(Fl);
     when != x2 = ckp(...)
     when != x2 = cki(...)
-    when != rf(...)
+    when != rf@pe(...)
     when != current->flags = E
     when != current->flags &= E
     when != current->flags ^= E
@@ -462,10 +473,11 @@ identifier cki : script:python () { cki in SCALL_CKI };
 identifier rf : script:python () { scall_ends(rf) };
 symbol current;
 expression Fl : script:python () { scall_pf(Fl) };
+position pe : script:python () { scall_not_exempt(pe) };
 @@
 
 (
-rf(...)
+rf@pe(...)
 |
 current->flags = E
 |
@@ -498,9 +510,10 @@ return@p@q ...;
 @uret_r depends on returns@
 position cand_r.p, q;
 identifier rf : script:python () { scall_ends(rf) };
+position pe : script:python () { scall_not_exempt(pe) };
 @@
 
-return@p@q <+... rf(...) ...+>;
+return@p@q <+... rf@pe(...) ...+>;
 
 @script:python@
 q << u1_r.q;
@@ -583,6 +596,7 @@ identifier sv : script:python () { sv in SCALL_SV };
 identifier rf : script:python () { scall_ends(rf) };
 symbol current;
 expression Fl : script:python () { scall_pf(Fl) };
+position pe : script:python () { scall_not_exempt(pe) };
 @@
 void fn@pf(...) {
 (
@@ -594,7 +608,7 @@ void fn@pf(...) {
     when != T2 x3 = memalloc_flags_save(Fl);
 |
 ... when any
-\(rf(...)\|current->flags = E\|current->flags &= E\|current->flags ^= E\)
+\(rf@pe(...)\|current->flags = E\|current->flags &= E\|current->flags ^= E\)
 ... when != c2 = sv(...)
     when != T2 x3 = sv(...);
     when != sv(...)

@@ -37,6 +37,18 @@ EXPECTED = {
                                         "PF_MEMALLOC_NOFS) at line 14)"),
     ("flags.c", "prcfs_pin_helper"): ("keep", "no-scope", "prcfs_pin_user (fs/prcfs/flags.c): this caller holds no scope"),
     ("flags.c", "prcfs_noio_helper"): ("keep", "no-scope", "this caller holds no noio scope"),
+    # nesting by cookie: after an inner pair whose save ran inside the open scope (in a branch,
+    # in a loop), the scope is open again; the twins: interleaved restores, a skipped inner
+    # save, an outer scope open on one path only, and GFP_NOIO after a noio pair in nofs
+    ("nested.c", "prcfs_nest_noio"): ("convert", "local-scope",
+                                      "prcfs_nest_noio (memalloc_nofs_save() at line 11); memalloc_noio_restore(d) "
+                                      "at line 17 restores its own cookie, saved at line 15 inside the scope"),
+    ("nested.c", "prcfs_nest_branch_loop"): ("convert", "local-scope",
+                                             "memalloc_nofs_restore(e) at line 39 restores its own cookie"),
+    ("nested.c", "prcfs_nest_interleaved"): ("keep", "scope-ended", "line 53: memalloc_nofs_restore() may end"),
+    ("nested.c", "prcfs_nest_skipped"): ("keep", "scope-ended", "line 68: memalloc_noio_restore() may end"),
+    ("nested.c", "prcfs_nest_outer_cond"): ("keep", "scope-ended", "line 84: memalloc_nofs_restore() may end"),
+    ("nested.c", "prcfs_nest_noio_site"): ("keep", "scope-ended", "line 98: memalloc_noio_restore() may end"),
     # loops that only exit by break: what follows while (1) / for (;;) is reached through
     # the breaks alone; the twins leave before the save, or by the loop's condition
     ("loops.c", "prcfs_loop_break"): ("convert", "local-scope", "(memalloc_nofs_save() at line 15)"),

@@ -297,9 +297,11 @@ def prove(graph, results, save_label, kind_of=None):
             kind = rec["kind"] if "kind" in rec else kind_of(rec["opener"])
             # noio-covered only if every covering save is a noio one
             scoped[key] = "nofs" if "nofs" in (kind, scoped.get(key)) else "noio"
-            saves[key] = save_label(rec)
-            openers[key] = rec.get("opener")
-            save_lines[key] = rec.get("save_line")
+            # the outermost scope names the evidence (an inner pair may have closed since)
+            if key not in save_lines or (rec.get("save_line") or 0) < (save_lines[key] or 0):
+                saves[key] = save_label(rec)
+                openers[key] = rec.get("opener")
+                save_lines[key] = rec.get("save_line")
     ipa = {"nofs": analyse(graph, scoped, False), "noio": analyse(graph, scoped, True),
            "saves": saves, "static_only": graph.static_only(), "graph": graph, "scoped": scoped, "openers": openers,
            "save_lines": save_lines}

@@ -24,29 +24,30 @@ RESTORES = ["memalloc_nofs_restore", "memalloc_noio_restore", "memalloc_flags_re
 
 
 def balanced(tree, graph, prov, jobs, quiet, timeout):
-    """(names of the balanced functions, files the rule failed on)."""
+    """(names of the balanced functions, the own ends' facts, files the rule failed on)."""
     from . import callgraph
     stops = set(prov.stops)
     direct = set(RESTORES) | stops
     files = sorted(set().union(*files_with(tree, sorted(direct)).values()))
     if not files:
-        return set(), []
+        return set(), [], []
     callgraph.add_positions(graph, tree, files)
     res, _ = spatch.run_rule(tree, paths.OWN_ENDS_RULE, files, jobs, timeout=timeout, quiet=quiet,
                              what="own ends", keep=masking.words_keeper(body_words=sorted(direct)),
                              names={"starts": sorted(prov.starts), "stops": sorted(stops)},
                              transform=loops.rewrite)
-    own, failed = set(), []
+    own, facts, failed = set(), [], []
     for rel, r in sorted(res.items()):
         if r["status"] != "ok":
             failed.append({"rule": "own_ends", "file": rel, "status": r["status"], "detail": r["detail"]})
         for rec in r["records"]:
             if rec.get("t") == "end" and rec.get("own"):
                 own.add((rec["file"], rec["line"], rec["col"]))
+                facts.append(rec)
     ends = [n for n in set(graph.calls) | set(graph.plain) if n in stops or graph.enders.match(n)]
     good, bad = set(), set()
     for callee in ends:
         for caller, file, line, col in graph.calls.get(callee, ()):
             (good if (file, line, col) in own else bad).add(caller)
         bad |= set(graph.plain.get(callee, ()))  # no position: not checked
-    return good - bad, failed
+    return good - bad, facts, failed

@@ -65,6 +65,20 @@ def consumed_at_once(site, alloc_re):
     return bool(re.fullmatch(r"[\w|()]+", flags)) and "||" not in flags and not re.search(r"\w\(", flags)
 
 
+def _nested_note(site, region, ipa):
+    """The inner pairs a local proof passed over: each restore closes its own cookie, saved
+    inside the scope, so the scope is open again after it."""
+    start = ipa["save_lines"].get(region) or 0
+    pairs = sorted((f["line"], f["callee"], f["cookie"], f["saves"]) for (file, line, _c), f in
+                   ipa.get("nested", {}).items()
+                   if file == site["file"] and f["fn"] == site["function"] and start < line < site["line"])
+    if not pairs:
+        return ""
+    return "; " + "; ".join(f"{callee}({cookie}) at line {line} restores its own cookie, saved at line "
+                            f"{', '.join(str(l) for l, _ in saves)} inside the scope"
+                            for line, callee, cookie, saves in pairs)
+
+
 def _opened(save):
     """How the evidence names what the local rule says opened the scope."""
     return "a write to current->flags" if save == "current->flags" else save + "()"
@@ -163,7 +177,8 @@ def assign(sites, covered, scope_findings, ipa=None, ended=None):
             opener, tx = _opener(ipa, region)
             s.update(verdict="convert", reason="transaction" if tx else "local-scope",
                      confidence="moderate" if _declared(ipa, opener) else "high",
-                     evidence=[f"{fn} ({ipa['saves'][region]})"], proof=proof.build(s, ipa, region=region))
+                     evidence=[f"{fn} ({ipa['saves'][region]}){_nested_note(s, region, ipa)}"],
+                     proof=proof.build(s, ipa, region=region))
         elif runs_in_scope and consumed_at_once(s, alloc_re):
             ev = chain(node, witness, ipa["saves"])
             opener, tx = _opener(ipa, root_scope(node, witness))

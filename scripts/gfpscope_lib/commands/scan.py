@@ -44,7 +44,7 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     then the must-analysis over the call graph. whatif runs this too, with its assumed starts."""
     # a function whose every restore or stop closes its own scope leaves its caller's as it
     # was (ownends.py): it neither ends the scope nor makes its callers stop's callers
-    balanced, failed_own = ownends.balanced(tree, graph, prov, jobs, quiet, timeout)
+    balanced, own_ends, failed_own = ownends.balanced(tree, graph, prov, jobs, quiet, timeout)
     graph.ends_scope -= balanced
     prov.end_scopes(graph, balanced)
     graph.ends_scope |= prov.may_end
@@ -57,9 +57,26 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     defines, variants = prov.rule_defines()
     # only a function that calls a start can hold a covered call: blank the others
     keep = masking.words_keeper(body_words=REGION_WORDS + sorted(prov.starts))
-    res, _ = spatch.run_rule(tree, regions.RULE, region_files, jobs, timeout=timeout, quiet=quiet, what=what,
-                             keep=keep, defines=defines, variants=variants,
-                             names=prov.rule_names(prov.may_end | prov.unresolved), transform=loops.rewrite)
+    names = prov.rule_names(prov.may_end | prov.unresolved)
+
+    def run(files, extra, what):
+        return spatch.run_rule(tree, regions.RULE, files, jobs, timeout=timeout, quiet=quiet, what=what,
+                               keep=keep, defines=defines, variants=variants, names=dict(names, **extra),
+                               transform=loops.rewrite)[0]
+    # restores that close a pair nested in an open scope end nothing (regions.py): the rule
+    # gets the candidates as data, and the candidates whose saves it does not cover are
+    # dropped until the set holds (a greatest fixpoint: a pair inside a loop needs it)
+    nested = regions.own_restores(own_ends, region_files)
+    res = run(region_files, {"exempt": sorted(nested)} if nested else {}, what)
+    for rnd in range(4):
+        held = regions.nested_restores(res, own_ends) & nested
+        if held == nested:
+            break
+        new = held if rnd < 3 else set()  # no fixpoint in 4 rounds: no nesting at all
+        again = {f for f, _l, _c in nested - new}
+        nested = new
+        res.update(run(sorted(again & set(res)), {"exempt": sorted(nested)} if nested else {},
+                       what + " (nested scopes)"))
 
     def label(rec):
         o = rec["opener"]
@@ -85,6 +102,8 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
         ipa, failed = callgraph.prove(graph, res, label, kinds)
     ipa["providers"] = prov
     ipa["balanced"] = balanced
+    ipa["nested"] = {(f["file"], f["line"], f["col"]): f for f in own_ends
+                     if (f["file"], f["line"], f["col"]) in nested}
     ipa["failed_files"] = {f["file"] for f in failed}
     return ipa, prov.failed + failed_own + failed
 
