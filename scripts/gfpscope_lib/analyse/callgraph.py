@@ -62,20 +62,22 @@ class Graph:
         self.def_files = {}       # name -> files that define it (function or macro)
         self.macro_callees = {}   # macro -> what its body calls (macro wrappers of providers)
         self.multi_files = {}     # (callee, caller) plain edges seen in more than one file -> the files
-        self.static_c = {}        # name -> .c files that define a static function of that name
-        self.nonstatic_c = {}     # name -> .c files that define a non-static function of that name
+        # (name, file) of the function definitions in .c files, static and not (pairs, not a
+        # set per name: half a million names would cost a hundred MiB)
+        self.static_c, self.nonstatic_c = set(), set()
         self.split = {}           # name -> the files whose static function of that name is a node
         self.shared = set()       # split names that are also defined otherwise (the name's node)
 
     def finish(self):
         """After the whole graph is read: which static functions are nodes of their own."""
         self.split, self.shared = {}, set()
-        for name, files in self.static_c.items():
-            files = files - self.nonstatic_c.get(name, set())
-            others = self.def_files.get(name, set()) - files
-            if files and (len(files) > 1 or others):
+        for name, defs in self.def_files.items():
+            if len(defs) < 2:
+                continue  # one file: no namesake to tell apart
+            files = {f for f in defs if (name, f) in self.static_c and (name, f) not in self.nonstatic_c}
+            if files:
                 self.split[name] = files
-                if others:
+                if defs - files:
                     self.shared.add(name)
 
     def node(self, name, file):
@@ -99,8 +101,10 @@ class Graph:
             # a plain edge seen in several files is one edge per file here
             files = sorted(self.multi_files.get((name, caller), ())) if not line else ()
             for f in files or [file]:
-                if split and f in split and f != own:
+                if own and f in split and f != own:
                     continue  # that file calls its own static namesake
+                # (the name's own node, a non-static function, keeps every call of the name:
+                # a file with a static namesake under #ifdef may call it in the #else)
                 out.append((self.node(caller, f), f, line, col))
         return out
 
@@ -133,12 +137,13 @@ class Graph:
             if caller in self.macros:
                 self.macro_callees.setdefault(caller, set()).add(callee)
         elif kind == "FN":
-            self.defined.add(sys.intern(f[2]))
-            self.def_files.setdefault(f[2], set()).add(sys.intern(f[1]))
+            name, file = sys.intern(f[2]), sys.intern(f[1])
+            self.defined.add(name)
+            self.def_files.setdefault(name, set()).add(file)
             if f[3] == "0":
-                self.nonstatic.add(f[2])
-            if f[1].endswith(".c"):
-                (self.static_c if f[3] == "1" else self.nonstatic_c).setdefault(f[2], set()).add(f[1])
+                self.nonstatic.add(name)
+            if file.endswith(".c"):
+                (self.static_c if f[3] == "1" else self.nonstatic_c).add((name, file))
         elif kind == "MACRO":
             self.defined.add(sys.intern(f[2]))
             self.macros.add(f[2])
