@@ -247,6 +247,6 @@ class KernelCoccicheck(CliCase):
                 if mode == "report":
                     reported += len([l for l in r.stdout.splitlines() if l.startswith(self.M + "/")
                                      or l.startswith("./" + self.M + "/")])
-        self.assertGreater(reported, 0, "no rule reported anything in fs/jbd2 (the balance rule should)")
+        self.assertGreater(reported, 0, "no rule reported anything in fs/jbd2 (the provider rule should)")
         self.assertEqual((self.listing(), tree_state(os.path.join(self.KDIR, self.M))), before,
                          "make coccicheck changed the tree")

@@ -1,6 +1,6 @@
 """Step 3c, providers: functions that open a scope for their caller, found without configuration.
 
-The seeds are the provider facts of cocci/gfp_scope_balance.cocci (run with -D facts):
+The seeds are the facts of cocci/gfp_scope_provider.cocci (run with -D facts):
 a save whose cookie is stored in a struct field or returned
 (start_this_handle, xfs_trans_set_context, fsnotify_group_lock,
 cifs_server_lock, ext4_writepages_down_read, ...), and the functions that
@@ -103,7 +103,7 @@ def from_json(path):
 
 
 def seeds(findings, tree):
-    """(candidate starts {name: (kind, how)}, stops) from the balance rule's provider facts.
+    """(candidate starts {name: (kind, how)}, stops) from gfp_scope_provider's facts.
 
     A start saves a nofs/noio cookie and stores it in a field or returns it; a stop restores
     a nofs/noio cookie it did not save, or clears PF_MEMALLOC_* in current->flags. spatch

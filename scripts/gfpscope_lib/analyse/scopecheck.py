@@ -11,11 +11,16 @@ from ..core import paths
 from ..core.errors import GfpError
 from ..collect import spatch
 
-# name, the words a file must contain for the rule to matter, extra defines
+SAVES = ["memalloc_nofs_save", "memalloc_noio_save", "memalloc_flags_save"]
+RESTORES = ["memalloc_nofs_restore", "memalloc_noio_restore", "memalloc_flags_restore"]
+# name, the words a file must contain for the rule to matter (any one of them: each rule's
+# gate rule greps for the same tokens)
 SCOPE_RULES = [
-    ("gfp_scope_balance", ["memalloc_nofs_save", "memalloc_noio_save", "memalloc_flags_save",
-                           "memalloc_nofs_restore", "memalloc_noio_restore", "memalloc_flags_restore",
-                           "PF_MEMALLOC_NOFS", "PF_MEMALLOC_NOIO"]),
+    ("gfp_scope_provider", SAVES + RESTORES + ["PF_MEMALLOC_NOFS", "PF_MEMALLOC_NOIO"]),
+    ("gfp_scope_unbalanced", SAVES),
+    ("gfp_scope_cookie", SAVES + RESTORES),
+    ("gfp_scope_kind", ["memalloc_nofs_save", "memalloc_noio_save"]),
+    ("gfp_scope_order", SAVES),
     ("gfp_scope_unsafe_flags", ["memalloc_flags_save"]),
     ("gfp_scope_single_alloc", ["memalloc_nofs_save", "memalloc_noio_save"]),
     ("gfp_vmalloc_nofs", ["GFP_NOFS", "GFP_NOIO"]),
@@ -24,8 +29,10 @@ SCOPE_RULES = [
 ]
 WORDS = sorted({w for _, ws in SCOPE_RULES for w in ws})
 # rules the driver runs in their facts mode: each finding comes as data (its message and a
-# fact), so that what the analysis reads never depends on wording written for people
-FACT_RULES = {"gfp_scope_balance"}
+# fact), so that what the analysis reads never depends on wording written for people. The
+# provider rule's facts seed providers.py; the bug rules' lines are only filed as bugs, so
+# they run in report mode
+FACT_RULES = {"gfp_scope_provider"}
 
 
 def rule_path(name):

@@ -7,7 +7,7 @@ and their callers (providers.may_end). Two kinds of call hide an end:
   - a #define whose body restores a cookie or clears PF_MEMALLOC_NOFS/NOIO
     (`#define fs_end_nofs(c) memalloc_nofs_restore(c)`, also as a statement
     expression or a do { } while (0)). spatch matches such a body as code and the
-    balance rule reports it as a stop in "something_else()"; macro_at() names the
+    provider rule reports it as a stop in "something_else()"; macro_at() names the
     #define it sits in, so the macro becomes a stop like any function (and the
     macros and functions that call it join may_end through the call graph);
   - a call to a name defined nowhere the lexer looks: not a function, not a

@@ -1,43 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/// Check that every memalloc_nofs_save()/memalloc_noio_save()/
-/// memalloc_flags_save() scope is closed by the matching restore.
-///
-/// A scope that is not closed on an error path leaves the task in NOFS/NOIO
-/// mode for good; a restore that gets the wrong cookie, the wrong kind
-/// (nofs save, noio restore), or runs out of order ends the wrong scope or
-/// ends it early, so allocations that must not recurse into the filesystem
-/// or the block layer may do so. The rule reports:
-///  - a save whose cookie is not restored on some path to a return,
-///  - a restore whose cookie was already restored or was never set by a save,
-///  - a nofs save closed by a noio restore, or the reverse,
-///  - nested scopes restored in the wrong order,
-///  - a cookie variable overwritten while its scope is open.
-/// Scopes that deliberately outlive the function are not bugs: a cookie
-/// stored in a struct field or global (also via a local), or returned, a
-/// restore of a cookie read from a field or a parameter, a discarded cookie
-/// (kjournald2's thread-long scope) and PF_MEMALLOC_NOFS/NOIO written
-/// directly into current->flags are reported as "scope provider:" lines so
-/// that the caller-side pairing can be reviewed.
+/// List the scope providers: memalloc_nofs/noio/flags_save() scopes that
+/// outlive the function that opens them, and the restores that end a scope
+/// opened elsewhere. These are not bugs: each "scope provider:" line names
+/// a pairing across functions that the caller side must keep.
+//# What is listed: a cookie stored in a struct field, a global, *ptr or an
+//# array element (also through a local), or returned; a cookie moved from
+//# one object's field to another's; a discarded cookie (kjournald2's
+//# thread-long scope); a save not restored before the return of a function
+//# this file starts with kthread_run()/kthread_create(); PF_MEMALLOC_NOFS/
+//# NOIO set or cleared directly in current->flags; a restore of a cookie
+//# read from a field or passed in by the caller. Flags hidden behind a
+//# macro (kernel/sys.c: current->flags |= PR_IO_FLUSHER) are not seen.
 //
-// Confidence: Moderate. The checks are intraprocedural and path-insensitive.
-//   A save and a restore under the same condition in two separate ifs
-//   (if (x) c = save(); ... if (x) restore(c);, as in mm/vmalloc.c) is taken
-//   as balanced and left out of every check, so a bug inside such a scope is
-//   missed; a cookie handed to another function (foo(c)) is taken as
-//   restored by it; paths past an infinite loop without a break, and the
-//   return of a function started with kthread_run()/kthread_create() in the
-//   same file (a thread-long scope, reported as a provider), are not bugs.
+// Confidence: Moderate
 // Copyright: (C) 2026 gfpscope authors
-// Comments: memalloc_noreclaim_save() and memalloc_pin_save() are not
-//   checked, nor scopes whose PF_ flag hides behind a macro
-//   (kernel/sys.c: current->flags |= PR_IO_FLUSHER). A cookie initialised
-//   to 0 and restored on a path that did not save (drivers/md) is taken as
-//   the no-op it is with memalloc_flags_restore() (v6.12); with the older
-//   restore (v6.1: current->flags = (current->flags & ~PF_MEMALLOC_NOFS) |
-//   flags) it clears the flag, ending a scope the caller had opened.
-//   Report and org modes print bugs and "scope provider:" lines; context
-//   mode marks the bugs only; there is no patch mode (the fix depends on
-//   where the scope should end): patch mode prints nothing.
+// Comments: The bugs in the same scopes are other rules' concern:
+//   gfp_scope_unbalanced (a scope left open), gfp_scope_cookie (a wrong or
+//   overwritten cookie), gfp_scope_kind (nofs closed by noio),
+//   gfp_scope_order (nested scopes closed out of order). Report and org
+//   modes print the "scope provider:" lines; context and patch modes print
+//   nothing, as there is nothing to fix. facts prints each line as a
+//   GFPSCOPE JSON record with its fact, which gfpscope scan reads.
 // Options: --no-includes --include-headers
 
 virtual patch
@@ -57,45 +40,16 @@ FOREVER = {}
 KTHREADS = set()
 RETC = set()
 
-def kind(f):
-    """nofs, noio or flags, from a memalloc_*_save/restore name."""
-    return f.split('_')[1]
-
 def restore_of(sv):
     return sv.replace('_save', '_restore')
 
-def save_of(rv):
-    return rv.replace('_restore', '_save')
-
-def getline(path, line):
-    """Line line of path as gfplex and spatch number lines (only \n ends one), its bytes
-    read as Latin-1 so that a column (a byte offset) indexes it; linecache decodes UTF-8
-    and returns '' for a file that is not."""
-    if path not in FILES:
-        try:
-            with open(path, "rb") as f:
-                FILES[path] = f.read().split(b"\n")
-        except OSError:
-            FILES[path] = []
-    lines = FILES[path]
-    return lines[line - 1].decode("latin-1") if 0 < line <= len(lines) else ""
-
-
-FILES = {}
+def is_number(e):
+    """A cookie written as a number: 0, (0), 0U (gfp_scope_cookie.cocci's concern)."""
+    return re.match(r'^\(?\s*[0-9]', e) is not None
 
 def tidy(e):
     """An expression as written in C: spatch prints 'h -> ctx'."""
     return re.sub(r'\s*(->|\.)\s*', r'\1', e).strip()
-
-def is_end(p):
-    """True when a return position is the implicit return at the final }."""
-    text = getline(p.file, int(p.line))
-    return 'return' not in text
-
-def path_end(p, fn):
-    if is_end(p):
-        return 'the path reaching the end of %s() at line %s' % (fn, p.line)
-    return 'the path returning at line %s' % p.line
 
 def after_forever(p):
     """p lies past a loop that never exits, in the same function."""
@@ -111,7 +65,7 @@ def in_kthread(p):
     """p is in a function this file starts as a kernel thread."""
     return (p[0].file, p[0].current_element) in KTHREADS
 
-def emit(p, msg, fact=None):
+def emit(p, msg, fact):
     """The finding: a report or org line for people, or in facts mode the same message
     with its fact as data (a scope provider's role, function and how it keeps the cookie),
     which is what gfpscope reads: rewording msg changes nothing it proves."""
@@ -140,7 +94,7 @@ MODE[0] = 'org'
 @@
 MODE[0] = 'facts'
 
-// ---------------------------------------------------------------- providers
+// ------------------------------------------------------------------ starts
 
 // A cookie stored into anything but a local variable: a field, a global,
 // *ptr, an array element. The scope outlives the function by design.
@@ -297,6 +251,8 @@ f << pf.f;
 emit(p[0], "scope provider: %s set directly in current->flags in %s(); the scope lasts until the flags are restored, check that every exit does it"
      % (f, p[0].current_element), {"provider": "set", "fn": p[0].current_element})
 
+// ------------------------------------------------------------------- stops
+
 @script:python depends on report || org || facts@
 p << pf.p2;
 f << pf.f;
@@ -304,7 +260,8 @@ f << pf.f;
 emit(p[0], "scope provider: %s cleared directly in current->flags in %s(); it ends a scope opened elsewhere"
      % (f, p[0].current_element), {"provider": "stop", "fn": p[0].current_element, "clears": f})
 
-// Restores of a cookie that comes from elsewhere.
+// Restores of a cookie that comes from elsewhere. A number is no cookie
+// (gfp_scope_cookie.cocci reports its restore).
 @rfield depends on gate && !patch@
 local idexpression c;
 expression E;
@@ -322,10 +279,7 @@ p << rfield.p;
 E << rfield.E;
 rv << rfield.rv;
 @@
-if re.match(r'^\(?\s*[0-9]', E):
-    emit(p[0], "%s(%s) does not restore a cookie from %s(): pass the value the matching save returned"
-         % (rv, E, save_of(rv)))
-else:
+if not is_number(E):
     emit(p[0], "scope provider: %s() in %s() restores the cookie stored in %s; the matching save is elsewhere"
          % (rv, p[0].current_element, tidy(E)),
          {"provider": "stop", "fn": p[0].current_element, "restore": rv, "from": tidy(E)})
@@ -377,7 +331,7 @@ c << rlocal.c;
 E << rlocal.E;
 rv << rlocal.rv;
 @@
-if re.match(r'^\(?\s*[0-9]', E):
+if is_number(E):
     # "unsigned int noio_flags = 0;": the restore of 0 on a path that did
     # not save is a no-op, an idiom for scopes opened under a condition
     pass
@@ -386,13 +340,15 @@ else:
          % (rv, p[0].current_element, tidy(E), c),
          {"provider": "stop", "fn": p[0].current_element, "restore": rv, "from": tidy(E)})
 
-// --------------------------------------------------------------------- bugs
+// ------------------------------------------------------ thread-long scopes
 
-// A scope opened in one if and closed in a later one, as in
-// "if (nofs) flags = memalloc_nofs_save(); ... if (nofs) memalloc_nofs_restore(flags);"
-// (mm/vmalloc.c, fs/namei.c, drivers/md/md.c): balanced when the two
-// conditions agree, which spatch cannot tell path by path. Left out of
-// every check.
+// A save not restored before a kernel thread function returns: the scope
+// lasts until the thread exits. The matches below are gfp_scope_unbalanced's
+// (rules cannot see another file's matches): a save left open on some path
+// to a return, in a function this file starts with kthread_run() and
+// friends, except a conditional scope, a stored cookie (store above), a
+// return that hands the cookie over and a path past a loop that never ends.
+
 @cond depends on gate && !patch exists@
 expression C1, C2;
 identifier c;
@@ -413,8 +369,6 @@ if (C2) { <+... rv@pr(c) ...+> } else S2
 if (C2) { <+... rv@pr(c) ...+> }
 )
 
-// Infinite loops without a break: spatch's control flow graph lets them
-// exit, so paths past them are not real.
 @anysave depends on gate && !patch@
 identifier sv = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
 @@
@@ -438,8 +392,6 @@ if not re.search(r'\bbreak\b', S):
     FOREVER.setdefault((pl[0].file, pl[0].current_element), []).append(
         (int(pl[0].line), int(pl[0].line_end)))
 
-// Kernel thread functions started in this file: a scope they open may last
-// until the thread exits.
 @kthread depends on anysave@
 identifier fn;
 identifier kf = {kthread_run, kthread_create, kthread_create_on_node, kthread_create_on_cpu, kthread_run_on_cpu};
@@ -453,8 +405,6 @@ pk << kthread.pk;
 @@
 KTHREADS.add((pk[0].file, fn))
 
-// Every local cookie variable, and the returns that hand one to the caller
-// (those are providers, see escape above).
 @cookie depends on gate && !patch@
 identifier a;
 identifier sv = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
@@ -476,35 +426,6 @@ return@pr <+... a ...+>;
 pr << retc.pr;
 @@
 RETC.add((pr[0].file, pr[0].line, pr[0].column))
-
-// 1. Not restored on some path to a return (or to the end of the function).
-@unrestored depends on gate && !patch exists@
-identifier c, fn;
-identifier sv = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
-type T;
-position p1 != {store.p, cond.ps};
-position p2 : script:python() { real_end(p2) and not in_kthread(p2) };
-@@
-fn(...) {
-... when any
-(
-T c = sv@p1(...);
-|
-c = sv@p1(...);
-)
-... when != c
-return@p2 ...;
-}
-
-@script:python depends on report || org || facts@
-p1 << unrestored.p1;
-p2 << unrestored.p2;
-c << unrestored.c;
-sv << unrestored.sv;
-fn << unrestored.fn;
-@@
-emit(p1[0], "%s() at line %s is not restored on %s: add %s(%s) on that path"
-     % (sv, p1[0].line, path_end(p2[0], fn), restore_of(sv), c))
 
 @thread depends on gate && !patch exists@
 identifier c, fn;
@@ -532,193 +453,6 @@ fn << thread.fn;
 @@
 emit(p1[0], "scope provider: %s() in kernel thread function %s() is not restored before the thread returns at line %s: a thread-long scope, ended by the thread's exit"
      % (sv, fn, p2[0].line), {"provider": "thread", "fn": p1[0].current_element})
-
-// 2a. A restore whose cookie was already restored: it closes nothing, or
-// another save's scope (a restore must take its own save's cookie).
-@twice depends on gate && !patch exists@
-identifier c;
-identifier rv1 = {memalloc_nofs_restore, memalloc_noio_restore, memalloc_flags_restore};
-identifier rv2 = {memalloc_nofs_restore, memalloc_noio_restore, memalloc_flags_restore};
-expression E;
-position p1, p2 != cond.pr;
-@@
-rv1@p1(c);
-... when != c = E
-rv2@p2(c);
-
-@script:python depends on report || org || facts@
-p1 << twice.p1;
-p2 << twice.p2;
-c << twice.c;
-rv2 << twice.rv2;
-@@
-emit(p2[0], "%s(%s) at line %s uses cookie %s already restored at line %s: it does not belong to the scope open here; pass the cookie of the save that opened this scope, or drop the duplicate restore"
-     % (rv2, c, p2[0].line, c, p1[0].line))
-
-// 2b. A restore whose cookie variable was never set by a save on some path.
-@unset depends on gate && !patch disable decl_init exists@
-identifier c;
-identifier rv = {memalloc_nofs_restore, memalloc_noio_restore, memalloc_flags_restore};
-type T;
-expression E;
-position p != cond.pr;
-@@
-T c;
-... when != c = E
-    when != &c
-rv@p(c);
-
-@script:python depends on report || org || facts@
-p << unset.p;
-c << unset.c;
-rv << unset.rv;
-@@
-emit(p[0], "%s(%s) at line %s: %s holds no cookie from a memalloc_*_save() on some path to it: pass the cookie the save that opened this scope returned"
-     % (rv, c, p[0].line, c))
-
-// 3. nofs save closed by a noio restore, or the reverse.
-@mismatch depends on gate && !patch exists@
-identifier c;
-type T;
-expression E;
-position p1 != cond.ps, p2 != cond.pr;
-@@
-(
-T c = memalloc_nofs_save@p1(...);
-|
-c = memalloc_nofs_save@p1(...);
-)
-... when != c = E
-    when != \(memalloc_nofs_restore\|memalloc_noio_restore\|memalloc_flags_restore\)(c)
-memalloc_noio_restore@p2(c);
-
-@script:python depends on report || org || facts@
-p1 << mismatch.p1;
-p2 << mismatch.p2;
-c << mismatch.c;
-@@
-emit(p2[0], "memalloc_noio_restore(%s) at line %s closes the memalloc_nofs_save() scope opened at line %s: use memalloc_nofs_restore(%s)"
-     % (c, p2[0].line, p1[0].line, c))
-
-@mismatch2 depends on gate && !patch exists@
-identifier c;
-type T;
-expression E;
-position p1 != cond.ps, p2 != cond.pr;
-@@
-(
-T c = memalloc_noio_save@p1(...);
-|
-c = memalloc_noio_save@p1(...);
-)
-... when != c = E
-    when != \(memalloc_nofs_restore\|memalloc_noio_restore\|memalloc_flags_restore\)(c)
-memalloc_nofs_restore@p2(c);
-
-@script:python depends on report || org || facts@
-p1 << mismatch2.p1;
-p2 << mismatch2.p2;
-c << mismatch2.c;
-@@
-emit(p2[0], "memalloc_nofs_restore(%s) at line %s closes the memalloc_noio_save() scope opened at line %s: use memalloc_noio_restore(%s)"
-     % (c, p2[0].line, p1[0].line, c))
-
-// 4. Nested scopes closed out of order: the outer cookie is restored while
-// the inner scope is still open.
-@order depends on gate && !patch exists@
-identifier cookie.a;
-identifier b : script:python(a) { b != a };
-identifier sv1 = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
-identifier sv2 = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
-identifier rv = {memalloc_nofs_restore, memalloc_noio_restore, memalloc_flags_restore};
-type T1, T2;
-expression E;
-position pa != cond.ps, pb != cond.ps, pr;
-@@
-(
-T1 a = sv1@pa(...);
-|
-a = sv1@pa(...);
-)
-... when != \(memalloc_nofs_restore\|memalloc_noio_restore\|memalloc_flags_restore\)(a)
-    when != a = E
-(
-T2 b = sv2@pb(...);
-|
-b = sv2@pb(...);
-)
-... when != \(memalloc_nofs_restore\|memalloc_noio_restore\|memalloc_flags_restore\)(b)
-    when != b = E
-rv@pr(a);
-
-@script:python depends on report || org || facts@
-pa << order.pa;
-pb << order.pb;
-pr << order.pr;
-a << cookie.a;
-b << order.b;
-sv2 << order.sv2;
-rv << order.rv;
-@@
-emit(pr[0], "%s(%s) at line %s closes the scope opened at line %s while the nested scope opened at line %s (cookie %s) is still open: restore in reverse order of save, %s(%s) first"
-         % (rv, a, pr[0].line, pa[0].line, pb[0].line, b, restore_of(sv2), b))
-
-// 5. The cookie variable is overwritten while its scope is open.
-@overwrite depends on gate && !patch exists@
-identifier c;
-identifier sv = {memalloc_nofs_save, memalloc_noio_save, memalloc_flags_save};
-type T;
-expression E, E2;
-position p1 != cond.ps, p2;
-@@
-(
-T c = sv@p1(...);
-|
-c = sv@p1(...);
-)
-... when != \(memalloc_nofs_restore\|memalloc_noio_restore\|memalloc_flags_restore\)(c)
-    when != E2 = c
-c@p2 = E
-
-@script:python depends on report || org || facts@
-p1 << overwrite.p1;
-p2 << overwrite.p2;
-c << overwrite.c;
-sv << overwrite.sv;
-@@
-if p1[0].line == p2[0].line and int(p1[0].column) > int(p2[0].column):
-    where = "by the same save on the next loop iteration"
-else:
-    where = "at line %s" % p2[0].line
-emit(p2[0], "cookie %s of the %s() scope opened at line %s is overwritten %s while that scope is open: call %s(%s) first, or keep a nested scope's cookie in its own variable"
-     % (c, sv, p1[0].line, where, restore_of(sv), c))
-
-// ------------------------------------------------------------ context mode
-
-@depends on gate && context@
-identifier sv;
-position unrestored.p1;
-@@
-* sv@p1(...)
-
-@depends on gate && context@
-identifier rv;
-position p = {twice.p2, mismatch.p2, mismatch2.p2, order.pr};
-@@
-* rv@p(...)
-
-@depends on gate && context@
-identifier rv;
-position unset.p;
-@@
-* rv@p(...)
-
-@depends on gate && context@
-identifier overwrite.c;
-expression E;
-position overwrite.p2;
-@@
-* c@p2 = E
 
 // Patch mode has nothing to change; this keeps spatch -D patch (and make
 // coccicheck MODE=patch) from failing with "No rules apply".
