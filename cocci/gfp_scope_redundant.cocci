@@ -115,17 +115,25 @@ gfpscope_pending = {}       # site -> (position, message), for this file
 gfpscope_macro_ends = set() # macros of this file that restore a cookie or clear the flag
 gfpscope_ended = {}         # facts mode: site -> (save line, col) of a save a clearing event follows
 
-_pf_nofs = re.compile(r"\bPF_MEMALLOC_NO(FS|IO)\b")
-_pf_noio = re.compile(r"\bPF_MEMALLOC_NOIO\b")
+def gfpscope_pf_set(e):
+    """The PF_ constants flags are made of, or None: only constants joined by |, in
+    parentheses or not (a variable, a mask, a condition or a call could be anything)."""
+    s = re.sub(r"/\*.*?\*/", "", str(e), flags=re.S)
+    s = re.sub(r"[\s()]", "", s)
+    if not re.fullmatch(r"PF_\w+(\|PF_\w+)*", s):
+        return None
+    return set(s.split("|"))
 
 def gfpscope_pf_nofs(e):
-    """The flags open a scope that covers GFP_NOFS: they name PF_MEMALLOC_NOFS or _NOIO
-    (PF_MEMALLOC_PIN, PF_MEMALLOC and the like open none)."""
-    return _pf_nofs.search(str(e)) is not None
+    """The flags open a scope that covers GFP_NOFS: PF_MEMALLOC_NOFS or _NOIO is one of
+    them (PF_MEMALLOC_PIN, PF_MEMALLOC and the like open none)."""
+    f = gfpscope_pf_set(e)
+    return bool(f and f & {"PF_MEMALLOC_NOFS", "PF_MEMALLOC_NOIO"})
 
 def gfpscope_pf_noio(e):
-    """The flags open a scope that covers GFP_NOIO: they name PF_MEMALLOC_NOIO."""
-    return _pf_noio.search(str(e)) is not None
+    """The flags open a scope that covers GFP_NOIO: PF_MEMALLOC_NOIO is one of them."""
+    f = gfpscope_pf_set(e)
+    return bool(f and "PF_MEMALLOC_NOIO" in f)
 
 def gfpscope_saver(ps):
     """What opens the scope at ps, read from the file (bytes: a column is a byte offset,

@@ -5,7 +5,8 @@
 //# Not a coccicheck rule: scripts/gfpscope runs it on the files that call a
 //# restore or a stop and reads the GFPSCOPE lines.
 //#
-//# E(x, ...) is an own end when x is a plain identifier and, on every path
+//# E(x, ...) is an own end when x is a local of the function (declared once
+//# in it, not a parameter, at least int wide, its address never taken) and, on every path
 //# from the function's entry to the call, x was last set by an opener of the
 //# same kind: x = memalloc_nofs_save() for memalloc_nofs_restore(x) (noio and
 //# flags alike); for a provider's stop, a proven start that leaves its
@@ -38,6 +39,9 @@ oe_refuted = set()     # (file, line, col) of ends refuted
 oe_openers = {}        # (file, function, x) -> kinds of the openers that set x
 oe_opener_at = set()   # (file, line, col) of the writes of x that are openers
 oe_saves = {}          # (file, function, x) -> [line, col] of the openers that set x
+oe_decls = {}          # (file, function, x) -> how many declarations of x the function has
+oe_not_local = set()   # (file, function, x): a parameter, a narrow type, or its address taken
+oe_opener_amp = set()  # (file, line, col) of x in the &x an opener is handed
 
 oe_lines = {}
 
@@ -77,12 +81,12 @@ e@p(x, ...)
 @opener@
 identifier ends.x;
 identifier s : script:python () { s in OE_OPEN };
-position pw, ps;
+position pw, ps, pamp;
 @@
 (
 x@pw = s@ps(...)
 |
-s@ps@pw(..., &x, ...)
+s@ps@pw(..., &x@pamp, ...)
 |
 s@ps@pw(x, ...)
 )
@@ -99,7 +103,10 @@ T x@pw = s@ps(...);
 x << ends.x;
 pw << opener.pw;
 ps << opener.ps;
+pamp << opener.pamp = [];
 @@
+if pamp:
+    oe_opener_amp.add(oe_key(pamp))
 oe_opener_at.add(oe_key(pw))
 oe_openers.setdefault((ps[0].file, ps[0].current_element, x), set()).add(OE_OPEN.get(oe_name_at(ps), "?"))
 oe_saves.setdefault((ps[0].file, ps[0].current_element, x), set()).add((int(ps[0].line), int(ps[0].column)))
@@ -112,6 +119,56 @@ ps << opener_decl.ps;
 oe_opener_at.add(oe_key(pw))
 oe_openers.setdefault((ps[0].file, ps[0].current_element, x), set()).add(OE_OPEN.get(oe_name_at(ps), "?"))
 oe_saves.setdefault((ps[0].file, ps[0].current_element, x), set()).add((int(ps[0].line), int(ps[0].column)))
+
+// the cookie must be a plain local of the function: declared there once (no parameter, no
+// global, no shadowing), wide enough for the flags, and its address never taken
+@param@
+identifier ends.x, fn;
+type T;
+position pp;
+@@
+fn@pp(..., T x, ...) { ... }
+
+@decl@
+identifier ends.x;
+type T;
+position pd;
+@@
+(
+T x@pd;
+|
+T x@pd = ...;
+)
+
+@addr@
+identifier ends.x;
+position pa;
+@@
+\(&x@pa\)
+
+@script:python@
+x << ends.x;
+pp << param.pp;
+@@
+oe_not_local.add((pp[0].file, pp[0].current_element, x))
+
+@script:python@
+x << ends.x;
+pd << decl.pd;
+T << decl.T;
+@@
+k = (pd[0].file, pd[0].current_element, x)
+oe_decls[k] = oe_decls.get(k, 0) + 1
+if re.search(r"\b(char|short|bool|_Bool|u8|u16|s8|s16|__u8|__u16)\b", T):
+    oe_not_local.add(k)
+
+@script:python@
+x << ends.x;
+pa << addr.pa;
+@@
+# &x handed to an opener is how the opener sets it (xfs_trans_alloc(..., &tp))
+if oe_key(pa) not in oe_opener_amp:
+    oe_not_local.add((pa[0].file, pa[0].current_element, x))
 
 @entry exists@
 identifier ends.x, fn, g;
@@ -167,7 +224,9 @@ x << ends.x;
 @@
 e = oe_name_at(p)
 kinds = oe_openers.get((p[0].file, p[0].current_element, x), set())
-own = oe_key(p) not in oe_refuted and bool(kinds) and kinds == {OE_END.get(e)}
+k = (p[0].file, p[0].current_element, x)
+local = oe_decls.get(k) == 1 and k not in oe_not_local
+own = local and oe_key(p) not in oe_refuted and bool(kinds) and kinds == {OE_END.get(e)}
 saves = sorted(oe_saves.get((p[0].file, p[0].current_element, x), ()))
 print("GFPSCOPE " + json.dumps({"t": "end", "file": p[0].file, "line": int(p[0].line),
       "col": int(p[0].column), "fn": p[0].current_element, "callee": e, "cookie": x, "own": own,

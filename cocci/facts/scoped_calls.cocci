@@ -78,11 +78,19 @@ SCALL_RF = {"stop_this_handle", "jbd2_journal_stop", "jbd2__journal_restart", "j
 SCALL_RF_RE = re.compile(r"memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0-9_]*")
 scall_names_read = []
 
-SCALL_PF = re.compile(r"\bPF_MEMALLOC_NO(FS|IO)\b")
+def scall_pf_set(flags):
+    """The PF_ constants flags are made of, or None: only constants joined by |, in
+    parentheses or not (a variable, a mask, a condition or a call could be anything)."""
+    s = re.sub(r"/\*.*?\*/", "", str(flags), flags=re.S)
+    s = re.sub(r"[\s()]", "", s)
+    if not re.fullmatch(r"PF_\w+(\|PF_\w+)*", s):
+        return None
+    return set(s.split("|"))
 
 def scall_pf(flags):
     """Flags that open a nofs or noio scope (PF_MEMALLOC_PIN and the like open none)."""
-    return SCALL_PF.search(str(flags)) is not None
+    f = scall_pf_set(flags)
+    return bool(f and f & {"PF_MEMALLOC_NOFS", "PF_MEMALLOC_NOIO"})
 
 # restores that close a nested scope: their cookie is the function's own, saved inside
 # a scope that was open on every path (the driver's second pass; see regions.py)
@@ -114,13 +122,17 @@ def scall_opener(ps):
     """The start's name, read at its position (the disjunction binds one of several metavariables)."""
     text = scall_getline(ps[0].file, int(ps[0].line))[int(ps[0].column):]
     if text.startswith("current") or text.startswith("memalloc_flags_save"):
-        # the flags may go on over the next lines: read up to the end of the statement
+        # the flags may go on over the next lines: read up to the end of the statement,
+        # and take them as the rule did (noio only if PF_MEMALLOC_NOIO is one of them)
         n, more = int(ps[0].line), text
         while ";" not in more and n - int(ps[0].line) < 8:
             n += 1
             more = scall_getline(ps[0].file, n)
             text += more
-        flag = "PF_MEMALLOC_NOIO" if "PF_MEMALLOC_NOIO" in text.split(";")[0] else "PF_MEMALLOC_NOFS"
+        stmt = re.sub(r"/\*.*?\*/", "", text, flags=re.S).split(";")[0]
+        expr = stmt.split("|=", 1)[1] if text.startswith("current") else stmt.split("(", 1)[1].rsplit(")", 1)[0]
+        f = scall_pf_set(expr) or set()
+        flag = "PF_MEMALLOC_NOIO" if "PF_MEMALLOC_NOIO" in f else "PF_MEMALLOC_NOFS"
         return flag if text.startswith("current") else "memalloc_flags_save(%s)" % flag
     m = re.match(r"[A-Za-z_]\w*", text)
     return m.group(0) if m else "?"

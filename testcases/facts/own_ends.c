@@ -96,3 +96,44 @@ void oe_tx_other(struct my_trans *tp)
 {
 	my_trans_stop(tp);
 }
+
+/* not own: a parameter shadowed by an inner cookie of the same name */
+void oe_shadow(unsigned int d)
+{
+	{
+		unsigned int d = memalloc_nofs_save();
+
+		work();
+		memalloc_nofs_restore(d);
+	}
+	memalloc_nofs_restore(d);
+}
+
+/* not own: a file-scope cookie that a callee may overwrite */
+unsigned int oe_global_cookie;
+
+void oe_global(void)
+{
+	oe_global_cookie = memalloc_nofs_save();
+	work();
+	memalloc_nofs_restore(oe_global_cookie);
+}
+
+/* not own: the cookie changed through a pointer to it */
+void oe_pointer(int a)
+{
+	unsigned int d = memalloc_nofs_save();
+	unsigned int *pd = &d;
+
+	if (a)
+		*pd = 0;
+	memalloc_nofs_restore(d);
+}
+
+/* not own: a cookie too narrow for the flags (6.1 keeps the bit itself in it) */
+void oe_narrow(void)
+{
+	unsigned char d = memalloc_nofs_save();
+
+	memalloc_nofs_restore(d);
+}

@@ -21,7 +21,8 @@ Graph.node), and its callers are the calls in its own file plus every call of
 the name in a file that defines no static function of that name (a header's
 macro, a .c file that includes this one): only the calls from the files that
 have their own static namesake are left out, since C sends those to their own
-function. A non-static name keeps every call of the name as its caller, so a
+function. A name defined in a .c file that another file #includes is not
+split (the includer sees its statics). A non-static name keeps every call of the name as its caller, so a
 global function and a static namesake never lose a caller to each other: the
 merge over-approximates, which can only turn a convert into a keep.
 """
@@ -65,6 +66,7 @@ class Graph:
         # (name, file) of the function definitions in .c files, static and not (pairs, not a
         # set per name: half a million names would cost a hundred MiB)
         self.static_c, self.nonstatic_c = set(), set()
+        self.included_c = set()   # names of the .c files some file #includes (by base name)
         self.split = {}           # name -> the files whose static function of that name is a node
         self.shared = set()       # split names that are also defined otherwise (the name's node)
 
@@ -74,11 +76,18 @@ class Graph:
         for name, defs in self.def_files.items():
             if len(defs) < 2:
                 continue  # one file: no namesake to tell apart
+            if any(os.path.basename(f) in self.included_c for f in defs):
+                continue  # a .c file another includes: its statics are the includer's too
             files = {f for f in defs if (name, f) in self.static_c and (name, f) not in self.nonstatic_c}
             if files:
                 self.split[name] = files
                 if defs - files:
                     self.shared.add(name)
+
+    def is_function(self, name):
+        """name is defined as a function and not as a calling macro: a call of it does not
+        hide a break (a name defined nowhere, or as a macro, might)."""
+        return name in self.defined and name not in self.macros
 
     def node(self, name, file):
         """The function that name means in file: "name@file" for a split static function."""
@@ -169,8 +178,18 @@ def lex_graph(tree, position_files=(), enders=CLEARING):
     if p.wait():
         raise GfpError("gfplex --graph failed: " + err.decode("utf-8", "replace").strip()[:200])
     g.from_asm = asm_mentions(tree, g.nonstatic)
+    g.included_c = included_c_files(tree)
     g.finish()
     return g
+
+
+def included_c_files(tree):
+    """Base names of the .c files that some file #includes ("x.c" or <x.c>, in any
+    directory): a static function there is visible in the includer as well."""
+    r = subprocess.run(["grep", "-rhoE", "--include=*.c", "--include=*.h", "--exclude-dir=.git",
+                        r'^[[:space:]]*#[[:space:]]*include[[:space:]]*["<][^">]*\.c[">]', "."],
+                       cwd=tree.path, capture_output=True, text=True, errors="replace")
+    return {os.path.basename(m.rstrip('">').split('"')[-1].split("<")[-1]) for m in r.stdout.split("\n") if m}
 
 
 def add_positions(graph, tree, files):

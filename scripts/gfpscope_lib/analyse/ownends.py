@@ -35,7 +35,7 @@ def balanced(tree, graph, prov, jobs, quiet, timeout):
     res, _ = spatch.run_rule(tree, paths.OWN_ENDS_RULE, files, jobs, timeout=timeout, quiet=quiet,
                              what="own ends", keep=masking.words_keeper(body_words=sorted(direct)),
                              names={"starts": sorted(prov.starts), "stops": sorted(stops)},
-                             transform=loops.rewrite)
+                             transform=lambda d: loops.rewrite(d, graph.is_function))
     own, facts, failed = set(), [], []
     for rel, r in sorted(res.items()):
         if r["status"] != "ok":

@@ -290,7 +290,8 @@ def discover(tree, findings, graph, jobs, quiet, timeout, conf=None):
         res, _ = spatch.run_rule(tree, regions.RULE, files, jobs, timeout=ROUND_TIMEOUT_FACTOR * timeout,
                                  quiet=quiet, what=f"providers, round {p.rounds}",
                                  keep=masking.words_keeper(header_words=todo), defines=defines,
-                                 variants=variants, names=p.rule_names(ending), transform=loops.rewrite)
+                                 variants=variants, names=p.rule_names(ending),
+                                 transform=lambda d: loops.rewrite(d, graph.is_function))
         p.failed += [{"rule": "providers", "file": rel, "status": r["status"], "detail": r["detail"]}
                      for rel, r in sorted(res.items()) if r["status"] != "ok"]
         facts = _collect(res)
@@ -345,3 +346,8 @@ def _main_opener(scopes, starts):
 def kind_of(opener, p):
     """nofs or noio for the opener named in a scoped-calls record."""
     return _opener_kind(opener, p.starts) or "nofs"
+
+
+def known_kind(opener, p):
+    """The bit the opener sets, "nofs" or "noio"; None when the opener is not known."""
+    return _opener_kind(opener, p.starts)

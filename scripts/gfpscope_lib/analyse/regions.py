@@ -10,8 +10,9 @@ checked start.
 
 Nesting by cookie: a restore puts the flag back as it was when its cookie was
 saved. So a restore whose cookie is its function's own (own_ends.cocci: set by
-saves of the same kind on every path) and whose every save ran inside a scope
-(the save is a call the scoped-calls rule covers) leaves that scope open: a
+saves of the same kind on every path) and whose every save ran with that bit
+set (the save is a call the scoped-calls rule covers, and every start covering
+it sets the bit) leaves that scope open: a
 second pass over those files gives the rule these restores as data
 ("exempt"), and they end nothing there. A level of nesting per pass.
 """
@@ -42,21 +43,45 @@ def defines(checked_starts, returns=False):
     return dict(base, checked=None), [(base, names_none_of(checked_starts))]
 
 
-RESTORE_OF = {"memalloc_nofs_restore": "memalloc_nofs_save", "memalloc_noio_restore": "memalloc_noio_save",
-              "memalloc_flags_restore": "memalloc_flags_save"}
+# the restores nesting applies to, and the bit each puts back
+RESTORE_KIND = {"memalloc_nofs_restore": "nofs", "memalloc_noio_restore": "noio"}
 
 
 def own_restores(own_ends, files):
     """{(file, line, col)} of the own memalloc restores in these files: the candidates."""
     files = set(files)
     return {(f["file"], f["line"], f["col"]) for f in own_ends
-            if f.get("callee") in RESTORE_OF and f.get("saves") and f["file"] in files}
+            if f.get("callee") in RESTORE_KIND and f.get("saves") and f["file"] in files}
 
 
-def nested_restores(results, own_ends):
-    """{(file, line, col)} of the own restores whose every save the results show covered."""
-    covered = {(rec["file"], rec["line"], rec["col"]) for r in results.values() for rec in r["records"]
-               if rec.get("t") == "scall" and rec.get("what", "call") == "call"}
-    return {(f["file"], f["line"], f["col"]) for f in own_ends
-            if f.get("callee") in RESTORE_OF and f.get("saves")
-            and all((f["file"], line, col) in covered for line, col in f["saves"])}
+def nested_restores(results, own_ends, kind_of):
+    """{(file, line, col)} of the own restores that leave every other scope as it was.
+
+    A restore of kind K (its cookie from saves S of kind K) puts the K bit back as it was
+    at S. The results must cover every S. Then either every start covering S sets K
+    (the bit was set: the restore keeps it), or no start of kind K but S runs in the
+    function (the restore clears K at most, and only what S set: the scopes of the other
+    kind that covered S go on; a start of kind K between S and the restore would be
+    undone). kind_of(opener) is "nofs", "noio" or None (unknown)."""
+    kinds, openers = {}, {}
+    for r in results.values():
+        for rec in r["records"]:
+            if rec.get("t") != "scall" or rec.get("what", "call") != "call":
+                continue
+            k = kind_of(rec.get("opener"))
+            kinds.setdefault((rec["file"], rec["line"], rec["col"]), set()).add(k)
+            openers.setdefault((rec["file"], rec.get("caller")), set()).add((k, rec.get("save_line")))
+    out = set()
+    for f in own_ends:
+        kind = RESTORE_KIND.get(f.get("callee"))
+        if not kind or not f.get("saves"):
+            continue
+        covering = [kinds.get((f["file"], line, col)) for line, col in f["saves"]]
+        if not all(covering):
+            continue
+        save_lines = {line for line, _col in f["saves"]}
+        others = {(k, l) for k, l in openers.get((f["file"], f["fn"]), ()) if l not in save_lines}
+        if all(c == {kind} for c in covering) or \
+                all(k is not None and k != kind for k, _l in others):
+            out.add((f["file"], f["line"], f["col"]))
+    return out

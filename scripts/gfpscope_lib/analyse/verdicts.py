@@ -21,7 +21,7 @@ import re
 from ..core import paths
 from ..core.errors import GfpError
 from . import proof, rulepatterns
-from ..collect import loops, spatch
+from ..collect import spatch
 from .callgraph import chain, show, why_not
 from ..core.sites import UNPARSED_TEXT
 
@@ -40,8 +40,7 @@ def local_scopes(tree, site_files, words, jobs, quiet, timeout):
     files = sorted(f for f in site_files if f in scoped)
     # the rule's facts mode: the covered sites as data, not its report text for people
     res, _ = spatch.run_rule(tree, rule, files, jobs, timeout=timeout, defines={"facts": None},
-                             quiet=quiet, what="local scopes", parse=spatch.parse_facts,
-                             transform=loops.rewrite)
+                             quiet=quiet, what="local scopes", parse=spatch.parse_facts)
     covered, failed, ended = {}, [], {}
     for rel, r in res.items():
         if r["status"] != "ok":

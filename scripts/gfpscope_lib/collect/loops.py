@@ -26,8 +26,11 @@ while, switch or a name (a list_for_each_entry() style macro loop), a `do`, or
 a statement expression, counts as such a loop; if/else blocks and plain
 blocks do not. A loop is left as written when this cannot be told for sure:
 a preprocessor line in its body, an unbraced loop body or macro loop body
-that holds a break or continue, or no break of its own at all (the code after
-it is then unreachable, and a goto form would make spatch drop the function).
+that holds a break or continue, a statement expression or a call of a name
+that is not known to be a function (a macro may hide a break: the goto form
+would then lose that way out), a name alone as a statement, or no break of its
+own at all (the code after it is then unreachable, and a goto form would make
+spatch drop the function).
 """
 import re
 
@@ -113,14 +116,52 @@ def _unbraced_body_escapes(toks, j, end):
     return True
 
 
-def _rewrite_one(toks, i, body, n):
+_KEYWORDS = {b"if", b"for", b"while", b"switch", b"return", b"sizeof", b"typeof", b"__typeof__",
+             b"do", b"else", b"case", b"goto", b"_Generic", b"__builtin_expect", b"likely", b"unlikely",
+             b"defined", b"asm", b"__asm__", b"volatile", b"__volatile__", b"break", b"continue",
+             b"default"}
+
+
+def _hides_a_jump(toks, body, close, is_function):
+    """Could a break or continue of this loop hide where the tokens do not show it? In a
+    statement expression, or in a macro: a name called that is not a known function
+    (is_function(name): the tree defines a function of that name and no macro; None: no
+    name is known), or a name that stands alone as a statement (an object-like macro)."""
+    for k in range(body + 1, close):
+        t = toks[k][2]
+        if t == b"(" and toks[k - 1][2] == b"(" and k + 1 < close and toks[k + 1][2] == b"{":
+            return True  # "({": a statement expression
+        if t == b"{" and toks[k - 1][2] == b"(":
+            return True
+        if not re.fullmatch(rb"[A-Za-z_]\w*", t) or t in _KEYWORDS:
+            continue
+        prev, nxt = toks[k - 1][2], toks[k + 1][2] if k + 1 < close else b""
+        if prev == b"." or (prev == b">" and toks[k - 2][2] == b"-"):
+            continue  # a member: s.fn(...), p->fn(...) ("->" is lexed as '-', '>')
+        if nxt == b"(" and (is_function is None or not is_function(t.decode("latin-1"))):
+            end = _match(toks, k + 1, b"(", b")")
+            if end is not None and end + 1 < close and toks[end + 1][2] == b"{":
+                # a loop macro (list_for_each_entry(...) {) whose block holds no break or
+                # continue: whether it is a loop (its breaks its own) or an if, it hides none
+                blk = _match(toks, end + 1, b"{", b"}")
+                if blk is not None and not any(x[2] in (b"break", b"continue") for x in toks[end + 1:blk]):
+                    continue
+            return True
+        if nxt == b";" and prev in (b";", b"{", b"}", b")", b":"):
+            return True
+    return False
+
+
+def _rewrite_one(data, toks, i, body, n, is_function):
     """The replacements for the loop whose head is toks[i] and body '{' toks[body], or None."""
     close = _match(toks, body, b"{", b"}")
-    if close is None:
+    if close is None or _hides_a_jump(toks, body, close, is_function):
         return None
     top, out = b"gfpscope_l%d" % n, b"gfpscope_b%d" % n
-    # one compound statement, so that the form also fits as the body of an if or else
-    reps = [(toks[i][0], toks[body - 1][1], b"{" + top + b":"),
+    # one compound statement, so that the form also fits as the body of an if or else; a
+    # head written over several lines keeps its line breaks
+    breaks_in_head = data[toks[i][0]:toks[body - 1][1]].count(b"\n")
+    reps = [(toks[i][0], toks[body - 1][1], b"{" + top + b":" + b"\n" * breaks_in_head),
             (toks[close][0], toks[close][1], b"} goto " + top + b"; " + out + b": ; }")]
     stack = []   # contexts of the blocks between the body and the token: loop, switch, plain
     breaks = 0
@@ -148,8 +189,10 @@ def _rewrite_one(toks, i, body, n):
     return reps if breaks else None
 
 
-def rewrite(data):
-    """data with its infinite loops in goto form (the same bytes when there is none)."""
+def rewrite(data, is_function=None):
+    """data with its infinite loops in goto form (the same bytes when there is none).
+    is_function(name): the name is a function, not a macro (a loop whose body calls any
+    other name is left as written: a macro may hide a break)."""
     if b"while" not in data and b"for" not in data:
         return data
     toks = _tokens(data)
@@ -159,7 +202,7 @@ def rewrite(data):
             body = _head_end(toks, i)
             if body is not None:
                 n += 1
-                got = _rewrite_one(toks, i, body, n)
+                got = _rewrite_one(data, toks, i, body, n, is_function)
                 if got:
                     reps += got
     if not reps:

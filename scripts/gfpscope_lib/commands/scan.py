@@ -59,17 +59,20 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     keep = masking.words_keeper(body_words=REGION_WORDS + sorted(prov.starts))
     names = prov.rule_names(prov.may_end | prov.unresolved)
 
+    def unrolled(data):
+        return loops.rewrite(data, graph.is_function)
+
     def run(files, extra, what):
         return spatch.run_rule(tree, regions.RULE, files, jobs, timeout=timeout, quiet=quiet, what=what,
                                keep=keep, defines=defines, variants=variants, names=dict(names, **extra),
-                               transform=loops.rewrite)[0]
+                               transform=unrolled)[0]
     # restores that close a pair nested in an open scope end nothing (regions.py): the rule
     # gets the candidates as data, and the candidates whose saves it does not cover are
     # dropped until the set holds (a greatest fixpoint: a pair inside a loop needs it)
     nested = regions.own_restores(own_ends, region_files)
     res = run(region_files, {"exempt": sorted(nested)} if nested else {}, what)
     for rnd in range(4):
-        held = regions.nested_restores(res, own_ends) & nested
+        held = regions.nested_restores(res, own_ends, lambda o: providers.known_kind(o, prov)) & nested
         if held == nested:
             break
         new = held if rnd < 3 else set()  # no fixpoint in 4 rounds: no nesting at all
