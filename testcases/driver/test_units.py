@@ -75,19 +75,27 @@ class Counts(unittest.TestCase):
 
 
 class SharedNameLists(unittest.TestCase):
-    """The scope-ending list is written in two SmPL files (SmPL has no include): keep them equal."""
+    """The scope-ending list is written in two SmPL files (SmPL has no include), as a regex in
+    the local rule and as Python data in the scoped-calls rule: keep them equal."""
 
     def test_every_copy_of_the_list_is_the_same(self):
+        import ast
         import re
         from gfpscope_lib.core import paths
         from gfpscope_lib.analyse import rulepatterns
         want = rulepatterns.scope_enders().pattern
-        for rel in ("gfp_scope_redundant.cocci", os.path.join("facts", "scoped_calls.cocci")):
-            with open(os.path.join(paths.COCCI, rel), encoding="utf-8") as f:
-                copies = re.findall(r'identifier rf =~ "([^"]+)";', f.read())
-            with self.subTest(rule=rel):
-                self.assertGreaterEqual(len(copies), 2)  # cand and u2 at least
-                self.assertEqual(set(copies), {want})
+        with open(os.path.join(paths.COCCI, "gfp_scope_redundant.cocci"), encoding="utf-8") as f:
+            copies = re.findall(r'identifier rf =~ "([^"]+)";', f.read())
+        self.assertGreaterEqual(len(copies), 4)  # mend, cand and u2 of each kind at least
+        self.assertEqual(set(copies), {want})
+        # the scoped-calls rule holds it as data: SCALL_RF's names and SCALL_RF_RE's patterns
+        with open(os.path.join(paths.COCCI, "facts", "scoped_calls.cocci"), encoding="utf-8") as f:
+            text = f.read()
+        names = ast.literal_eval(re.search(r"SCALL_RF = (\{.*?\})", text, re.S).group(1))
+        patterns = re.search(r'SCALL_RF_RE = re.compile\(r"([^"]+)"\)', text).group(1).split("|")
+        alternatives = re.fullmatch(r"\^\((.*)\)\$", want).group(1).split("|")
+        self.assertEqual(set(alternatives), set(names) | set(patterns))
+        self.assertGreater(len(names), 10)
 
 
 class ReadmeErrorTable(unittest.TestCase):
