@@ -1,7 +1,7 @@
 """collect/loops.py: infinite loops in goto form, only where every break and continue is known."""
 import unittest
 
-from util import REPO  # noqa: F401  (puts scripts/ on the path)
+import util  # puts scripts/ on the path
 from gfpscope_lib.collect import loops
 
 
@@ -14,6 +14,9 @@ def rw(code, functions=FUNCTIONS):
 
 
 class Rewrite(unittest.TestCase):
+    def test_the_module_is_this_repository_one(self):
+        self.assertTrue(loops.__file__.startswith(util.REPO))
+
     def test_while_1_and_for_ever(self):
         for head in ("while (1)", "while (true)", "for (;;)"):
             with self.subTest(head=head):

@@ -108,7 +108,6 @@ class OwnEndsRule(unittest.TestCase):
     """cocci/facts/own_ends.cocci on its cases: which ends are own (testcases/facts/own_ends.*)."""
 
     def test_cases(self):
-        import json
         from gfpscope_lib.collect import spatch
         from gfpscope_lib.core import paths
         d = os.path.join(REPO, "testcases", "facts")

@@ -173,7 +173,7 @@ class ReportSmallTree(ScannedTree):
         s = next(x for r in m["by_directory"] for x in r["sites"] if x["file"] == "fs/foofs/super.c" and x["line"] == 17)
         self.assertEqual(s["url"], "https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/"
                                    "fs/foofs/super.c?h=v6.12#n17")  # 6.12.0 is tagged v6.12
-        self.assertIn(f'>fs/foofs/super.c:17</a>', self.load("report.html"))
+        self.assertIn('>fs/foofs/super.c:17</a>', self.load("report.html"))
 
     def test_json_holds_every_site_once(self):
         m = self.load("report.json")

@@ -1,7 +1,6 @@
 """Robustness: interrupted and concurrent runs, spatch's faults, odd files, the tree left alone."""
 import glob
 import hashlib
-import json
 import os
 import shutil
 import signal
