@@ -69,6 +69,11 @@ class Rewrite(unittest.TestCase):
                 "void f(void)\n{\n\twhile (1) {\n\t\t({ if (x) break; 0; });\n\t\tif (a) break;\n\t}\n}\n",
             "a macro with a block that breaks (a loop or an if?)":
                 "void f(void)\n{\n\twhile (1) {\n\t\twhen(x) {\n\t\t\tbreak;\n\t\t}\n\t\tif (a) break;\n\t}\n}\n",
+            # columns move after a rewritten token: nothing may follow it on its line
+            "code after a break on its line":
+                "void f(void)\n{\n\twhile (1) {\n\t\tif (a()) break; b();\n\t}\n}\n",
+            "code after the closing brace on its line":
+                "void f(void)\n{\n\twhile (1) {\n\t\tif (a()) break;\n\t} c();\n}\n",
             "a name alone as a statement": "void f(void)\n{\n\twhile (1) {\n\t\tMAYBE_BREAK;\n\t\tif (a) break;\n\t}\n}\n",
         }
         for what, src in cases.items():

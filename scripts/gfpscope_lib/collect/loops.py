@@ -164,7 +164,7 @@ def _rewrite_one(data, toks, i, body, n, is_function):
     reps = [(toks[i][0], toks[body - 1][1], b"{" + top + b":" + b"\n" * breaks_in_head),
             (toks[close][0], toks[close][1], b"} goto " + top + b"; " + out + b": ; }")]
     stack = []   # contexts of the blocks between the body and the token: loop, switch, plain
-    breaks = 0
+    breaks, jumps = 0, []
     k = body + 1
     while k < close:
         t = toks[k][2]
@@ -183,10 +183,22 @@ def _rewrite_one(data, toks, i, body, n, is_function):
         elif t == b"break" and "loop" not in stack and "switch" not in stack:
             reps.append((toks[k][0], toks[k][1], b"goto " + out))
             breaks += 1
+            jumps.append(k)
         elif t == b"continue" and "loop" not in stack:
             reps.append((toks[k][0], toks[k][1], b"goto " + top))
+            jumps.append(k)
         k += 1
-    return reps if breaks else None
+    if not breaks:
+        return None
+    # columns move after a rewritten token: nothing else may follow it on its line (the
+    # head's '{', a break's or continue's ';' and the closing brace end their lines), so
+    # that no position spatch reports can land on another token's
+    for k in [body, close] + [x + 1 for x in jumps]:
+        if k < len(toks) and toks[k][2] not in (b"{", b"}", b";"):
+            return None
+        if k + 1 < len(toks) and b"\n" not in data[toks[k][1]:toks[k + 1][0]]:
+            return None
+    return reps
 
 
 def rewrite(data, is_function=None):
