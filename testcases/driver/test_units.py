@@ -98,6 +98,24 @@ class SharedNameLists(unittest.TestCase):
         self.assertGreater(len(names), 10)
 
 
+class SharedFlagsParser(unittest.TestCase):
+    """Which flags open a scope is decided by the same Python in the local rule and in the
+    scoped-calls rule (SmPL has no include): keep the two copies the same."""
+
+    def test_both_rules_read_flags_alike(self):
+        import re
+        from gfpscope_lib.core import paths
+
+        def body(rel, name):
+            with open(os.path.join(paths.COCCI, rel), encoding="utf-8") as f:
+                text = f.read()
+            m = re.search(r"\ndef %s\(\w+\):\n(.*?)\n\n" % name, text, re.S)
+            self.assertIsNotNone(m, f"{rel}: no {name}()")
+            return re.sub(r"\b(e|flags)\b", "X", m.group(1))
+        self.assertEqual(body("gfp_scope_redundant.cocci", "gfpscope_pf_set"),
+                         body(os.path.join("facts", "scoped_calls.cocci"), "scall_pf_set"))
+
+
 class ReadmeErrorTable(unittest.TestCase):
     """The README's table of bad inputs and faults names, for each case, the test that checks
     it: that test must exist, and the message the row quotes must be what some code says."""

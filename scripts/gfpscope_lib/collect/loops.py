@@ -74,7 +74,7 @@ def _head_end(toks, i):
     return None
 
 
-def _opener_kind(toks, k):
+def _block_kind(toks, k):
     """What the '{' at toks[k] opens: 'loop' (a loop or a macro loop, or a statement
     expression), 'switch', or 'plain' (if/else, a plain block, an initializer)."""
     prev = toks[k - 1][2] if k else b""
@@ -171,11 +171,11 @@ def _rewrite_one(data, toks, i, body, n, is_function):
         if t == b"#":
             return None
         if t == b"{":
-            stack.append(_opener_kind(toks, k))
+            stack.append(_block_kind(toks, k))
         elif t == b"}":
             stack.pop()
         elif t == b")" and k + 1 < close and toks[k + 1][2] not in (b"{", b";", b")", b",") \
-                and _opener_kind(toks, k + 1) in ("loop", "switch") \
+                and _block_kind(toks, k + 1) in ("loop", "switch") \
                 and _unbraced_body_escapes(toks, k + 1, close):
             return None  # an unbraced loop, switch or macro loop body with a break or continue
         elif t == b"do" and toks[k + 1][2] != b"{" and _unbraced_body_escapes(toks, k + 1, close):
