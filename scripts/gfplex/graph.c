@@ -52,7 +52,7 @@
  *	Casts "(u32)(x)", "(void *)(p)" and declarators "int (*fp)(void)" are
  *	skipped, and so are calls outside braces at file scope. The position
  *	is the member's, or for "...)(" and "...](" the second "(".
- *   REF file holder name line col
+ *   REF file holder name line col member
  *	a use of a name other than a direct call, where the name is one of
  *	  - a function defined somewhere (FN), seen from this file (below);
  *	  - an object-like macro whose expansion calls (current ->
@@ -72,6 +72,9 @@
  *	(BTF_ID(func, f) pastes f, alias("f") names it). "&name(" prints a REF
  *	as well as the CALL; "(name)(x)", "sizeof(name)" and a local variable
  *	that shadows a function are REFs too (extra, never missing).
+ *	member is the field a designated initializer stores the name in
+ *	(".finish_item = f," or "= &f}" in code, not in a macro body: an ops
+ *	table the analysis can resolve by field), "-" for any other use.
  *	## templates: when a function-like macro pastes an argument into a
  *	name (DEVICE_ATTR_RO(foo) -> foo_show, also through other macros it
  *	passes the argument to), an invocation with a plain identifier
@@ -215,12 +218,57 @@ static void out_edge(const char *kind, int holder, const char *name, int nlen, i
 	out_int(toks[at].line);
 	TAB();
 	out_int(toks[at].col);
+	if (kind[0] == 'R') {	/* a REF made by a ## template: in no initializer */
+		TAB();
+		putc_unlocked('-', stdout);
+	}
 	NL();
 }
 
 static void out_edge_tok(const char *kind, int holder, int k, int at)
 {
 	out_edge(kind, holder, tstr(k), tlen(k), at);
+}
+
+/*
+ * The field of a designated initializer the name at k is stored in
+ * (".member = name" or ".member = &name", then "," or "}"), or -1. Only in
+ * code: a macro body's initializer is seen where the macro is used.
+ */
+static int init_member(int k)
+{
+	int p = cprev(k), n = cnext(k);
+	if (cx_macro || n < 0 || !(ispc(n, ',') || ispc(n, '}')))
+		return -1;
+	if (ispc(p, '&'))
+		p = cprev(p);
+	if (!ispc(p, '='))
+		return -1;
+	int m = cprev(p);
+	return isid(m) && ispc(cprev(m), '.') ? m : -1;
+}
+
+/* REF file holder name line col member */
+static void out_ref(int holder, int k)
+{
+	int m = init_member(k);
+	out_head("REF");
+	if (holder >= 0)
+		out_tok(holder);
+	else
+		putc_unlocked('-', stdout);
+	TAB();
+	out_tok(k);
+	TAB();
+	out_int(toks[k].line);
+	TAB();
+	out_int(toks[k].col);
+	TAB();
+	if (m >= 0)
+		out_tok(m);
+	else
+		putc_unlocked('-', stdout);
+	NL();
 }
 
 /* ------------------------------------------------------------ records */
@@ -471,7 +519,7 @@ static void visit_ident(int k)
 			return;		/* int foo(int), bar(void); */
 		out_edge_tok("CALL", holder, k, k);
 		if (ispc(p, '&') && id >= 0 && ref_wanted(id, 0))
-			out_edge_tok("REF", holder, k, k);
+			out_ref(holder, k);
 		if (id >= 0 && names[id].thead >= 0)
 			expand_templates(id, n);
 		return;
@@ -500,7 +548,7 @@ ref:
 	    (ispc(p, '(') || ispc(p, ',')) && (ispc(n, ',') || ispc(n, ')')) &&
 	    !arg_plain(pstack[npstack - 1].macro, pstack[npstack - 1].argi))
 		return;		/* DEFINE_EVENT(class, name, ...) pastes name */
-	out_edge_tok("REF", holder, k, k);
+	out_ref(holder, k);
 }
 
 /* The records of the body of one #define. */

@@ -80,3 +80,18 @@ static int user(struct work_struct *w, struct file_ops *ops)
 foo_open:
 	return foo_open(p) + chooser(0)(p);
 }
+
+/* designated initializers name their field (an ops table resolved by
+ * field); a compound literal in code too; "&f" as well; a positional
+ * entry, an assignment and a macro argument name none */
+static const struct file_ops amp_ops = {
+	.open = &foo_open,
+	.release = foo_release
+};
+
+static void later(struct file_ops *o, void (*cb)(void))
+{
+	struct file_ops local = { .open = foo_open, };
+	o->release = foo_release;
+	INIT_WORK(o, worker);
+}

@@ -57,6 +57,7 @@ typedef long long loff_t;
 
 struct task_struct {
 	unsigned int flags;
+	void *journal_info;
 };
 extern struct task_struct *get_current(void);
 #define current get_current()

@@ -17,6 +17,7 @@ every edge and the opener are calls the lexer finds where the record says. Anyth
 does not hold refuses the rewrite, naming the file.
 """
 import hashlib
+import re
 
 from ..collect import lexsites
 from ..core import textpos
@@ -81,6 +82,11 @@ def build(site, ipa, witness=None, region=None, local=None, node=None):
         files.add(key[0])
         if prov and opener in prov.starts:
             for fn in [opener] + list(prov.starts[opener].get("via", [])):
+                files |= graph.def_files.get(fn, set())
+        tok = (ipa.get("tokens") or {}).get((opener or "").partition(":")[2].partition(":")[0])
+        if tok:  # what made the type a token: its seeds, creators, handovers and stops
+            for fn in tok["seeds"] + [c["fn"] for c in tok.get("creators") or ()] + \
+                    list(tok.get("handovers") or ()) + [st["fn"] for st in tok.get("stops") or ()]:
                 files |= graph.def_files.get(fn, set())
     if local is not None and rec["scope"] is None:
         rec["scope"] = {"opener": local[0], "function": site["function"], "file": site["file"],
@@ -174,7 +180,13 @@ def _check_site(tree, s, fns, calls, site_lists):
     sc = p.get("scope")
     if not sc or not sc.get("opener") or not sc.get("line"):
         _fail(s, "the proof names no scope")
-    if sc["opener"].startswith("PF_MEMALLOC_"):
+    if sc["opener"].startswith("token:"):
+        # a live handle: the parameter is dereferenced on the cited line
+        param = sc["opener"].rpartition(":")[2]
+        with open(tree.abspath(sc["file"]), "rb") as f:
+            line = textpos.line_at(f.read(), sc["line"]) or b""
+        ok = re.search(rb"\b%s\s*->" % re.escape(param.encode()), line) is not None
+    elif sc["opener"].startswith("PF_MEMALLOC_"):
         with open(tree.abspath(sc["file"]), "rb") as f:
             line = textpos.line_at(f.read(), sc["line"]) or b""
         ok = sc["opener"].encode() in line

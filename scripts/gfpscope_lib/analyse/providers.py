@@ -54,6 +54,7 @@ class Providers:
         self.rounds = 0
         self.failed = []     # files a round could not analyse: their functions stay unproven
         self.unresolved = set()  # names called in analysed files and defined nowhere (unknowns.py)
+        self.tokens = None   # the token types and the functions left out (tokens.as_json)
 
     def end_scopes(self, graph, balanced=()):
         """may_end: the stops and every function that may call one, the starts excepted; a
@@ -82,7 +83,8 @@ class Providers:
     def as_json(self):
         return {"starts": {n: dict(s) for n, s in sorted(self.starts.items())},
                 "stops": sorted(self.stops), "may_end": len(self.may_end), "rounds": self.rounds,
-                "unresolved": sorted(self.unresolved)}
+                "unresolved": sorted(self.unresolved),
+                **({"tokens": self.tokens} if self.tokens is not None else {})}
 
 
 def from_json(path):

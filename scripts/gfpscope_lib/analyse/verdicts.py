@@ -20,7 +20,7 @@ import re
 
 from ..core import paths
 from ..core.errors import GfpError
-from . import proof, rulepatterns
+from . import proof, rulepatterns, tokens
 from ..collect import spatch
 from .callgraph import chain, show, why_not
 from ..core.sites import UNPARSED_TEXT
@@ -122,6 +122,15 @@ def _opener(ipa, key):
     return o, bool(prov and o in prov.starts)
 
 
+def _reason(ipa, key, other):
+    """transaction-handle for a scope a live handle holds, transaction for a provider's
+    start, other for a memalloc scope."""
+    o, tx = _opener(ipa, key)
+    if o and o.startswith(tokens.OPENER):
+        return "transaction-handle"
+    return "transaction" if tx else other
+
+
 def _declared(ipa, opener):
     prov = ipa.get("providers")
     return bool(prov and opener in prov.starts and prov.starts[opener]["declared"])
@@ -145,6 +154,43 @@ def _enders_between(site, save_line, ipa):
     if not found:
         return " (it stops a transaction or restores a cookie)"
     return " (" + "; ".join(f"line {l}: {w}" for l, w in sorted(set(found))[:3]) + ")"
+
+
+def _scope_holder(node, witness):
+    """The function whose own scope (or live handle) a chain of callers ends at."""
+    seen, w = set(), witness.get(node)
+    while w and w[0] == "caller" and w[1] not in seen:
+        seen.add(w[1])
+        w = witness.get(w[1])
+    return w[1] if w and w[0] == "scope" else None
+
+
+def _handle_assumption(ipa, opener, holder):
+    """For a proof by a live handle reached through an ops table: the note that says what it
+    assumes (the table's caller owns the handle), or None."""
+    if not (opener or "").startswith(tokens.OPENER):
+        return None
+    via = (ipa.get("token_assumed") or {}).get(holder)
+    return (f"; {holder.partition('@')[0]}() is reached through an ops table ({via}): assumed to run "
+            "in the task that owns the handle") if via else None
+
+
+def _handle_notes(s, node, ipa):
+    """What a keep site's evidence adds about handles: the handle may be another task's (a
+    work item reaches the function), or the function takes a handle not known valid at the
+    site (a GFP_KERNEL | __GFP_NOLOCKDEP candidate, the idiom upstream used for allocations
+    that run both inside and outside transactions)."""
+    notes = ""
+    why = (ipa.get("token_foreign") or {}).get(node)
+    if why:
+        notes += f"; its handle may be another task's: {why}"
+    params = (ipa.get("token_params") or {}).get((s["file"], s["function"]))
+    if params:
+        p, tag = params[0]
+        s["nolockdep_candidate"] = True
+        notes += (f"; {s['function']}() takes a struct {tag} handle ({p}) that is not known valid at "
+                  "the site: a candidate for GFP_KERNEL | __GFP_NOLOCKDEP review")
+    return notes
 
 
 def assign(sites, covered, scope_findings, ipa=None, ended=None):
@@ -174,18 +220,23 @@ def assign(sites, covered, scope_findings, ipa=None, ended=None):
                      proof=proof.build(s, ipa, region=region, local=(save, line)))
         elif region and consumed_at_once(s, alloc_re):
             opener, tx = _opener(ipa, region)
-            s.update(verdict="convert", reason="transaction" if tx else "local-scope",
-                     confidence="moderate" if _declared(ipa, opener) else "high",
-                     evidence=[f"{fn} ({ipa['saves'][region]}){_nested_note(s, region, ipa)}"],
+            assumed = _handle_assumption(ipa, opener, node)
+            s.update(verdict="convert", reason=_reason(ipa, region, "local-scope"),
+                     confidence="moderate" if _declared(ipa, opener) or assumed else "high",
+                     evidence=[f"{fn} ({ipa['saves'][region]}){_nested_note(s, region, ipa)}{assumed or ''}"],
                      proof=proof.build(s, ipa, region=region))
         elif runs_in_scope and consumed_at_once(s, alloc_re):
             ev = chain(node, witness, ipa["saves"])
-            opener, tx = _opener(ipa, root_scope(node, witness))
+            root = root_scope(node, witness)
+            opener, tx = _opener(ipa, root)
             # high only if every function on the chain is static: all its callers are in one file
-            conf = "high" if all(n in static_only for n in ev[:-1]) and not _declared(ipa, opener) else "moderate"
+            assumed = _handle_assumption(ipa, opener, _scope_holder(node, witness))
+            conf = "high" if all(n in static_only for n in ev[:-1]) and not _declared(ipa, opener) \
+                and not assumed else "moderate"
             own = [show(n) for n in ev[:-1] if n.partition("@")[0] in ipa.get("balanced", ())]
             note = f"; {', '.join(own)}: every restore or stop closes its own scope" if own else ""
-            s.update(verdict="convert", reason="transaction" if tx else "caller-scope", confidence=conf,
+            note += assumed or ""
+            s.update(verdict="convert", reason=_reason(ipa, root, "caller-scope"), confidence=conf,
                      evidence=[" <- ".join([show(n) for n in ev[:-1]] + ev[-1:]) + note],
                      proof=proof.build(s, ipa, witness=witness, node=node))
         elif key in covered or key in (ended or {}):
@@ -207,7 +258,7 @@ def assign(sites, covered, scope_findings, ipa=None, ended=None):
                                "allocator (stored, returned or handed on): check by hand"])
         elif ipa and s["function"]:
             reason, ev = why_not(node, ipa["graph"], witness, ipa["scoped"], _kind(s) == "noio")
-            s.update(verdict="keep", reason=reason, confidence="high", evidence=[ev])
+            s.update(verdict="keep", reason=reason, confidence="high", evidence=[ev + _handle_notes(s, node, ipa)])
         else:
             s.update(verdict="keep", reason="no-scope", confidence="high",
                      evidence=[f"{fn}: no memalloc scope in this function covers the site on every path"])

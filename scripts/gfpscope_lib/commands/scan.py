@@ -1,7 +1,7 @@
 """`gfpscope scan`: the tree's sites, analysed, written as sites.json and the census."""
 import os
 
-from ..analyse import callgraph, ownends, proof, providers, regions, scopecheck, unknowns, verdicts
+from ..analyse import callgraph, ownends, proof, providers, regions, scopecheck, tokens, unknowns, verdicts
 from ..emit import census
 from ..collect import lexsites, loops, masking, spatch
 from ..core import paths
@@ -81,8 +81,26 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
         res.update(run(sorted(again & set(res)), {"exempt": sorted(nested)} if nested else {},
                        what + " (nested scopes)"))
 
+    # live transaction handles (tokens.py): a token type's live parameter covers calls too,
+    # unless a work item or callback may reach the function with another task's handle
+    toks, failed_tok = tokens.types(tree, graph, prov, balanced, jobs, quiet, timeout)
+    token_files = sorted({f for t in toks.values() if t["token"] for f in t["files"]})
+    callgraph.add_positions(graph, tree, token_files)
+    tres = tokens.live_calls(tree, graph, toks, prov.may_end | prov.unresolved, jobs, quiet, timeout)
+    scope_covered = {(os.path.normpath(rec["file"]), rec["line"], rec["col"]) for r in res.values() for rec in r["records"]
+                     if rec.get("what", "call") == "call"}
+    foreign, assumed = tokens.owned(graph, tres, scope_covered)
+    prov.tokens = tokens.as_json(toks, foreign, assumed)
+    for rel, r in tres.items():
+        if rel in res:
+            res[rel] = dict(res[rel], records=res[rel]["records"] + r["records"])
+        else:
+            res[rel] = r
+
     def label(rec):
         o = rec["opener"]
+        if o.startswith(tokens.OPENER):
+            return tokens.label(rec, toks)
         if o in prov.starts:
             return f"{o}(): {prov.label(o)}"
         if o.startswith("PF_"):
@@ -104,11 +122,14 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
         graph.ends_scope |= enders
         ipa, failed = callgraph.prove(graph, res, label, kinds)
     ipa["providers"] = prov
+    ipa["tokens"] = toks
+    ipa["token_params"] = tokens.params(tres)
+    ipa["token_foreign"], ipa["token_assumed"] = foreign, assumed
     ipa["balanced"] = balanced
     ipa["nested"] = {(f["file"], f["line"], f["col"]): f for f in own_ends
                      if (f["file"], f["line"], f["col"]) in nested}
     ipa["failed_files"] = {f["file"] for f in failed}
-    return ipa, prov.failed + failed_own + failed
+    return ipa, prov.failed + failed_own + failed_tok + failed
 
 
 def _chain_functions(ipa, graph, site_fns):

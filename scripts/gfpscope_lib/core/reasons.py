@@ -23,6 +23,14 @@ TABLE = [
            "the site, in its function or through its callers",
            "the allocation runs inside a transaction whose start opens a memalloc "
            "scope and whose end closes it, on every path."),
+    Reason("transaction-handle", "convert",
+           "a live transaction handle (a struct whose every object is created inside its "
+           "transaction's memalloc scope) is known valid at the site, or at every call into "
+           "the site's function",
+           "the function holds a transaction handle that it dereferences on every path before "
+           "the allocation; every such handle is created by a start that saves the memalloc "
+           "cookie in it and lives until the stop that restores it, so the task is inside the "
+           "transaction's scope."),
     Reason("caller-scope", "convert",
            "every call into the site's function comes from inside a scope",
            "every call into the function comes from inside a scope, directly or "

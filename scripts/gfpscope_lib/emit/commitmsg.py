@@ -53,6 +53,18 @@ REASONS = {
                   "paths included, and that {funcs} {is_are} not also called outside one.",
         "generated": "transaction analysis (scope providers)",
     },
+    "transaction-handle": {
+        "subject": ["in pure transaction contexts", "in transaction contexts", ""],
+        "why": "{These_run} with a live transaction handle. Every handle of its type is "
+               "created by a transaction start that opens a memalloc_{kind}_save() scope "
+               "and saves the cookie in the handle, and the handle lives until the stop "
+               "that restores it, so a task that holds a valid handle runs in that scope "
+               "and {these} effectively already {TOK}. Where the handle is known valid:",
+        "review": "that {funcs} cannot be reached with another task's handle (a work "
+                  "item or callback), and that the handle is not committed before the "
+                  "allocation.",
+        "generated": "transaction handle analysis (scope tokens)",
+    },
 }
 
 

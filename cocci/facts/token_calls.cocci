@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/// Facts for gfpscope's interprocedural analysis: the calls that run while a
+/// parameter of a scope-token type (a live transaction handle) is known to be
+/// valid, with no scope-ending call since.
+//#
+//# Not a coccicheck rule: scripts/gfpscope runs it on the files that name a
+//# token type (analyse/tokens.py decides which struct types are tokens: every
+//# object of the type is created by a start that saves the scope's cookie in
+//# it, or takes over another's cookie, and every stop ends its life). A
+//# parameter p of such a type is live where it is known not to be NULL:
+//#  - a dereference p->f runs before the call on every path (a "good"
+//#    dereference: not under &, sizeof, the right side of && or ||, a branch
+//#    of ?:, or an argument of a macro, which may not evaluate it: ASSERT()),
+//#    and no scope-ending call or write to current->flags runs between; or
+//#  - every path through the function dereferences p (so p was valid on
+//#    entry), and no scope-ending call runs between the entry and the call.
+//# A function that assigns p or takes its address gives no facts (the
+//# handle it holds later may be another one).
+//# The proof is the scoped-calls rule's: candidates (cand, cand_in), refuted
+//# by a path from the entry without a good dereference (u1) or from an end
+//# without one after it (u2).
+//#
+//# -D names=FILE: a JSON object: types {struct tag: kind}, rf (scope-ending
+//# calls besides the memalloc restores), rf_re (the local rule's regex of
+//# them), nonfn (names called in these files that are macros or defined
+//# nowhere: their arguments may not be evaluated).
+//
+// Confidence: High
+// Options: --no-includes --include-headers
+
+@initialize:python@
+@@
+import json
+import re
+tok_bad_ranges = []
+tok_good = set()
+tok_bad = set()
+tok_reassigned = set()
+tok_not_entry = set()
+tok_first = {}
+tok_names_read = []
+tok_type = {}
+tok_files = {}
+TOK_TYPES = {}
+TOK_NONFN = set()
+TOK_RF = set()
+TOK_RF_LOCAL = []
+TOK_RF_RE = re.compile(r"memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0-9_]*")
+
+def tok_key(p):
+    return (p[0].file, int(p[0].line), int(p[0].column))
+
+def tok_ends(name):
+    return name in TOK_RF or TOK_RF_RE.fullmatch(name) is not None or \
+        any(r.fullmatch(name) is not None for r in TOK_RF_LOCAL)
+
+def tok_in_bad(p):
+    at = (p[0].file, int(p[0].line), int(p[0].column))
+    return any(f == at[0] and (l1, c1) <= at[1:] < (l2, c2) for f, l1, c1, l2, c2 in tok_bad_ranges)
+
+def tok_line(path, line):
+    if path not in tok_files:
+        try:
+            with open(path, "rb") as f:
+                tok_files[path] = f.read().split(b"\n")
+        except OSError:
+            tok_files[path] = []
+    lines = tok_files[path]
+    return lines[line - 1].decode("latin-1") if 0 < line <= len(lines) else ""
+
+def tok_type_at(pp, p):
+    """The token type of parameter p, declared on the lines up to its position."""
+    line = int(pp[0].line)
+    text = " ".join(tok_line(pp[0].file, l) for l in range(max(1, line - 3), line + 1))
+    found = [t for t in TOK_TYPES if re.search(r"\bstruct\s+%s\s*\*\s*%s\b" % (re.escape(t), re.escape(p)), text)]
+    return found[0] if len(found) == 1 else None
+
+def tok_is_good(p):
+    return tok_key(p) in tok_good
+
+@script:python@
+nfile << virtual.names;
+@@
+if not tok_names_read:
+    with open(nfile, encoding="utf-8") as f:
+        n = json.load(f)
+    TOK_TYPES.update(n.get("types", {}))
+    TOK_NONFN.update(n.get("nonfn", ()))
+    TOK_RF.update(n.get("rf", ()))
+    if n.get("rf_re"):
+        # the scope-ending calls of the local rule (rulepatterns.scope_enders)
+        TOK_RF_LOCAL.append(re.compile(n["rf_re"]))
+    tok_names_read.append(nfile)
+
+@par@
+identifier f, p;
+identifier sn : script:python () { sn in TOK_TYPES };
+position pp;
+@@
+f(..., struct sn *p@pp, ...) { ... }
+
+@script:python@
+f << par.f;
+p << par.p;
+pp << par.pp;
+@@
+# the type, read from the text (a script cannot inherit a constrained name)
+tok_type[(pp[0].file, f, p)] = tok_type_at(pp, p)
+if tok_type[(pp[0].file, f, p)]:
+    print("GFPSCOPE " + json.dumps({"t": "scall", "what": "param", "file": pp[0].file,
+          "line": int(pp[0].line), "col": int(pp[0].column), "caller": f, "param": p,
+          "type": tok_type[(pp[0].file, f, p)]}))
+
+@reassigned@
+identifier par.f, par.p;
+expression E;
+position pa;
+@@
+f@pa(...) { <+... \(p = E\|&p\|p++\|p--\|++p\|--p\|p += E\|p -= E\) ...+> }
+
+@script:python@
+f << par.f;
+p << par.p;
+pa << reassigned.pa;
+@@
+tok_reassigned.add((pa[0].file, f, p))
+
+// Where a dereference is not one: its value is not needed, or it may not run.
+@nonderef@
+expression E, E1, E2;
+position pr;
+identifier m : script:python () { m in TOK_NONFN };
+@@
+(
+\(&E@pr\)
+|
+E1 && E2@pr
+|
+E1 || E2@pr
+|
+E1 ? E2@pr : E
+|
+E1 ? E : E2@pr
+|
+sizeof(E@pr)
+|
+m(...,E@pr,...)
+)
+
+@script:python@
+pr << nonderef.pr;
+@@
+tok_bad_ranges.append((pr[0].file, int(pr[0].line), int(pr[0].column),
+                       int(pr[0].line_end), int(pr[0].column_end)))
+
+@deref@
+identifier par.p, fld;
+position pd;
+@@
+p@pd->fld
+
+@script:python@
+f << par.f;
+p << par.p;
+pd << deref.pd;
+@@
+if pd[0].current_element == f and (pd[0].file, f, p) not in tok_reassigned and not tok_in_bad(pd):
+    tok_good.add(tok_key(pd))
+    k = (pd[0].file, f, p)
+    tok_first[k] = min(tok_first.get(k, 1 << 30), int(pd[0].line))
+
+// a path through the whole function with no good dereference: p may be NULL on entry
+@uentry exists@
+identifier par.f, par.p, fld, sn;
+position pg : script:python () { tok_is_good(pg) };
+position pu;
+@@
+f@pu(..., struct sn *p, ...) {
+... when != p@pg->fld
+}
+
+@script:python@
+f << par.f;
+p << par.p;
+pu << uentry.pu;
+@@
+tok_not_entry.add((pu[0].file, f, p))
+
+@cand exists@
+identifier par.f, par.p, fld, sn;
+identifier g !~ "^(memalloc_[A-Za-z0-9_]*_restore|current_restore_flags)";
+position pg : script:python () { tok_is_good(pg) };
+identifier rf : script:python () { tok_ends(rf) };
+symbol current;
+expression E;
+position pt;
+@@
+f(..., struct sn *p, ...) {
+... when any
+p@pg->fld
+... when != rf(...)
+    when != current->flags = E
+    when != current->flags &= E
+    when != current->flags ^= E
+    when any
+g@pt(...)
+... when any
+}
+
+@cand_in exists@
+identifier par.f, par.p, sn;
+identifier g !~ "^(memalloc_[A-Za-z0-9_]*_restore|current_restore_flags)";
+identifier rf : script:python () { tok_ends(rf) };
+symbol current;
+expression E;
+position pt;
+@@
+f(..., struct sn *p, ...) {
+... when != rf(...)
+    when != current->flags = E
+    when != current->flags &= E
+    when != current->flags ^= E
+    when any
+g@pt(...)
+... when any
+}
+
+@u1 exists@
+identifier par.f, par.p, fld, sn, g;
+position pg : script:python () { tok_is_good(pg) };
+position pt, pu;
+@@
+f(..., struct sn *p, ...) {
+... when != p@pg->fld
+g@pt@pu(...)
+... when any
+}
+
+@u2 exists@
+identifier par.f, par.p, fld, sn, g;
+position pg : script:python () { tok_is_good(pg) };
+identifier rf : script:python () { tok_ends(rf) };
+symbol current;
+expression E;
+position pt, pu;
+@@
+f(..., struct sn *p, ...) {
+... when any
+(
+rf(...)
+|
+current->flags = E
+|
+current->flags &= E
+|
+current->flags ^= E
+)
+... when != p@pg->fld
+g@pt@pu(...)
+... when any
+}
+
+@script:python@
+f << par.f;
+p << par.p;
+pu << u1.pu;
+@@
+tok_bad.add(("u1", f, p) + tok_key(pu))
+
+@script:python@
+f << par.f;
+p << par.p;
+pu << u2.pu;
+@@
+tok_bad.add(("u2", f, p) + tok_key(pu))
+
+@script:python@
+f << par.f;
+p << par.p;
+pt << cand.pt;
+@@
+k = tok_key(pt)
+fk = (pt[0].file, f, p)
+sn = tok_type.get(fk)
+if sn and pt[0].current_element == f and fk not in tok_reassigned and \
+        ("u1", f, p) + k not in tok_bad and ("u2", f, p) + k not in tok_bad:
+    print("GFPSCOPE " + json.dumps({"t": "scall", "what": "call", "file": pt[0].file,
+          "line": int(pt[0].line), "col": int(pt[0].column), "caller": f,
+          "save_line": tok_first.get(fk), "opener": "token:%s:%s" % (sn, p),
+          "kind": TOK_TYPES[sn], "how": "deref"}))
+
+@script:python@
+f << par.f;
+p << par.p;
+pt << cand_in.pt;
+@@
+k = tok_key(pt)
+fk = (pt[0].file, f, p)
+sn = tok_type.get(fk)
+if sn and pt[0].current_element == f and fk not in tok_reassigned and fk not in tok_not_entry and \
+        fk in tok_first and ("u2", f, p) + k not in tok_bad:
+    print("GFPSCOPE " + json.dumps({"t": "scall", "what": "call", "file": pt[0].file,
+          "line": int(pt[0].line), "col": int(pt[0].column), "caller": f,
+          "save_line": tok_first.get(fk), "opener": "token:%s:%s" % (sn, p),
+          "kind": TOK_TYPES[sn], "how": "entry"}))

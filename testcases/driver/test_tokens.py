@@ -1,0 +1,94 @@
+"""Issue 15: a live transaction handle carries its scope (testcases/trees/tokens).
+
+tokfs has an XFS-shaped transaction (the start saves the cookie in the handle, a roll moves
+it to a new handle, the free restores it only for the task's current handle); fakefs has
+three look-alike types, each with an object that exists outside the scope.
+"""
+import os
+import unittest
+
+from util import REPO, ScannedTree
+
+TOKENS = os.path.join(REPO, "testcases", "trees", "tokens")
+
+# (file, function) -> (verdict, reason, confidence or None, evidence must contain)
+EXPECTED = {
+    ("users.c", "tok_live_deref"): ("convert", "transaction-handle", "high",
+                                    "tok_live_deref (tp dereferenced at line 13: a live struct tok_trans holds "
+                                    "the nofs scope (tok_trans_set_context() saves it in tp->t_pflags; "
+                                    "tok_trans_clear_context() restores it))"),
+    ("users.c", "tok_live_after"): ("convert", "transaction-handle", "high",
+                                    "tp dereferenced on every path (first at line 22)"),
+    ("users.c", "tok_helper"): ("convert", "transaction-handle", "high",
+                                "tok_helper <- tok_caller (tp dereferenced at line 80"),
+    ("users.c", "tok_finish_item"): ("convert", "transaction-handle", "moderate",
+                                     "tok_finish_item() is reached through an ops table (tok_finish_item() as "
+                                     "->finish_item()): assumed to run in the task that owns the handle"),
+    ("split.c", "tok_reenter_helper"): ("convert", "transaction-handle", "high", "tp dereferenced at line 29"),
+    # the twins: not known valid, not any more, or another task's
+    ("users.c", "tok_nullable"): ("keep", "no-scope", None, "a candidate for GFP_KERNEL | __GFP_NOLOCKDEP"),
+    ("users.c", "tok_after_stop"): ("keep", "no-scope", None, "takes a struct tok_trans handle (tp)"),
+    ("users.c", "tok_assert_only"): ("keep", "no-scope", None, "not known valid at the site"),
+    ("users.c", "tok_addr_only"): ("keep", "no-scope", None, "not known valid at the site"),
+    ("users.c", "tok_short_circuit"): ("keep", "no-scope", None, "not known valid at the site"),
+    ("users.c", "tok_reassigned"): ("keep", "no-scope", None, "not known valid at the site"),
+    ("users.c", "tok_maybe"): ("keep", "dual-context", None,
+                               "tok_maybe <- tok_without (fs/tokfs/users.c): called outside any scope"),
+    ("split.c", "tok_split_helper"): ("keep", "no-scope", None,
+                                      "its handle may be another task's: tok_split_worker() may run in another task"),
+    # look-alike types are no tokens: their handles prove nothing
+    ("fake.c", "fake_user"): ("keep", "no-scope", None, "no caller in the tree"),
+    ("fake.c", "cond_user"): ("keep", "no-scope", None, "no caller in the tree"),
+    ("fake.c", "cast_user"): ("keep", "no-scope", None, "no caller in the tree"),
+}
+
+
+class TokenVerdicts(ScannedTree):
+    TREE = TOKENS
+
+    def test_every_site_as_expected(self):
+        self.assertEqual(self.scan.returncode, 0, self.scan.stderr)
+        got = {(os.path.basename(s["file"]), s["function"]): s for s in self.sites}
+        self.assertEqual(set(got), set(EXPECTED))
+        for key, (verdict, reason, conf, text) in EXPECTED.items():
+            s = got[key]
+            with self.subTest(site=key):
+                self.assertEqual((s["verdict"], s["reason"]), (verdict, reason), s["evidence"])
+                if conf:
+                    self.assertEqual(s["confidence"], conf)
+                self.assertIn(text, s["evidence"][0])
+
+    def test_nolockdep_candidates_are_the_handle_takers_left_keep(self):
+        marked = {s["function"] for s in self.sites if s.get("nolockdep_candidate")}
+        self.assertEqual(marked, {"tok_nullable", "tok_after_stop", "tok_assert_only", "tok_addr_only",
+                                  "tok_short_circuit", "tok_reassigned", "tok_maybe", "tok_split_helper"})
+
+    def test_providers_json_records_each_type_and_why(self):
+        types = self.shared.load("providers.json")["tokens"]["types"]
+        tok = types["tok_trans"]
+        self.assertTrue(tok["token"], tok["why"])
+        self.assertEqual(tok["field"], "t_pflags")
+        self.assertEqual(tok["seeds"], ["tok_trans_set_context"])
+        self.assertEqual(tok["handovers"], ["tok_trans_switch_context"])
+        self.assertEqual(sorted(c["fn"] for c in tok["creators"]), ["tok_trans_alloc", "tok_trans_dup"])
+        self.assertEqual(tok["stops"], [{"fn": "tok_trans_clear_context", "callers": [
+            "tok_reenter_worker (re-entered it with tok_trans_set_context())", "tok_trans_free (frees it)"]}])
+        self.assertFalse(types["fake_handle"]["token"])
+        self.assertIn("fake_new() returns a new struct fake_handle without opening the scope",
+                      types["fake_handle"]["why"])
+        self.assertIn("cond_new() (fs/fakefs/fake.c:", types["cond_handle"]["why"])
+        self.assertIn("does not open the scope into it on every path", types["cond_handle"]["why"])
+        self.assertIn("a cast to a pointer of the type", types["cast_handle"]["why"])
+
+    def test_patch_rewrites_the_handle_proofs_and_checks_them(self):
+        # the proof check re-reads the cited dereference before any rewrite
+        r = self.shared.gfpscope("patch", "--kdir", self.tree, "--out", self.shared.out,
+                                 "--confidence", "moderate")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(self.shared.out, "gfpscope.patch"), encoding="utf-8") as f:
+            patch = f.read()
+        self.assertEqual(patch.count("+\treturn kmalloc(n, GFP_KERNEL);"), 3, patch)  # deref, helper, reenter
+
+
+if __name__ == "__main__":
+    unittest.main()
