@@ -14,8 +14,8 @@
 //#    and no scope-ending call or write to current->flags runs between; or
 //#  - every path through the function dereferences p (so p was valid on
 //#    entry), and no scope-ending call runs between the entry and the call.
-//# A function that assigns p or takes its address gives no facts (the
-//# handle it holds later may be another one).
+//# A function that assigns p, takes its address or declares a local of the
+//# same name gives no facts (the handle it holds later may be another one).
 //# The proof is the scoped-calls rule's: candidates (cand, cand_in), refuted
 //# by a path from the entry without a good dereference (u1) or from an end
 //# without one after it (u2).
@@ -122,6 +122,22 @@ f@pa(...) { <+... \(p = E\|&p\|p++\|p--\|++p\|--p\|p += E\|p -= E\) ...+> }
 f << par.f;
 p << par.p;
 pa << reassigned.pa;
+@@
+tok_reassigned.add((pa[0].file, f, p))
+
+// a local of the same name hides the parameter in some block
+@shadowed@
+identifier par.f, par.p;
+type T;
+expression E;
+position pa;
+@@
+f@pa(...) { <+... \(T p;\|T p = E;\) ...+> }
+
+@script:python@
+f << par.f;
+p << par.p;
+pa << shadowed.pa;
 @@
 tok_reassigned.add((pa[0].file, f, p))
 

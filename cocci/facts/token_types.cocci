@@ -86,6 +86,31 @@ o << opened.o;
 @@
 tt_out("opened", pc, by=o)
 
+// the same, for a declaration with the creation as its initializer (crt
+// matches it too, at the same position)
+@crt_decl@
+type T : script:python () { tt_is(T) };
+identifier x;
+identifier a : script:python () { tt_creates(a) };
+position pc;
+@@
+T x = a@pc(...);
+
+@opened_decl@
+type crt_decl.T;
+identifier crt_decl.x, crt_decl.a, o;
+position crt_decl.pc;
+@@
+T x = a@pc(...);
+...
+o(..., x, ...);
+
+@script:python@
+pc << crt_decl.pc;
+o << opened_decl.o;
+@@
+tt_out("opened", pc, by=o)
+
 @ret@
 identifier f, a;
 type T : script:python () { tt_is(T) };

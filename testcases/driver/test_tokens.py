@@ -32,6 +32,7 @@ EXPECTED = {
     ("users.c", "tok_addr_only"): ("keep", "no-scope", None, "not known valid at the site"),
     ("users.c", "tok_short_circuit"): ("keep", "no-scope", None, "not known valid at the site"),
     ("users.c", "tok_reassigned"): ("keep", "no-scope", None, "not known valid at the site"),
+    ("users.c", "tok_shadowed"): ("keep", "no-scope", None, "not known valid at the site"),
     ("users.c", "tok_maybe"): ("keep", "dual-context", None,
                                "tok_maybe <- tok_without (fs/tokfs/users.c): called outside any scope"),
     ("split.c", "tok_split_helper"): ("keep", "no-scope", None,
@@ -40,6 +41,7 @@ EXPECTED = {
     ("fake.c", "fake_user"): ("keep", "no-scope", None, "no caller in the tree"),
     ("fake.c", "cond_user"): ("keep", "no-scope", None, "no caller in the tree"),
     ("fake.c", "cast_user"): ("keep", "no-scope", None, "no caller in the tree"),
+    ("interleave.c", "ilv_work"): ("keep", "no-scope", None, "ilv_work <- ilv_interleaved"),
 }
 
 
@@ -61,7 +63,8 @@ class TokenVerdicts(ScannedTree):
     def test_nolockdep_candidates_are_the_handle_takers_left_keep(self):
         marked = {s["function"] for s in self.sites if s.get("nolockdep_candidate")}
         self.assertEqual(marked, {"tok_nullable", "tok_after_stop", "tok_assert_only", "tok_addr_only",
-                                  "tok_short_circuit", "tok_reassigned", "tok_maybe", "tok_split_helper"})
+                                  "tok_short_circuit", "tok_reassigned", "tok_maybe", "tok_split_helper",
+                                  "tok_shadowed"})
 
     def test_providers_json_records_each_type_and_why(self):
         types = self.shared.load("providers.json")["tokens"]["types"]
@@ -79,6 +82,8 @@ class TokenVerdicts(ScannedTree):
         self.assertIn("cond_new() (fs/fakefs/fake.c:", types["cond_handle"]["why"])
         self.assertIn("does not open the scope into it on every path", types["cond_handle"]["why"])
         self.assertIn("a cast to a pointer of the type", types["cast_handle"]["why"])
+        self.assertIn("ilv_interleaved() restores a cookie or writes current->flags after a start of "
+                      "struct ilv_trans, with no stop between", types["ilv_trans"]["why"])
 
     def test_patch_rewrites_the_handle_proofs_and_checks_them(self):
         # the proof check re-reads the cited dereference before any rewrite

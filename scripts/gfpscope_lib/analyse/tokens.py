@@ -15,6 +15,7 @@ A struct type is a scope token when (types()):
     object it did not open (jbd2_alloc_handle() does: handle_t is no token), there
     is no instance that is not a pointer, and no cast makes a pointer of the type
     out of something else (ext4_get_nojournal()'s fake handle_t);
+  - no function restores an older cookie while a handle it started is live (text order);
   - every stop (a seed stop that restores from the field) ends the object's life:
     each caller frees the object after the stop, or opened that scope itself (a
     balanced function, ownends.py); with a handover, the stop restores only under a
@@ -254,6 +255,42 @@ def _reenters(text, seeds, stop, arg):
             any(top(seed) for seed in seeds) and bool(top(stop)))
 
 
+_RESTORE = re.compile(r"\b(?:memalloc_\w+_restore|current_restore_flags\w*)\s*\(|"
+                      r"\bcurrent\s*->\s*flags\s*(?:=|&=|\^=)")
+
+
+def _check_interleaving(tree, graph, t, prov, spans):
+    """Why a function may restore an older cookie while a handle it started is live, or None.
+
+    A restore puts back the flags of its save: `c = memalloc_nofs_save(); start(&tp);
+    memalloc_nofs_restore(c);` ends the scope with tp still live. Read in text order: in a
+    function that calls a start of the type, no restore (or write to current->flags) may
+    come after a start unless a stop or may-end call of the handle comes between."""
+    starts = {n for n, s in prov.starts.items()
+              if set(t["seeds"]) & ({n} | set(s.get("via") or ()))}
+    ends = set(prov.may_end) | {st["fn"] for st in t.get("stops") or ()}
+    start_re = re.compile(r"\b(?:%s)\s*\(" % "|".join(map(re.escape, sorted(starts))))
+    end_re = re.compile(r"\b(?:%s)\s*\(" % "|".join(map(re.escape, sorted(ends)))) if ends else None
+    for start in sorted(starts):
+        for caller in sorted({c for c, _f, _l, _k in graph.callers(start)} - starts):
+            text = _fn_text(tree, graph, caller, spans)
+            if text is None:
+                continue  # defined in several places: each is read where it is called, or not at all
+            events = sorted([(m.start(), "s") for m in start_re.finditer(text)] +
+                            [(m.start(), "e") for m in (end_re.finditer(text) if end_re else ())] +
+                            [(m.start(), "r") for m in _RESTORE.finditer(text)])
+            live = False
+            for _pos, kind in events:
+                if kind == "s":
+                    live = True
+                elif kind == "e":
+                    live = False
+                elif live:
+                    return (f"{caller}() restores a cookie or writes current->flags after a start of "
+                            f"struct {t['tag']}, with no stop between: the handle may outlive its scope")
+    return None
+
+
 def types(tree, graph, prov, balanced, jobs, quiet, timeout):
     """({tag: type record}, failed files): the candidates, each with token True/False and why."""
     spans = _spans_reader(tree)
@@ -285,7 +322,8 @@ def types(tree, graph, prov, balanced, jobs, quiet, timeout):
         if bad:
             why = f"{bad[0]['file']}: spatch could not read it, so its creations are unknown"
         why = why or _check_creations(t, records, t["handovers"]) or \
-            _check_stops(tree, graph, t, prov, balanced, spans)
+            _check_stops(tree, graph, t, prov, balanced, spans) or \
+            _check_interleaving(tree, graph, t, prov, spans)
         t["token"], t["why"] = why is None, why
     return cands, failed
 
