@@ -69,7 +69,9 @@ def cmd_whatif(args):
     from .commands import scan, whatif
     tree = KernelTree(args.kdir or default_kdir())
     out = scan.resolve_out(tree, args.out, args.out_in_tree)
-    r = whatif.run(tree, out, args.scope, args.jobs, args.quiet, args.timeout)
+    if not args.scope and not args.token:
+        raise GfpError("whatif: give --scope START:STOP or --token STRUCT:STOP (or both)")
+    r = whatif.run(tree, out, args.scope or [], args.jobs, args.quiet, args.timeout, tokens=args.token or [])
     print(f"what-if: {r['new_converts']} more sites provably redundant "
           f"({r['converts_before']} -> {r['converts_after']}); see {out}/whatif.md")
     for sub, n in list(r["by_subsystem"].items())[:15]:
@@ -254,10 +256,19 @@ become provably redundant, and how many per subsystem. Needs OUT/sites.json
 from `gfpscope scan`; writes OUT/whatif.json and OUT/whatif.md. An estimate for
 planning: START is assumed to open the scope on every path, failures included.
 
-  gfpscope whatif --scope btrfs_start_transaction:btrfs_end_transaction,btrfs_commit_transaction""")
+  gfpscope whatif --scope btrfs_start_transaction:btrfs_end_transaction,btrfs_commit_transaction
+
+With --token, a struct is assumed to carry a nofs scope while an object of it
+is live (as struct xfs_trans does): a function that holds a valid handle of it
+runs in the scope, and STOP ends it:
+
+  gfpscope whatif --token btrfs_trans_handle:btrfs_end_transaction,btrfs_commit_transaction""")
     _common(p)
-    p.add_argument("--scope", action="append", required=True, metavar="START:STOP",
+    p.add_argument("--scope", action="append", metavar="START:STOP",
                    help="a function that would open a nofs scope, and the one(s) that would close it")
+    p.add_argument("--token", action="append", metavar="STRUCT:STOP",
+                   help="a struct whose live objects would hold a nofs scope, and the function(s) "
+                        "that would end it")
     p.add_argument("--timeout", type=int, default=120, metavar="S", help="spatch time limit per file")
     p.set_defaults(fn=cmd_whatif)
 

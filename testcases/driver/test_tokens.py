@@ -94,6 +94,20 @@ class TokenVerdicts(ScannedTree):
             patch = f.read()
         self.assertEqual(patch.count("+\treturn kmalloc(n, GFP_KERNEL);"), 3, patch)  # deref, helper, reenter
 
+    def test_whatif_token_assumes_a_type_is_a_token(self):
+        r = self.shared.gfpscope("whatif", "--kdir", self.tree, "--out", self.shared.out,
+                                 "--token", "ilv_trans:ilv_free")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        w = self.shared.load("whatif.json")
+        self.assertEqual([(s["function"], s["reason"]) for s in w["sites"]], [("ilv_work", "transaction-handle")])
+        self.assertEqual(w["by_file"], {"fs/fakefs/interleave.c": 1})
+        self.assertEqual(w["by_family"], {"kmalloc": 1})
+        self.assertIn("a live struct ilv_trans would hold a nofs scope (assumed by whatif",
+                      w["sites"][0]["evidence"][0])
+        bad = self.shared.gfpscope("whatif", "--kdir", self.tree, "--out", self.shared.out, "--token", "ilv_trans")
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("--token ilv_trans: give STRUCT:STOP", bad.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()

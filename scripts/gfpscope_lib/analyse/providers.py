@@ -55,6 +55,7 @@ class Providers:
         self.failed = []     # files a round could not analyse: their functions stay unproven
         self.unresolved = set()  # names called in analysed files and defined nowhere (unknowns.py)
         self.tokens = None   # the token types and the functions left out (tokens.as_json)
+        self.assumed_tokens = {}  # whatif --token: {struct tag: [stops]}, taken as tokens
 
     def end_scopes(self, graph, balanced=()):
         """may_end: the stops and every function that may call one, the starts excepted; a

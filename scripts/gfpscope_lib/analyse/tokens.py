@@ -296,7 +296,15 @@ def types(tree, graph, prov, balanced, jobs, quiet, timeout):
     spans = _spans_reader(tree)
     cands = candidates(tree, graph, prov, spans)
     failed = []
+    for tag, stops in sorted(prov.assumed_tokens.items()):  # whatif --token: taken as declared
+        hits = files_with(tree, [tag])
+        cands[tag] = {"tag": tag, "kind": "nofs", "field": "(assumed)", "seeds": [], "aliases": [],
+                      "token": True, "why": None, "assumed": True, "handovers": [], "creators": [],
+                      "stops": [{"fn": s, "callers": []} for s in stops],
+                      "files": sorted(set().union(*hits.values())) if hits else []}
     for t in cands.values():
+        if t.get("assumed"):
+            continue
         hits = files_with(tree, _words(t))
         files = sorted(set().union(*hits.values())) if hits else []
         t["handovers"] = sorted(_handovers(tree, graph, t, files, spans))
@@ -411,6 +419,8 @@ def label(rec, toks):
     stops += " restore it" if len(t.get("stops", ())) > 1 else " restores it"
     where = (f"{param} dereferenced at line {rec['save_line']}" if rec.get("how") == "deref" else
              f"{param} dereferenced on every path (first at line {rec['save_line']})")
+    if t.get("assumed"):
+        return f"{where}: a live struct {tag} would hold a nofs scope (assumed by whatif; {stops})"
     return (f"{where}: a live struct {tag} holds the {t.get('kind', 'nofs')} scope ({seeds} saves it in "
             f"{param}->{t.get('field')}; {stops})")
 

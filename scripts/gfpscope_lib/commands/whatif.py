@@ -12,6 +12,7 @@ import os
 import re
 
 from ..analyse import callgraph, providers, verdicts
+from ..emit import report
 from . import scan
 from ..core import sites as sites_file
 from ..core.atomic import FileSet
@@ -33,8 +34,23 @@ def parse_scopes(specs):
     return starts, stops
 
 
-def run(tree, out, specs, jobs, quiet, timeout):
+def parse_tokens(specs):
+    """{struct tag: [stops]} from --token STRUCT:STOP[,STOP...]."""
+    out = {}
+    for spec in specs:
+        tag, sep, stop = spec.partition(":")
+        tag = tag[len("struct "):] if tag.startswith("struct ") else tag
+        if not sep or not IDENT.match(tag) or not all(IDENT.match(s) for s in stop.split(",")):
+            raise GfpError(f"--token {spec}: give STRUCT:STOP as a struct tag and function names, e.g. "
+                           "btrfs_trans_handle:btrfs_end_transaction (STOP may be a comma list)")
+        out[tag] = stop.split(",")
+    return out
+
+
+def run(tree, out, specs, jobs, quiet, timeout, tokens=()):
     starts, stops = parse_scopes(specs)
+    assumed_tokens = parse_tokens(tokens)
+    stops += [s for st in assumed_tokens.values() for s in st if s not in stops]
     base = sites_file.load(out)
     # the scan's own providers and stops, plus the assumed scope: the same proof as the
     # scan's, so that the only new converts are the ones the assumed scope makes
@@ -43,9 +59,11 @@ def run(tree, out, specs, jobs, quiet, timeout):
         prov.starts[a] = {"kind": "nofs", "shape": "plain", "how": "assumed by whatif", "via": [],
                           "declared": True}
     prov.stops |= set(stops)
+    prov.assumed_tokens = assumed_tokens
     words = files_with(tree, scan.REGION_WORDS + starts)
     openers = sorted(set().union(*[words.get(w, set()) for w in scan.REGION_WORDS + starts]))
-    enders = re.compile(callgraph.CLEARING.pattern + "|^(" + "|".join(stops) + ")$")
+    enders = re.compile(callgraph.CLEARING.pattern + "|^(" + "|".join(stops) + ")$") if stops \
+        else callgraph.CLEARING
     graph = callgraph.lex_graph(tree, position_files=openers, enders=enders)
     prov.end_scopes(graph)
     # a file spatch failed on proves nothing: the estimate is only lower
@@ -57,17 +75,25 @@ def run(tree, out, specs, jobs, quiet, timeout):
     verdicts.assign(sites, covered, [], ipa)
     before = {(s["file"], s["line"], s["col"]) for s in base if s.get("verdict") == "convert"}
     new = [s for s in sites if s["verdict"] == "convert" and (s["file"], s["line"], s["col"]) not in before]
-    per = {}
-    for s in new:
-        per[s["subsystem"]] = per.get(s["subsystem"], 0) + 1
-    result = {"assumed": [{"start": a, "stop": stops} for a in starts], "new_converts": len(new),
+    def count(key):
+        per = {}
+        for s in new:
+            per[key(s)] = per.get(key(s), 0) + 1
+        return dict(sorted(per.items(), key=lambda kv: (-kv[1], kv[0])))
+    result = {"assumed": [{"start": a, "stop": stops} for a in starts] +
+              [{"token": f"struct {t}", "stop": st} for t, st in sorted(assumed_tokens.items())],
+              "new_converts": len(new),
               "converts_before": len(before), "converts_after": len(before) + len(new),
-              "by_subsystem": dict(sorted(per.items(), key=lambda kv: -kv[1])), "sites": new}
-    lines = [f"# What if {', '.join(starts)} opened a nofs scope that {', '.join(stops)} closes",
-             "", f"{len(new)} more sites provably redundant ({len(before)} -> {len(before) + len(new)}).", "",
-             "| subsystem | new converts |", "|---|---:|"]
-    lines += [f"| {k} | {v} |" for k, v in result["by_subsystem"].items()]
-    lines += ["", "| site | function | evidence |", "|---|---|---|"]
+              "by_subsystem": count(lambda s: s["subsystem"]), "by_file": count(lambda s: s["file"]),
+              "by_family": count(lambda s: report.family(s.get("call"))), "sites": new}
+    what = [f"{', '.join(starts)} opened a nofs scope"] if starts else []
+    what += [f"a live struct {t} held a nofs scope" for t in sorted(assumed_tokens)]
+    lines = [f"# What if {' and '.join(what)}, closed by {', '.join(stops)}",
+             "", f"{len(new)} more sites provably redundant ({len(before)} -> {len(before) + len(new)}).", ""]
+    for title, key in (("subsystem", "by_subsystem"), ("file", "by_file"), ("allocator family", "by_family")):
+        lines += [f"| {title} | new converts |", "|---|---:|"]
+        lines += [f"| {k} | {v} |" for k, v in result[key].items()] + [""]
+    lines += ["| site | function | evidence |", "|---|---|---|"]
     lines += [f"| {s['file']}:{s['line']} | {s['function']} | {s['evidence'][0]} |" for s in new]
     with FileSet(out, last="whatif.json") as fs:  # one set: whatif.json, which scripts read, last
         fs.text("whatif.md", "\n".join(lines) + "\n")
