@@ -164,7 +164,8 @@ def _instances(tree, t, files):
     is not a pointer (a local, a global, a member) or a cast to a pointer of the type."""
     names = [r"struct\s+%s" % re.escape(t["tag"])] + [re.escape(a) for a in t["aliases"]]
     inst = re.compile(r"\b(?:%s)\s+(?!\*)[A-Za-z_]\w*\s*[;=\[,)]" % "|".join(names))
-    cast = re.compile(r"\(\s*(?:%s)\s*\*\s*\)" % "|".join(names))
+    # a cast is followed by its operand; "(struct x *);" is a prototype's only parameter
+    cast = re.compile(r"\(\s*(?:%s)\s*\*\s*\)\s*[\w(&*~!-]" % "|".join(names))
     for rel in sorted(files):
         try:
             with open(tree.abspath(rel), encoding="latin-1") as f:
