@@ -181,6 +181,19 @@ def _instances(tree, t, files):
     return None
 
 
+def _creation_keeper(t, producers):
+    """keep(header, body) for token_types.cocci: the bodies that can create an object of
+    the type (they name it and call an allocator or a producer), and the functions that
+    return it (their header names it)."""
+    words = masking.word_regex(_words(t))
+    calls = re.compile(rb"\b(?:%s)\s*\(" % b"|".join(
+        [rulepatterns.allocators().pattern.strip("^$").encode()] + [re.escape(p.encode()) for p in producers]))
+
+    def keep(header, body):
+        return bool(words.search(header) or (words.search(body) and calls.search(body)))
+    return keep
+
+
 def _producers(tree, t, files):
     """The functions declared to return a pointer of the type (they may hand out a new one)."""
     names = [r"struct\s+%s" % re.escape(t["tag"])] + [re.escape(a) for a in t["aliases"]]
@@ -314,13 +327,13 @@ def types(tree, graph, prov, balanced, jobs, quiet, timeout):
         if why:
             t["token"], t["why"] = False, why
             continue
+        producers = _producers(tree, t, files)
         res, _ = spatch.run_rule(tree, paths.TOKEN_TYPES_RULE, files, jobs, timeout=timeout, quiet=quiet,
-                                 what=f"creations of struct {t['tag']}",
-                                 keep=masking.words_keeper(body_words=_words(t), header_words=_words(t)),
+                                 what=f"creations of struct {t['tag']}", keep=_creation_keeper(t, producers),
                                  names={"types": {t["tag"]: [f"struct {t['tag']} *"] +
                                                   [f"{a} *" for a in t["aliases"]]},
                                         "alloc_re": rulepatterns.allocators().pattern,
-                                        "producers": _producers(tree, t, files)})
+                                        "producers": producers})
         records = []
         for rel, r in sorted(res.items()):
             if r["status"] != "ok":
