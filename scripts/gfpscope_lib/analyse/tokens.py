@@ -181,6 +181,33 @@ def _instances(tree, t, files):
     return None
 
 
+def _never_opened(tree, t, files, spans):
+    """Why the type is no token, read from the text alone, or None: a function declares a
+    pointer of the type, assigns it an allocator's result and calls no seed or handover at
+    all (cifs_get_tcp_session()'s struct TCP_Server_Info)."""
+    names = [r"struct\s+%s" % re.escape(t["tag"])] + [re.escape(a) for a in t["aliases"]]
+    decl = re.compile(r"\b(?:%s)\s*\*\s*([A-Za-z_]\w*)" % "|".join(names))
+    alloc = rulepatterns.allocators().pattern.strip("^$")
+    openers = set(t["seeds"]) | set(t["handovers"])
+    opens = re.compile(r"\b(?:%s)\s*\(" % "|".join(map(re.escape, sorted(openers))))
+    for rel in files:
+        try:
+            with open(tree.abspath(rel), "rb") as f:
+                lines = f.read().decode("latin-1").split("\n")
+        except OSError:
+            continue
+        for fn, ss in sorted(spans(rel).items()):
+            for a, b in ss:
+                body = "\n".join(lines[a - 1:b])
+                for var in set(decl.findall(body)):
+                    m = re.search(r"\b%s\s*=\s*(%s)\s*\(" % (re.escape(var), alloc), body)
+                    if m and not opens.search(body):
+                        line = a + body.count("\n", 0, m.start())
+                        return (f"{fn}() ({rel}:{line}) creates a struct {t['tag']} with {m.group(1)}() and "
+                                "never opens the scope into it")
+    return None
+
+
 def _creation_keeper(t, producers):
     """keep(header, body) for token_types.cocci: the bodies that can create an object of
     the type (they name it and call an allocator or a producer), and the functions that
@@ -323,7 +350,8 @@ def types(tree, graph, prov, balanced, jobs, quiet, timeout):
         files = sorted(set().union(*hits.values())) if hits else []
         t["handovers"] = sorted(_handovers(tree, graph, t, files, spans))
         t["files"] = files
-        why = _instances(tree, t, files)  # cheap, and it settles most look-alikes
+        # cheap, and they settle most look-alikes before spatch reads a file
+        why = _instances(tree, t, files) or _never_opened(tree, t, files, spans)
         if why:
             t["token"], t["why"] = False, why
             continue
