@@ -69,10 +69,8 @@ class Graph:
         self.included_c = set()   # names of the .c files some file #includes (by base name)
         self.split = {}           # name -> the files whose static function of that name is a node
         self.shared = set()       # split names that are also defined otherwise (the name's node)
-        # for the handles' ownership walk (tokens.py): names whose address is taken other
-        # than in a designated initializer (a work item, a callback: another task may run
-        # them), the fields of ops tables a name is stored in, and the indirect calls
-        self.async_refs = set()
+        # for the handles' ownership walk (tokens.py): the fields of ops tables a name is
+        # stored in, and the indirect calls through each field
         self.ops_member_of = {}   # name -> {member} of ".member = name" initializers
         self.icalls = {}          # member -> {caller} of calls through ->member(
 
@@ -167,9 +165,7 @@ class Graph:
             if f[3] not in self.refs:
                 self.refs[sys.intern(f[3])] = (f[2], f[1], int(f[4]))
             member = f[6] if len(f) > 6 else "-"
-            if member == "-":
-                self.async_refs.add(f[3])
-            else:
+            if member != "-":
                 self.ops_member_of.setdefault(f[3], set()).add(sys.intern(member))
         elif kind == "ICALL":
             if f[3] != "-":

@@ -27,12 +27,14 @@ Where a token is live (cocci/facts/token_calls.cocci): a parameter of a token ty
 dereferenced before a call on every path (or on every path through the function),
 with no scope-ending call between. Those calls are covered calls, as a save's are.
 
-Whose handle (owned()): a handle covers its own task only. A work item, a kthread or
-a completion callback runs in another task; its function's address is taken other
-than in a designated initializer of an ops table. A function that such an entry can
-reach by calls no scope covers (ops tables resolved by field name) gets no token
-facts: the handle it sees may be another task's (xfs_btree_split_worker() re-enters
-the scope with xfs_trans_set_context(), so its calls are covered and the walk stops).
+Whose handle (owned()): a handle covers its own task only. A work item, a kthread, a
+timer or a completion callback runs in another task: a function whose address is taken
+and whose parameters have such a shape (ASYNC_SHAPES: a struct work_struct *, a void *
+alone, ...). A function that such an entry can reach by calls no scope covers (ops
+tables resolved by field name) gets no token facts: the handle it sees may be another
+task's (xfs_btree_split_worker() re-enters the scope with xfs_trans_set_context(), so
+its calls are covered and the walk stops). A system call, an ops table or a callback of
+another shape runs in its caller's task.
 Assumed: a function given a handle through an ops table runs in the task that owns it.
 """
 import re
@@ -398,7 +400,33 @@ def live_calls(tree, graph, toks, enders, jobs, quiet, timeout):
     return res
 
 
-def owned(graph, results, covered):
+# The shapes of the functions another task runs: work items, kthreads, timers, RCU and
+# completion callbacks, tasklets, interrupt handlers. A function of such a shape whose
+# address is taken may run in a task that did not make the handle it finds.
+ASYNC_SHAPES = re.compile(
+    r"^\s*(?:(?:const\s+)?struct\s+(?:work_struct|delayed_work|rcu_work|kthread_work|timer_list|"
+    r"hrtimer|rcu_head|callback_head|irq_work|tasklet_struct|bio)\s*\*\s*\w*|"
+    r"void\s*\*\s*\w*|unsigned\s+long\s+\w*|int\s+\w+\s*,\s*void\s*\*\s*\w*)\s*$")
+
+
+def _async_reader(tree, graph):
+    """async_entry(name): name's address is taken and its only definition has the shape of
+    a function another task runs (ASYNC_SHAPES); a name with no readable definition, or
+    several, counts as one when its address is taken (the safe side)."""
+    spans, memo = _spans_reader(tree), {}
+
+    def async_entry(name):
+        if name not in graph.refs:
+            return False
+        if name not in memo:
+            text = _fn_text(tree, graph, name, spans)
+            m = re.search(r"\b%s\s*\(([^)]*)\)" % re.escape(name), text or "")
+            memo[name] = m is None or ASYNC_SHAPES.match(m.group(1)) is not None
+        return memo[name]
+    return async_entry
+
+
+def owned(tree, graph, results, covered):
     """Drop the token facts of functions a task entry may reach by uncovered calls (in place).
 
     covered: the positions of calls a scope (not a token) covers. Returns ({node: why} for
@@ -406,6 +434,7 @@ def owned(graph, results, covered):
     include calls through an ops table: their proof assumes the table runs in the task that
     owns the handle)."""
     memo, dropped, assumed = {}, {}, {}
+    async_entry = _async_reader(tree, graph)
     for rel, r in results.items():
         keep = []
         for rec in r["records"]:
@@ -414,7 +443,7 @@ def owned(graph, results, covered):
                 continue
             fn = graph.node(rec["caller"], rec["file"])
             if fn not in memo:
-                memo[fn] = _entry_reaching(graph, fn, covered)
+                memo[fn] = _entry_reaching(graph, fn, covered, async_entry)
             why, via = memo[fn]
             if why:
                 dropped[fn] = why
@@ -426,7 +455,7 @@ def owned(graph, results, covered):
     return dropped, assumed
 
 
-def _entry_reaching(graph, start, covered):
+def _entry_reaching(graph, start, covered, async_entry):
     """(why start may run in a task that did not make its handle, or None: a work item, a
     kthread, a callback reaches it by calls no scope covers; the first ops-table field the
     walk went through, or None)."""
@@ -434,7 +463,7 @@ def _entry_reaching(graph, start, covered):
     while todo:
         fn = todo.pop()
         name = fn.partition("@")[0]
-        if name in graph.async_refs:
+        if async_entry(name):
             holder, file, _line = graph.refs.get(name, ("-", "?", 0))
             return f"{name}() may run in another task (its address is taken in {file})", via
         callers = [(c, (f, l, k)) for c, f, l, k in graph.node_callers(fn)]
