@@ -30,11 +30,14 @@ with no scope-ending call between. Those calls are covered calls, as a save's ar
 Whose handle (owned()): a handle covers its own task only. A work item, a kthread, a
 timer or a completion callback runs in another task: a function whose address is taken
 and whose parameters have such a shape (ASYNC_SHAPES: a struct work_struct *, a void *
-alone, ...). A function that such an entry can reach by calls no scope covers (ops
-tables resolved by field name) gets no token facts: the handle it sees may be another
-task's (xfs_btree_split_worker() re-enters the scope with xfs_trans_set_context(), so
-its calls are covered and the walk stops). A system call, an ops table or a callback of
-another shape runs in its caller's task.
+alone, ...). Such an entry can get another task's handle only from memory: it reads a
+field that holds a handle or a struct that holds one (args->cur, cur->bc_tp). A function
+that such an entry can reach by calls no scope covers (ops tables resolved by field
+name; callers in the token types' directories, the only code that knows those fields)
+gets no token facts: the handle it sees may be another task's (xfs_btree_split_worker()
+re-enters the scope with xfs_trans_set_context(), so its calls are covered and the walk
+stops). A system call, an ops table or a callback of another shape runs in its caller's
+task.
 Assumed: a function given a handle through an ops table runs in the task that owns it.
 """
 import re
@@ -409,11 +412,53 @@ ASYNC_SHAPES = re.compile(
     r"void\s*\*\s*\w*|unsigned\s+long\s+\w*|int\s+\w+\s*,\s*void\s*\*\s*\w*)\s*$")
 
 
-def _async_reader(tree, graph):
-    """async_entry(name): name's address is taken and its only definition has the shape of
-    a function another task runs (ASYNC_SHAPES); a name with no readable definition, or
-    several, counts as one when its address is taken (the safe side)."""
+def _handle_fields(tree, toks):
+    """The fields a handle can be read from: those declared as a pointer to a token type,
+    and those declared as a pointer to (or an instance of) a struct that holds one (a
+    carrier: xfs_btree_split_worker() reads args->cur, whose bc_tp is the handle)."""
+    fields, carriers, files = set(), set(), set()
+    for tag, t in toks.items():
+        if not t["token"]:
+            continue
+        files |= set(t["files"])
+        names = [r"struct\s+%s" % re.escape(tag)] + [re.escape(a) for a in t["aliases"]]
+        ptr = re.compile(r"(?:%s)\s*\*\s*([A-Za-z_]\w*)\s*[;\[]" % "|".join(names))
+        for rel in sorted(t["files"]):
+            text = _read(tree, rel)
+            fields |= set(ptr.findall(text))
+            for m in re.finditer(r"\bstruct\s+(\w+)\s*\{", text):
+                depth, i = 0, m.end() - 1
+                while i < len(text):
+                    depth += {"{": 1, "}": -1}.get(text[i], 0)
+                    if depth == 0:
+                        break
+                    i += 1
+                if ptr.search(text, m.end(), i):
+                    carriers.add(m.group(1))
+    if carriers:
+        held = re.compile(r"\bstruct\s+(?:%s)\s*\**\s*([A-Za-z_]\w*)\s*[;\[]" % "|".join(sorted(carriers)))
+        for rel in sorted(files):
+            fields |= set(held.findall(_read(tree, rel)))
+    return fields
+
+
+def _read(tree, rel):
+    try:
+        with open(tree.abspath(rel), encoding="latin-1") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def _async_reader(tree, graph, toks):
+    """async_entry(name): another task may run name with a handle it read from memory:
+    name's address is taken, its only definition has the shape of a function another task
+    runs (ASYNC_SHAPES) and its body reads a field a handle can be read from
+    (_handle_fields); a name with no readable definition, or several, counts when its
+    address is taken (the safe side)."""
     spans, memo = _spans_reader(tree), {}
+    fields = _handle_fields(tree, toks)
+    reads = re.compile(r"(?:->|\.)\s*(?:%s)\b" % "|".join(map(re.escape, sorted(fields)))) if fields else None
 
     def async_entry(name):
         if name not in graph.refs:
@@ -421,12 +466,20 @@ def _async_reader(tree, graph):
         if name not in memo:
             text = _fn_text(tree, graph, name, spans)
             m = re.search(r"\b%s\s*\(([^)]*)\)" % re.escape(name), text or "")
-            memo[name] = m is None or ASYNC_SHAPES.match(m.group(1)) is not None
+            memo[name] = m is None or (ASYNC_SHAPES.match(m.group(1)) is not None and
+                                       reads is not None and reads.search(text) is not None)
         return memo[name]
     return async_entry
 
 
-def owned(tree, graph, results, covered):
+def _areas(toks):
+    """The directories the token types live in (fs/xfs): a handle is read only by code
+    that knows its type's fields, so the ownership walk stays there."""
+    return {"/".join(f.split("/")[:2]) for t in toks.values() if t["token"] for f in t["files"]
+            if not f.startswith("include/")}
+
+
+def owned(tree, graph, toks, results, covered):
     """Drop the token facts of functions a task entry may reach by uncovered calls (in place).
 
     covered: the positions of calls a scope (not a token) covers. Returns ({node: why} for
@@ -434,7 +487,8 @@ def owned(tree, graph, results, covered):
     include calls through an ops table: their proof assumes the table runs in the task that
     owns the handle)."""
     memo, dropped, assumed = {}, {}, {}
-    async_entry = _async_reader(tree, graph)
+    async_entry = _async_reader(tree, graph, toks)
+    areas = _areas(toks)
     for rel, r in results.items():
         keep = []
         for rec in r["records"]:
@@ -443,7 +497,7 @@ def owned(tree, graph, results, covered):
                 continue
             fn = graph.node(rec["caller"], rec["file"])
             if fn not in memo:
-                memo[fn] = _entry_reaching(graph, fn, covered, async_entry)
+                memo[fn] = _entry_reaching(graph, fn, covered, async_entry, areas)
             why, via = memo[fn]
             if why:
                 dropped[fn] = why
@@ -455,10 +509,11 @@ def owned(tree, graph, results, covered):
     return dropped, assumed
 
 
-def _entry_reaching(graph, start, covered, async_entry):
+def _entry_reaching(graph, start, covered, async_entry, areas):
     """(why start may run in a task that did not make its handle, or None: a work item, a
-    kthread, a callback reaches it by calls no scope covers; the first ops-table field the
-    walk went through, or None)."""
+    kthread, a callback that reads a handle from memory reaches it by calls no scope
+    covers, within the token types' directories; the first ops-table field the walk went
+    through, or None)."""
     seen, todo, via = {start}, [start], None
     while todo:
         fn = todo.pop()
@@ -473,12 +528,18 @@ def _entry_reaching(graph, start, covered, async_entry):
         for caller, pos in callers:
             if pos and pos[1] and pos in covered:
                 continue  # a scope of the caller's own covers this call
+            if not any(_area_of(f) in areas for f in graph.def_files.get(caller.partition("@")[0], ())):
+                continue  # code that cannot read the handle's fields
             if caller not in seen and caller != "-":
                 seen.add(caller)
                 todo.append(caller)
                 if len(seen) > WALK_LIMIT:
                     return f"{start.partition('@')[0]}() has more callers than the ownership walk follows", via
     return None, via
+
+
+def _area_of(path):
+    return "/".join(path.split("/")[:2])
 
 
 def label(rec, toks):

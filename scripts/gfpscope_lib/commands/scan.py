@@ -89,7 +89,7 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     tres = tokens.live_calls(tree, graph, toks, prov.may_end | prov.unresolved, jobs, quiet, timeout)
     scope_covered = {(os.path.normpath(rec["file"]), rec["line"], rec["col"]) for r in res.values() for rec in r["records"]
                      if rec.get("what", "call") == "call"}
-    foreign, assumed = tokens.owned(tree, graph, tres, scope_covered)
+    foreign, assumed = tokens.owned(tree, graph, toks, tres, scope_covered)
     prov.tokens = tokens.as_json(toks, foreign, assumed)
     for rel, r in tres.items():
         if rel in res:
