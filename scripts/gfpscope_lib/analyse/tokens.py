@@ -78,6 +78,17 @@ def _fn_text(tree, graph, name, spans):
     return b"\n".join(lines[a - 1:b]).decode("latin-1")
 
 
+def _fn_texts(tree, graph, name, spans):
+    """The text of every function definition of name (a #define of it is no definition)."""
+    out = []
+    for rel in sorted(graph.def_files.get(name, ())):
+        got = spans(rel).get(name) or []
+        if got:
+            lines = _read(tree, rel).split("\n")
+            out += ["\n".join(lines[a - 1:b]) for a, b in got]
+    return out
+
+
 def _spans_reader(tree):
     cache = {}
 
@@ -454,8 +465,8 @@ def _async_reader(tree, graph, toks):
     """async_entry(name): another task may run name with a handle it read from memory:
     name's address is taken, its only definition has the shape of a function another task
     runs (ASYNC_SHAPES) and its body reads a field a handle can be read from
-    (_handle_fields); a name with no readable definition, or several, counts when its
-    address is taken (the safe side)."""
+    (_handle_fields), in one of its function definitions; a name with none (a macro, a
+    name defined nowhere) counts when its address is taken (the safe side)."""
     spans, memo = _spans_reader(tree), {}
     fields = _handle_fields(tree, toks)
     reads = re.compile(r"(?:->|\.)\s*(?:%s)\b" % "|".join(map(re.escape, sorted(fields)))) if fields else None
@@ -464,10 +475,12 @@ def _async_reader(tree, graph, toks):
         if name not in graph.refs:
             return False
         if name not in memo:
-            text = _fn_text(tree, graph, name, spans)
-            m = re.search(r"\b%s\s*\(([^)]*)\)" % re.escape(name), text or "")
-            memo[name] = m is None or (ASYNC_SHAPES.match(m.group(1)) is not None and
-                                       reads is not None and reads.search(text) is not None)
+            texts = _fn_texts(tree, graph, name, spans)
+            heads = [re.search(r"\b%s\s*\(([^)]*)\)" % re.escape(name), t) for t in texts]
+            memo[name] = not texts or any(
+                m is None or (ASYNC_SHAPES.match(m.group(1)) is not None and
+                              reads is not None and reads.search(t) is not None)
+                for m, t in zip(heads, texts))
         return memo[name]
     return async_entry
 
