@@ -56,6 +56,18 @@ def table(graph):
     return out
 
 
+def use_files(graph, wraps):
+    """The files where a function calls one of the wrappers: the files the rule must read
+    for them (not the #define's own file, where nothing uses it: reading more files would
+    only add their calls to the names unknowns.py checks)."""
+    out = set()
+    for name in wraps:
+        for caller, file, _line, _col in graph.callers(name):
+            if caller != "-" and caller not in graph.macros:
+                out |= graph.multi_files.get((name, caller)) or {file}
+    return out
+
+
 def rule_data(wraps):
     """What the scoped-calls rule is told of each wrapper ("wrap" in its names)."""
     return {n: {k: w[k] for k in ("n", "arg", "fp", "save", "flags", "vis")} for n, w in sorted(wraps.items())}

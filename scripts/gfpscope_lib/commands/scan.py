@@ -51,9 +51,8 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     # macros that wrap a scope around an argument (wrappers.py): the files that use one
     # hold covered calls too
     wraps = wrappers.table(graph)
-    found = files_with(tree, sorted(prov.starts) + sorted(wraps)) if prov.starts or wraps else {}
-    start_files = set().union(*[found.get(n, set()) for n in prov.starts])
-    wrap_files = set().union(*[found.get(n, set()) for n in wraps])
+    wrap_files = wrappers.use_files(graph, wraps)
+    start_files = set().union(*files_with(tree, sorted(prov.starts)).values()) if prov.starts else set()
     callgraph.add_positions(graph, tree, start_files | wrap_files)
     region_files = sorted(set(openers) | start_files | wrap_files)
     # a call to a name defined nowhere (unknowns.py) may end the scope: it ends regions too
