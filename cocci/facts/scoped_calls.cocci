@@ -34,6 +34,8 @@
 //#    only a checked start can make match (ulab_goto, ulab, good_shape,
 //#    any_checked) are not run: on drivers/md/md.c they were two thirds
 //#    of the time, for nothing.
+//#  - wraps: the driver found wrapper macros (names' "wrap"), and the file
+//#    names one: the rules wuse, wcall and wend run.
 //#  - returns: the same proof with return statements as targets (cand_r,
 //#    u1_r, u2_r, ulab_r; SmPL cannot put a call and a return in one
 //#    disjunction), a return whose value ends the scope (uret_r), and the
@@ -41,6 +43,22 @@
 //#    by their value (failret), every return (allret), a return of a start
 //#    (tailret), a void function whose end is reached outside a scope
 //#    (voidmiss), void and pointer-returning functions (retty).
+//#
+//# A macro that wraps a scope around one of its arguments (bcachefs's
+//# memalloc_flags_do(_flags, _do): a statement expression or a do { } while
+//# (0) that saves, evaluates the argument once, and restores) covers the calls
+//# written inside that argument. Which macros are such wrappers the driver
+//# reads from their #defines (analyse/wrappers.py) and passes as data
+//# ("wrap" in names=FILE); with -D wraps the rules wuse, wcall and wend find
+//# their uses in function bodies, and a use covers the calls of its wrapped
+//# argument when the use has as many arguments as the macro has parameters,
+//# its flags (the body's, or the argument of its flags parameter, read by
+//# the flags parser below) open a scope, no argument holds a possible scope
+//# end (wend) and the wrapped one holds no "{" (a statement expression, in
+//# which the nest does not look: a restore there would not be seen), and,
+//# for a macro #defined only in .c files, the use comes after the #define
+//# in one of those files. Its records say "kind" and "wrap" (the macro) and
+//# "arg", the wrapped argument's extent, which the site must lie in.
 //#
 //# The three rules that match a checked start's failure test (cand,
 //# ulab_goto, good_shape) disable the isomorphisms not_int2 (X => X != 0)
@@ -55,10 +73,12 @@
 
 virtual checked
 virtual returns
+virtual wraps
 
 @initialize:python@
 @@
 import json
+import os
 import re
 scall_bad = set()
 scall_bad_fn = set()
@@ -98,6 +118,63 @@ SCALL_EXEMPT = set()
 
 def scall_not_exempt(p):
     return (p[0].file, int(p[0].line), int(p[0].column)) not in SCALL_EXEMPT
+
+# wrapper macros (-D names: "wrap"): name -> {"n": its parameters, "arg": the wrapped one,
+# "fp": the flags parameter or -1, "save": the body's save, "flags": the body's own flags,
+# "vis": None when a header defines it, else {file: line of its first #define there}}
+SCALL_WRAP = {}
+scall_wargs = {}    # use (file, line, col) -> {argument start: (argument end, text)}
+scall_wcalls = {}   # use -> {(argument start, line, col, callee, caller)}
+scall_wbad = set()  # uses with a possible scope end in an argument
+
+
+def scall_wrap_kind(w, flags):
+    """The scope a wrapper's save opens, from its save and flags: "nofs", "noio" or None."""
+    if w["save"] in ("memalloc_nofs_save", "memalloc_noio_save"):
+        return w["save"].split("_")[1]
+    f = scall_pf_set(flags) or set()
+    return "noio" if "PF_MEMALLOC_NOIO" in f else "nofs" if "PF_MEMALLOC_NOFS" in f else None
+
+
+def scall_text(path, a, b):
+    """The file's text from position a to b ((line, col), b excluded)."""
+    if a[0] == b[0]:
+        return scall_getline(path, a[0])[a[1]:b[1]]
+    return "\n".join([scall_getline(path, a[0])[a[1]:]] + [scall_getline(path, n) for n in range(a[0] + 1, b[0])]
+                     + [scall_getline(path, b[0])[:b[1]]])
+
+
+def scall_wrapped():
+    """The records of the calls in the wrapped arguments of this file's wrapper uses; empties
+    the tables."""
+    out = []
+    for use in sorted(scall_wcalls):
+        file, line, col = use[0], int(use[1]), int(use[2])
+        m = re.match(r"[A-Za-z_]\w*", scall_getline(file, line)[col:])
+        w = SCALL_WRAP.get(m.group(0)) if m else None
+        args = sorted(scall_wargs.get(use, {}))
+        if not w or use in scall_wbad or len(args) != w["n"]:
+            continue
+        vis = w["vis"]
+        if vis is not None and not (os.path.normpath(file) in vis and line > vis[os.path.normpath(file)]):
+            continue
+        flags = scall_wargs[use][args[w["fp"]]][1] if w["fp"] >= 0 else w["flags"]
+        kind = scall_wrap_kind(w, flags)
+        start = args[w["arg"]]
+        end = scall_wargs[use][start][0]
+        if kind is None or "{" in scall_text(file, start, end):
+            continue
+        for a, cl, cc, callee, caller in sorted(scall_wcalls[use]):
+            if a == start and caller != "something_else":
+                out.append({"t": "scall", "what": "call", "file": file, "line": cl, "col": cc,
+                            "callee": callee, "caller": caller, "save_line": line, "kind": kind,
+                            "opener": "%s(%s)" % (m.group(0), re.sub(r"\s+", " ", str(flags)).strip()),
+                            "wrap": m.group(0), "arg": list(start + end)})
+    scall_wargs.clear()
+    scall_wcalls.clear()
+    scall_wbad.clear()
+    return out
+
 
 def scall_ends(name):
     return name in SCALL_RF or SCALL_RF_RE.fullmatch(name) is not None
@@ -149,6 +226,7 @@ if not scall_names_read:
     SCALL_CKI.update(n.get("cki", ()))
     SCALL_RF.update(n.get("rf", ()))
     SCALL_EXEMPT.update((f, l, c) for f, l, c in n.get("exempt", ()))
+    SCALL_WRAP.update(n.get("wrap", {}))
     scall_names_read.append(nfile)
 
 
@@ -382,6 +460,64 @@ if k not in scall_bad and (p[0].file, p[0].current_element) not in scall_bad_fn:
           "line": int(p[0].line), "col": int(p[0].column), "callee": m.group(0) if m else "?",
           "caller": p[0].current_element, "save_line": int(ps[0].line),
           "opener": scall_opener(ps)}))
+
+// the uses of wrapper macros: every argument (its extent and text), every call
+// in an argument, and the uses with a possible scope end in an argument
+@wuse depends on wraps@
+identifier wm : script:python () { wm in SCALL_WRAP };
+expression list es;
+expression A;
+position pw, pa;
+@@
+
+wm@pw(es, A@pa, ...)
+
+@script:python@
+pw << wuse.pw;
+pa << wuse.pa;
+A << wuse.A;
+@@
+scall_wargs.setdefault(scall_key(pw), {})[(int(pa[0].line), int(pa[0].column))] = (
+    (int(pa[0].line_end), int(pa[0].column_end)), A)
+
+@wcall depends on wraps@
+identifier wm : script:python () { wm in SCALL_WRAP };
+expression list es;
+expression A;
+identifier g;
+position pw, pa, p;
+@@
+
+wm@pw(es, \( A@pa \& <+... g@p(...) ...+> \), ...)
+
+@script:python@
+pw << wcall.pw;
+pa << wcall.pa;
+p << wcall.p;
+g << wcall.g;
+@@
+scall_wcalls.setdefault(scall_key(pw), set()).add(((int(pa[0].line), int(pa[0].column)), int(p[0].line),
+                                                   int(p[0].column), g, p[0].current_element))
+
+@wend depends on wraps@
+identifier wm : script:python () { wm in SCALL_WRAP };
+identifier rf : script:python () { scall_ends(rf) };
+expression E;
+position pw;
+symbol current;
+@@
+
+wm@pw(..., <+... \(rf(...)\|current->flags = E\|current->flags &= E\|current->flags ^= E\) ...+>, ...)
+
+@script:python@
+pw << wend.pw;
+@@
+scall_wbad.add(scall_key(pw))
+
+@script:python depends on wcall@
+@@
+for rec in scall_wrapped():
+    print("GFPSCOPE " + json.dumps(rec))
 
 @cand_r depends on returns disable not_int2, not_ptr2 exists@
 position ps, p;

@@ -51,7 +51,7 @@
  * code outside #define bodies (gfpscope diff uses them to tell a site that
  * was converted from one that was removed).
  *
- * Graph mode prints FN, MACRO, CALL, ICALL, REF and EXPORT records (see
+ * Graph mode prints FN, MACRO, CALL, ICALL, REF, EXPORT and DEFINE records (see
  * graph.c), E records, and the same final F line; every file is lexed.
  *
  * Exit status: 0 on success (even with E records), 2 on usage error.

@@ -84,6 +84,14 @@
  *   EXPORT file name line
  *	EXPORT_SYMBOL*(name ...) with a plain identifier: any macro whose name
  *	starts with EXPORT_SYMBOL. Replaces the CALL and the REF.
+ *   DEFINE file name line fn params body
+ *	every #define (in live code) of a name that some #define of the tree
+ *	gives a body naming memalloc_*_save: the candidates for a macro that
+ *	wraps a scope around an argument (gfpscope's analyse/wrappers.py reads
+ *	the shape). fn is 1 if the name is also a function, defined or
+ *	declared, 0 if not; params the parameters joined by "," ("..." for a
+ *	variadic one), "-" for an object-like macro; body the tokens, one
+ *	space apart, with a string or character literal as a lone '"'.
  *
  * Who sees a definition (for REF) is described at struct name in graph.h:
  * the kernel does not see tools/, scripts/ and arch/X/boot/; a static
@@ -551,6 +559,41 @@ ref:
 	out_ref(holder, k);
 }
 
+/* DEFINE: the whole of a #define whose name some #define gives a memalloc save. */
+static void out_define(const struct mdef *m)
+{
+	int id = tok_id(m->name, 0);
+	if (id < 0 || !(names[id].flags[0] & N_SAVEBODY))
+		return;
+	out_head("DEFINE");
+	out_tok(m->name);
+	TAB();
+	out_int(toks[m->name].line);
+	TAB();
+	putc_unlocked((names[id].flags[0] | names[id].flags[1]) & (N_ANYFN | N_DECL) ? '1' : '0', stdout);
+	TAB();
+	if (!m->is_func)
+		putc_unlocked('-', stdout);
+	for (int i = 0; m->is_func && i < m->nparams; i++) {
+		if (i)
+			putc_unlocked(',', stdout);
+		out_tok(m->params[i]);
+	}
+	if (m->is_func && m->variadic)
+		out_str(m->nparams ? ",..." : "...");
+	TAB();
+	for (int k = m->lo; k <= m->hi; k++) {
+		if (k > m->lo)
+			putc_unlocked(' ', stdout);
+		/* a literal (or a token a splice cuts) as a bare quote: no tab or space inside */
+		if (toks[k].kind == T_STR || memchr(tstr(k), '\\', tlen(k)) || memchr(tstr(k), '\n', tlen(k)))
+			putc_unlocked('"', stdout);
+		else
+			out_tok(k);
+	}
+	NL();
+}
+
 /* The records of the body of one #define. */
 static void visit_define(const struct mdef *m)
 {
@@ -589,8 +632,10 @@ static void records(void)
 				e++;
 			struct mdef m;
 			if (!toks[k].if0 && !strcmp(dirs[d].name, "define") &&
-			    parse_define(k, e - 1, &m))
+			    parse_define(k, e - 1, &m)) {
 				visit_define(&m);
+				out_define(&m);
+			}
 			k = e;
 			continue;
 		}

@@ -46,6 +46,7 @@ enum { KD_FN, KD_FM, KD_OM };
 #define N_FM		NB(KD_FM, C_GLOBAL)
 #define N_OM		NB(KD_OM, C_GLOBAL)
 #define N_DECL		(1u << 9)	/* a function declared at file scope: int f(int); */
+#define N_SAVEBODY	(1u << 10)	/* (flags[0]) a #define of it names a memalloc_*_save: DEFINE records */
 #define N_GLOBAL	(N_FN | N_FM | N_OM)
 #define N_LOCAL		(NB(KD_FN, C_LOCAL) | NB(KD_FM, C_LOCAL) | NB(KD_OM, C_LOCAL))
 #define N_RESTR		(NB(KD_FN, C_RESTR) | NB(KD_FM, C_RESTR) | NB(KD_OM, C_RESTR))

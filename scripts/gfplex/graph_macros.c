@@ -268,6 +268,12 @@ void collect_define(const struct mdef *m)
 	int id = tok_id(m->name, 1);
 
 	define_name(id, m->is_func ? KD_FM : KD_OM, 0);
+	/* a body that saves a memalloc scope may wrap one around an argument: every
+	 * #define of the name is printed whole in pass 2 (DEFINE) */
+	for (int q = m->lo; q <= m->hi; q++)
+		if (isid(q) && tlen(q) > 14 && !memcmp(tstr(q), "memalloc_", 9) &&
+		    !memcmp(tstr(q) + tlen(q) - 5, "_save", 5))
+			names[id].flags[0] |= N_SAVEBODY;
 	int skip_to = -1;
 	for (int q = m->lo; q <= m->hi; q++) {
 		if (!isid(q) || q <= skip_to || param_index(m, q) >= 0)

@@ -58,6 +58,43 @@ EXPECTED = {
     ("loops.c", "prcfs_loop_return"): ("keep", "no-scope", "no scope in the function"),
     ("flags.c", "prcfs_flags_local"): ("convert", "local-scope", "(memalloc_flags_save() at line 52)"),
     ("flags.c", "prcfs_pf_local"): ("convert", "local-scope", "(a write to current->flags at line 64)"),
+    # macros that wrap a scope around an argument (wrap.h): a site in the wrapped argument of
+    # a use is covered (evidence: the macro, the use's line, its #define, its save), so is a
+    # callee called there; the twins stay keep: flags that open no scope, a kind the wrapper
+    # does not open, a site in another argument or outside the wrapper, a scope end in the
+    # argument, macros that do not qualify (the argument before the save or after the restore,
+    # used twice, a conditional save or restore, another cookie, defined differently in two
+    # #if branches or two files) and a use before a .c file's #define
+    ("wrap.c", "prcfs_wrap_expr"): ("convert", "local-scope",
+                                    "prcfs_wrap_expr (memalloc_flags_do() at line 9, whose #define (fs/prcfs/wrap.h:9) "
+                                    "runs the argument between memalloc_flags_save(PF_MEMALLOC_NOFS) and "
+                                    "memalloc_noreclaim_restore())"),
+    ("wrap.c", "prcfs_wrap_stmt"): ("convert", "local-scope",
+                                    "prcfs_wrap_stmt (prcfs_with_nofs() at line 17, whose #define (fs/prcfs/wrap.h:18) "
+                                    "runs the argument between memalloc_nofs_save() and memalloc_nofs_restore())"),
+    ("wrap.c", "prcfs_wrap_noio"): ("convert", "local-scope",
+                                    "memalloc_flags_save(PF_MEMALLOC_NOIO | PF_MEMALLOC_NOWARN)"),
+    ("wrap.c", "prcfs_wrap_helper"): ("convert", "caller-scope",
+                                      "prcfs_wrap_helper <- prcfs_wrap_caller (memalloc_flags_do() at line 36"),
+    ("wrap.c", "prcfs_wrap_pin"): ("keep", "no-scope", "no scope in the function"),
+    ("wrap.c", "prcfs_wrap_noio_in_nofs"): ("keep", "no-scope", "no scope in the function"),
+    ("wrap.c", "prcfs_wrap_other_arg"): ("keep", "no-scope", "no scope in the function"),
+    ("wrap.c", "prcfs_wrap_inner_call"): ("keep", "no-scope", "no scope in the function"),
+    ("wrap.c", "prcfs_wrap_ends_inside"): ("keep", "no-scope", "no scope in the function"),
+    ("wrap.c", "prcfs_wrap_stmt_expr"): ("keep", "no-scope", "no scope in the function"),
+    ("wrap.c", "prcfs_wrap_before"): ("keep", "no-scope", "no scope in the function"),
+    ("wrap.c", "prcfs_wrap_after"): ("keep", "no-scope", "no scope in the function"),
+    ("wrap.c", "prcfs_wrap_twice"): ("keep", "no-scope", "no scope in the function"),
+    ("wrap.c", "prcfs_wrap_cond_save"): ("keep", "no-scope", "no scope in the function"),
+    ("wrap.c", "prcfs_wrap_cond_restore"): ("keep", "no-scope", "no scope in the function"),
+    ("wrap.c", "prcfs_wrap_other_cookie"): ("keep", "no-scope", "no scope in the function"),
+    ("wrap.c", "prcfs_wrap_maybe"): ("keep", "no-scope", "no scope in the function"),
+    ("wrap.c", "prcfs_wrap_redefined"): ("keep", "no-scope", "no scope in the function"),
+    ("wrap_b.c", "prcfs_wrap_too_early"): ("keep", "no-scope", "no scope in the function"),
+    ("wrap_b.c", "prcfs_wrap_local"): ("convert", "local-scope",
+                                       "prcfs_wrap_local (prcfs_local_nofs() at line 21, whose #define "
+                                       "(fs/prcfs/wrap_b.c:14) runs the argument between memalloc_nofs_save()"),
+    ("wrap_b.c", "prcfs_wrap_redefined_b"): ("keep", "no-scope", "no scope in the function"),
 }
 
 
@@ -102,6 +139,83 @@ class Precision(ScannedTree):
         patch = self.load("gfpscope.patch")
         self.assertIn("+++ b/fs/prcfs/static_a.c", patch)
         self.assertNotIn("static_b.c", patch)
+
+
+class WrapperMacros(unittest.TestCase):
+    """Which macros wrap a scope around an argument (analyse/wrappers.py, from gfplex's DEFINE
+    records), and which calls the scoped-calls rule finds in their uses: the twins of wrap.c
+    keep for the reason they are there, not by accident."""
+
+    QUALIFY = {"memalloc_flags_do", "prcfs_with_nofs", "prcfs_wrap_first", "prcfs_local_nofs"}
+    NOT = {"prcfs_before", "prcfs_after", "prcfs_twice", "prcfs_cond_save", "prcfs_cond_restore",
+           "prcfs_other_cookie", "prcfs_maybe_nofs", "prcfs_nofs_do"}
+
+    @classmethod
+    def setUpClass(cls):
+        from gfpscope_lib.analyse import callgraph, wrappers
+        from gfpscope_lib.core.tree import KernelTree
+        cls.graph = callgraph.lex_graph(KernelTree(PRECISE))
+        cls.table = wrappers.table(cls.graph)
+
+    def test_which_macros_qualify(self):
+        self.assertEqual(set(self.table), self.QUALIFY)
+        self.assertLessEqual(self.NOT, set(self.graph.wrap_defs))  # read, and refused
+        w = self.table["memalloc_flags_do"]
+        self.assertEqual((w["n"], w["arg"], w["fp"], w["save"], w["restore"], w["vis"]),
+                         (2, 1, 0, "memalloc_flags_save", "memalloc_noreclaim_restore", None))
+        self.assertEqual(self.table["prcfs_local_nofs"]["vis"], {"fs/prcfs/wrap_b.c": 14})
+        self.assertEqual(self.table["prcfs_wrap_first"]["arg"], 0)
+
+    def test_shapes(self):
+        from gfpscope_lib.analyse.wrappers import shape
+        ok = "( { unsigned int c = memalloc_nofs_save ( ) ; x ; memalloc_nofs_restore ( c ) ; } )"
+        self.assertIsNotNone(shape("x", ok))
+        self.assertEqual(shape("x", "( { unsigned int c = memalloc_flags_save ( PF_MEMALLOC_NOIO | PF_MEMALLOC_NOWARN"
+                                    " ) ; __auto_type r = ( x ) ; memalloc_flags_restore ( c ) ; r ; } )")["flags"],
+                         "PF_MEMALLOC_NOIO | PF_MEMALLOC_NOWARN")
+        for params, body in [
+                ("x", ok.replace("x ;", "x ; x ;")),                          # evaluated twice
+                ("x", ok.replace("unsigned int c", "c")),                     # no declaration of its own
+                ("x,c2", ok.replace("restore ( c )", "restore ( c2 )")),     # another cookie
+                ("x", ok.replace("x ;", "if ( x ) ;")),                       # not the argument alone
+                ("x", ok.replace("memalloc_nofs_save ( )", "memalloc_flags_save ( x )")),  # flags = the argument
+                ("x", ok.replace("( {", "{").replace("} )", "}")),             # a bare block
+                ("x,...", ok),                                                 # variadic
+                ("-", ok),                                                     # object-like
+                ("x", "( { unsigned int c = memalloc_nofs_save ( ) ; typeof ( x ) r = x ; "
+                      "memalloc_nofs_restore ( c ) ; x ; } )"),                # the result is x again
+                ("x", "do { unsigned int c = memalloc_nofs_save ( ) ; x ; memalloc_nofs_restore ( c ) ; "
+                      "c ; } while ( 0 )")]:                                   # a tail in a do-while
+            with self.subTest(body=body):
+                self.assertIsNone(shape(params, body))
+
+    def test_rule_covers_the_wrapped_argument_only(self):
+        """The rule's records (wuse, wcall, wend) on wrap.c and wrap_b.c: the calls of the
+        wrapped argument of a use that opens a scope, nothing for PF_MEMALLOC_PIN, a restore
+        in the argument, a statement expression in it, a use before a .c file's #define."""
+        import json
+        import tempfile
+        from gfpscope_lib.analyse import regions, wrappers
+        from gfpscope_lib.collect import spatch
+        with tempfile.TemporaryDirectory() as td:
+            names = os.path.join(td, "names.json")
+            with open(names, "w") as f:
+                json.dump(regions.names(wraps=wrappers.rule_data(self.table)), f)
+            files = ["fs/prcfs/wrap.c", "fs/prcfs/wrap_b.c"]
+            res = spatch._run_batch(PRECISE, regions.RULE, files, 300, {"wraps": None, "names": names},
+                                    spatch.parse_facts)
+            plain = spatch._run_batch(PRECISE, regions.RULE, files, 300, {"names": names}, spatch.parse_facts)
+        got = sorted((r["caller"], r["callee"], r["kind"]) for f in files for r in res[f]["records"] if r.get("wrap"))
+        self.assertEqual(got, [("prcfs_wrap_caller", "prcfs_wrap_helper", "nofs"),
+                               ("prcfs_wrap_expr", "kmalloc", "nofs"),
+                               ("prcfs_wrap_inner_call", "kmalloc", "nofs"),  # the inner one (GFP_KERNEL)
+                               ("prcfs_wrap_local", "kmalloc", "nofs"),
+                               ("prcfs_wrap_noio", "kmalloc", "noio"),
+                               ("prcfs_wrap_noio_in_nofs", "kmalloc", "nofs"),
+                               ("prcfs_wrap_other_arg", "kzalloc", "nofs"),   # the wrapped one, not kmalloc
+                               ("prcfs_wrap_stmt", "kmalloc", "nofs")])
+        # without -D wraps the wrapper rules do not run
+        self.assertFalse([r for f in files for r in plain[f]["records"] if r.get("wrap")])
 
 
 class OwnEndsRule(unittest.TestCase):

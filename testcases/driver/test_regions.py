@@ -70,6 +70,23 @@ class PlainVariant(unittest.TestCase):
             self.assertTrue(any(a.values()))  # the comparison saw facts, not two empty outputs
             self.assertEqual(any('"t": "ret"' in x for v in a.values() for x in v), returns)
 
+    def test_wrapper_rules_change_nothing_where_no_wrapper_is_used(self):
+        """With wrapper macros (-D wraps and their data) the rule gives the same facts on
+        files that use none; the variants send a file the wrapper rules only when it names
+        a wrapper, and the checked-start rules only when it names a checked start."""
+        wraps = {"prcfs_with_nofs": {"n": 1, "arg": 0, "fp": -1, "save": "memalloc_nofs_save",
+                                     "flags": "", "vis": None}}
+        files = _inputs()
+        full, variants = regions.defines(CKP + CKI, wraps=sorted(wraps))
+        self.assertEqual(set(full), {"checked", "wraps"})
+        self.assertEqual([set(d) for d, _ in variants], [set(), {"checked"}, {"wraps"}])
+        choose = [next(set(d) for d, a in variants + [(full, None)] if a is None or a(text))
+                  for text in (b"x", b"ipafs_journal_start(1)", b"prcfs_with_nofs(x)",
+                               b"ipafs_journal_start(prcfs_with_nofs(x))")]
+        self.assertEqual(choose, [set(), {"checked"}, {"wraps"}, {"checked", "wraps"}])
+        names = regions.names(PLAIN, CKP, CKI, ENDERS, wraps)
+        self.assertEqual(_facts(files, full, names), _facts(files, {"checked": None}, NAMES))
+
     def test_files_naming_a_checked_start_get_the_full_rule(self):
         accept = regions.defines(CKP + CKI)[1][0][1]
         with open(os.path.join(REPO, "testcases", "trees", "ipa", "fs", "ipafs", "journal.c"), "rb") as f:

@@ -115,6 +115,8 @@ unsigned int memalloc_flags_save(unsigned int flags);
 void memalloc_flags_restore(unsigned int flags);
 unsigned int memalloc_pin_save(void);
 void memalloc_pin_restore(unsigned int flags);
+unsigned int memalloc_noreclaim_save(void);
+void memalloc_noreclaim_restore(unsigned int flags);
 
 void mutex_lock(struct mutex *m);
 void mutex_unlock(struct mutex *m);

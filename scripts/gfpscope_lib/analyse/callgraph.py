@@ -73,6 +73,7 @@ class Graph:
         # stored in, and the indirect calls through each field
         self.ops_member_of = {}   # name -> {member} of ".member = name" initializers
         self.icalls = {}          # member -> {caller} of calls through ->member(
+        self.wrap_defs = {}       # name -> [(file, line, fn, params, body)]: DEFINE records (wrappers.py)
 
     def finish(self):
         """After the whole graph is read: which static functions are nodes of their own."""
@@ -172,6 +173,8 @@ class Graph:
                 self.icalls.setdefault(sys.intern(f[3]), set()).add(sys.intern(f[2]))
         elif kind == "EXPORT":
             self.exported.add(f[2])
+        elif kind == "DEFINE" and len(f) >= 7:
+            self.wrap_defs.setdefault(f[2], []).append((f[1], int(f[3]), f[4] == "1", f[5], f[6]))
         elif kind == "F":
             self.files = int(f[1])
 
@@ -185,6 +188,7 @@ def lex_graph(tree, position_files=(), enders=CLEARING):
         for line in out:
             g.add(line)
     err = p.stderr.read()
+    p.stderr.close()
     if p.wait():
         raise GfpError("gfplex --graph failed: " + err.decode("utf-8", "replace").strip()[:200])
     g.from_asm = asm_mentions(tree, g.nonstatic)
@@ -321,6 +325,7 @@ def prove(graph, results, save_label, kind_of=None):
     need to explain them.
     """
     scoped, saves, openers, save_lines, failed = {}, {}, {}, {}, []
+    wrapped, plain = {}, set()  # the calls only a wrapper macro's argument covers: its extents
     for rel, r in results.items():
         if r["status"] != "ok":
             failed.append({"rule": "scoped_calls", "file": rel, "status": r["status"], "detail": r["detail"]})
@@ -328,6 +333,10 @@ def prove(graph, results, save_label, kind_of=None):
             key = (os.path.normpath(rec["file"]), rec["line"], rec["col"])
             if rec.get("what", "call") != "call":
                 continue
+            if "arg" in rec:
+                wrapped.setdefault(key, []).append(tuple(rec["arg"]))
+            else:
+                plain.add(key)
             kind = rec["kind"] if "kind" in rec else kind_of(rec["opener"])
             # noio-covered only if every covering save is a noio one
             scoped[key] = "nofs" if "nofs" in (kind, scoped.get(key)) else "noio"
@@ -338,7 +347,7 @@ def prove(graph, results, save_label, kind_of=None):
                 save_lines[key] = rec.get("save_line")
     ipa = {"nofs": analyse(graph, scoped, False), "noio": analyse(graph, scoped, True),
            "saves": saves, "static_only": graph.static_only(), "graph": graph, "scoped": scoped, "openers": openers,
-           "save_lines": save_lines}
+           "save_lines": save_lines, "wrap_args": {k: v for k, v in wrapped.items() if k not in plain}}
     return ipa, failed
 
 

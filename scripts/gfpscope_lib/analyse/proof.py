@@ -80,6 +80,9 @@ def build(site, ipa, witness=None, region=None, local=None, node=None):
         rec["scope"] = {"opener": opener, "function": holder, "file": key[0],
                         "line": ipa["save_lines"].get(key)}
         files.add(key[0])
+        wrap = ipa.get("wraps", {}).get((opener or "").partition("(")[0])
+        if wrap:  # a wrapper macro's use: its #defines are what makes it one
+            files |= {f for f, _l in wrap["defs"]}
         if prov and opener in prov.starts:
             for fn in [opener] + list(prov.starts[opener].get("via", [])):
                 files |= graph.def_files.get(fn, set())

@@ -65,13 +65,14 @@ class Providers:
     def by_shape(self, shape):
         return sorted(n for n, s in self.starts.items() if s["shape"] == shape)
 
-    def rule_names(self, enders):
-        """The scoped-calls rule's name lists for these starts and scope-ending calls."""
-        return regions.names(self.by_shape("plain"), self.by_shape("ptr"), self.by_shape("int"), enders)
+    def rule_names(self, enders, wraps=None):
+        """The scoped-calls rule's name lists for these starts and scope-ending calls (and the
+        wrapper macros, wrappers.rule_data, for the region pass)."""
+        return regions.names(self.by_shape("plain"), self.by_shape("ptr"), self.by_shape("int"), enders, wraps)
 
-    def rule_defines(self, returns=False):
+    def rule_defines(self, returns=False, wraps=()):
         """The scoped-calls rule's defines and variants (regions.defines) for these starts."""
-        return regions.defines(self.by_shape("ptr") + self.by_shape("int"), returns=returns)
+        return regions.defines(self.by_shape("ptr") + self.by_shape("int"), returns=returns, wraps=wraps)
 
     def label(self, name):
         """How a start opens its scope, for the evidence: start_this_handle (handle->saved_alloc_context)."""

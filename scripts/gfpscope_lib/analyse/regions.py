@@ -15,6 +15,9 @@ set (the save is a call the scoped-calls rule covers, and every start covering
 it sets the bit) leaves that scope open: a
 second pass over those files gives the rule these restores as data
 ("exempt"), and they end nothing there. A level of nesting per pass.
+
+Wrapper macros (wrappers.py) are data too: "wrap" in the names, and -D wraps for the
+files that name one.
 """
 from ..collect import masking
 from ..core import paths
@@ -23,10 +26,14 @@ RULE = paths.SCOPED_CALLS_RULE
 SAVES = ["memalloc_nofs_save", "memalloc_noio_save"]
 
 
-def names(plain=(), ckp=(), cki=(), enders=()):
-    """The name lists the rule adds to the memalloc API's (sorted: they key the fact cache)."""
-    return {"sv": sorted(set(plain)), "ckp": sorted(set(ckp)), "cki": sorted(set(cki)),
-            "rf": sorted(set(enders))}
+def names(plain=(), ckp=(), cki=(), enders=(), wraps=None):
+    """The name lists the rule adds to the memalloc API's (sorted: they key the fact cache),
+    and the wrapper macros (wrappers.rule_data), when there are some."""
+    out = {"sv": sorted(set(plain)), "ckp": sorted(set(ckp)), "cki": sorted(set(cki)),
+           "rf": sorted(set(enders))}
+    if wraps:
+        out["wrap"] = wraps
+    return out
 
 
 def names_none_of(words):
@@ -35,12 +42,18 @@ def names_none_of(words):
     return lambda data: pat is None or pat.search(data) is None
 
 
-def defines(checked_starts, returns=False):
+def defines(checked_starts, returns=False, wraps=()):
     """(defines, variants) for spatch.run_rule: the rule with its checked-start rules for a
     file that names one of checked_starts, without them for the others (same facts, less
-    matching)."""
+    matching); likewise its wrapper rules (-D wraps) only for a file that names one of the
+    wrapper macros wraps."""
     base = {"returns": None} if returns else {}
-    return dict(base, checked=None), [(base, names_none_of(checked_starts))]
+    if not wraps:
+        return dict(base, checked=None), [(base, names_none_of(checked_starts))]
+    no_ck, no_wr = names_none_of(checked_starts), names_none_of(wraps)
+    return dict(base, checked=None, wraps=None), [
+        (base, lambda d: no_ck(d) and no_wr(d)), (dict(base, checked=None), no_wr),
+        (dict(base, wraps=None), no_ck)]
 
 
 # the restores nesting applies to, and the bit each puts back
@@ -68,7 +81,7 @@ def nested_restores(results, own_ends, kind_of):
         for rec in r["records"]:
             if rec.get("t") != "scall" or rec.get("what", "call") != "call":
                 continue
-            k = kind_of(rec.get("opener"))
+            k = rec["kind"] if "kind" in rec else kind_of(rec.get("opener"))  # a wrapper's says
             kinds.setdefault((rec["file"], rec["line"], rec["col"]), set()).add(k)
             openers.setdefault((rec["file"], rec.get("caller")), set()).add((k, rec.get("save_line")))
     out = set()

@@ -103,6 +103,12 @@ def own_region(site, ipa):
     if best is None:
         return None
     k = ipa["scoped"].get(best)
+    # a call only a wrapper macro covers is covered within one argument, not a statement:
+    # the site's own flags must be in it (a call of the same name nested in the wrapped
+    # argument of a wrapper that is itself an argument of the site's call is not the site's)
+    args = ipa.get("wrap_args", {}).get(best)
+    if args and not any((a, b) <= (site["line"], site["col"]) < (c, d) for a, b, c, d in args):
+        return None
     return best if k is not None and (k == "noio" or site["kind"] != "noio") else None
 
 

@@ -1,7 +1,7 @@
 """`gfpscope scan`: the tree's sites, analysed, written as sites.json and the census."""
 import os
 
-from ..analyse import callgraph, ownends, proof, providers, regions, scopecheck, tokens, unknowns, verdicts
+from ..analyse import callgraph, ownends, proof, providers, regions, scopecheck, tokens, unknowns, verdicts, wrappers
 from ..emit import census
 from ..collect import lexsites, loops, masking, spatch
 from ..core import paths
@@ -48,16 +48,20 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     graph.ends_scope -= balanced
     prov.end_scopes(graph, balanced)
     graph.ends_scope |= prov.may_end
+    # macros that wrap a scope around an argument (wrappers.py): the files that use one
+    # hold covered calls too
+    wraps = wrappers.table(graph)
+    wrap_files = wrappers.use_files(graph, wraps)
     start_files = set().union(*files_with(tree, sorted(prov.starts)).values()) if prov.starts else set()
-    callgraph.add_positions(graph, tree, start_files)
-    region_files = sorted(set(openers) | start_files)
+    callgraph.add_positions(graph, tree, start_files | wrap_files)
+    region_files = sorted(set(openers) | start_files | wrap_files)
     # a call to a name defined nowhere (unknowns.py) may end the scope: it ends regions too
     harmful = unknowns.harmful(graph, prov.may_end | prov.stops)
     prov.unresolved |= unknowns.unresolved(tree, graph, region_files, harmful)
-    defines, variants = prov.rule_defines()
-    # only a function that calls a start can hold a covered call: blank the others
-    keep = masking.words_keeper(body_words=REGION_WORDS + sorted(prov.starts))
-    names = prov.rule_names(prov.may_end | prov.unresolved)
+    defines, variants = prov.rule_defines(wraps=sorted(wraps))
+    # only a function that calls a start (or uses a wrapper) can hold a covered call: blank the others
+    keep = masking.words_keeper(body_words=REGION_WORDS + sorted(prov.starts) + sorted(wraps))
+    names = prov.rule_names(prov.may_end | prov.unresolved, wrappers.rule_data(wraps))
 
     def unrolled(data):
         return loops.rewrite(data, graph.is_function)
@@ -101,6 +105,8 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
         o = rec["opener"]
         if o.startswith(tokens.OPENER):
             return tokens.label(rec, toks)
+        if rec.get("wrap"):
+            return wrappers.label(rec, wraps)
         if o in prov.starts:
             return f"{o}(): {prov.label(o)}"
         if o.startswith("PF_"):
@@ -126,6 +132,7 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     ipa["token_params"] = tokens.params(tres)
     ipa["token_foreign"], ipa["token_assumed"] = foreign, assumed
     ipa["balanced"] = balanced
+    ipa["wraps"] = wraps
     ipa["nested"] = {(f["file"], f["line"], f["col"]): f for f in own_ends
                      if (f["file"], f["line"], f["col"]) in nested}
     ipa["failed_files"] = {f["file"] for f in failed}

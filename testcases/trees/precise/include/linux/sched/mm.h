@@ -36,4 +36,14 @@ static inline void memalloc_nofs_restore(unsigned int flags)
 {
 	memalloc_flags_restore(flags);
 }
+
+static inline unsigned int memalloc_noreclaim_save(void)
+{
+	return memalloc_flags_save(PF_MEMALLOC);
+}
+
+static inline void memalloc_noreclaim_restore(unsigned int flags)
+{
+	memalloc_flags_restore(flags);
+}
 #endif
