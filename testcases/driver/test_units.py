@@ -258,6 +258,19 @@ static void with_ifdef(void)
         self.assertNotIn(b"return 1;", m)
         self.assertEqual(len(m), len(src))
 
+    def test_braces_of_a_define_and_of_dead_code_are_no_body(self):
+        """Functions written inside a #define (lib/locking-selftest.c's GENERATE_TESTCASE)
+        and in #if 0 are not bodies: blanking inside the macro would cut its line
+        splices. A real body after a ")" in a comment is one."""
+        src = (b"#define GEN(name)\t\\\nstatic void name(void) {\t\\\n\tfoo();\t\\\n}\n"
+               b"#if 0\nstatic void dead(void)\n{\n\tbar();\n}\n#endif\n"
+               b"static int pick(int len)\t/* length (bytes) */\n{\n\treturn len;\n}\n")
+        m = self.masked(src, lambda h, b: False)
+        self.assertIn(b"{\t\\\n\tfoo();\t\\\n}\n", m)
+        self.assertIn(b"\tbar();\n", m)
+        self.assertNotIn(b"return len;", m)
+        self.assertEqual(len(m), len(src))
+
     def test_unbalanced_walk_leaves_the_file_whole(self):
         from gfpscope_lib.collect import masking
         src = b"int g(void) { return 1; }\n}\nint h(void) { return 2; }\n"
