@@ -27,8 +27,8 @@ GFPLEX := build/gfplex
 all: $(GFPLEX)
 
 # gfplex's sources (scripts/gfpscope_lib/collect/lexsites.py builds the same list)
-GFPLEX_SRCS := $(addprefix scripts/gfplex/,gfplex.c lex.c sites.c graph.c graph_names.c graph_visible.c \
-                 graph_funcs.c graph_macros.c graph_templates.c)
+GFPLEX_SRCS := $(addprefix scripts/gfplex/,gfplex.c lex.c sites.c bodies.c graph.c graph_names.c \
+                 graph_visible.c graph_funcs.c graph_macros.c graph_templates.c)
 
 $(GFPLEX): $(GFPLEX_SRCS) scripts/gfplex/gfplex.h scripts/gfplex/graph.h
 	@mkdir -p build

@@ -3,6 +3,9 @@
 
 Parts, in order (each can be run alone with --only PART):
   gfplex   the lexer's golden files: testcases/gfplex/CASE.c -> CASE.expected
+           (site mode), CASE.graph (--graph), CASE.bodies (--bodies); every
+           case's --bodies records are checked against its bytes and its FN
+           records
   rules    every cocci/*.cocci rule's cases in testcases/RULE/, Coccinelle's
            convention: CASE.c input, CASE.res expected patch-mode result
            (absent: patch mode must not change the file), CASE.report
@@ -70,7 +73,45 @@ def part_gfplex(t):
             with open(exp_path) as f:
                 exp = f.read().splitlines()
             t.check(f"gfplex/{name}{' --graph' if mode else ''}", got == exp, _diff(exp, got))
+    _gfplex_bodies(t, exe, d)
     _gfplex_batch(t, exe, d)
+
+
+def _gfplex_bodies(t, exe, d):
+    """--bodies: the golden files, and for every case the B records against the file's
+    own bytes ("{" and "}" at the offsets, on the lines) and against graph mode's FN
+    records of the same walk (one B per FN, in order, the same name and last line)."""
+    cases = sorted(glob.glob(os.path.join(d, "*.c")))
+    goldens = 0
+    for c in cases:
+        name = os.path.basename(c)
+        out = subprocess.run([exe, "--bodies", d, name], capture_output=True, text=True).stdout
+        got = [l for l in out.splitlines() if not l.startswith("F\t")]
+        if os.path.exists(c[:-2] + ".bodies"):
+            goldens += 1
+            with open(c[:-2] + ".bodies") as f:
+                exp = f.read().splitlines()
+            t.check(f"gfplex/{name} --bodies", got == exp, _diff(exp, got))
+        with open(c, "rb") as f:
+            data = f.read()
+        recs = [l.split("\t") for l in got]
+        bad = []
+        for r in recs:
+            if r[0] != "B":
+                continue
+            o, cl, lo, lc = (int(x) for x in r[2:6])
+            if data[o:o + 1] != b"{" or data[cl:cl + 1] != b"}" or \
+                    data.count(b"\n", 0, o) + 1 != lo or data.count(b"\n", 0, cl) + 1 != lc:
+                bad.append(r)
+        graph = subprocess.run([exe, "--graph", d, name], capture_output=True, text=True).stdout
+        fns = [(g[2], g[6]) for g in (l.split("\t") for l in graph.splitlines()) if g[0] == "FN"]
+        if any(r[0] == "U" for r in recs):
+            same = len(recs) == 1
+        else:
+            same = [(r[6], r[5]) for r in recs] == fns
+        t.check(f"gfplex/{name} --bodies: braces at the offsets, one body per FN record",
+                not bad and same, f"{bad[:3]} {recs[:3]} vs FN {fns[:3]}")
+    t.check("gfplex: --bodies golden files", goldens >= 2, f"only {goldens} CASE.bodies")
 
 
 def _gfplex_batch(t, exe, d):
@@ -105,6 +146,26 @@ def _gfplex_batch(t, exe, d):
     exp = ["K\tb1\t3\t16\tGFP_KERNEL\tcode\tkmalloc\tGFP_KERNEL | __GFP_NOFAIL\tf\t-",
            "S\tb1\t4\t16\tGFP_NOFS\tcode\tkmalloc\tGFP_NOFS\tf\t-", f"F\t1\t1\t{len(src)}"]
     t.check("gfplex/--batch --kernel", out == exp, _diff(exp, out))
+    # --bodies --batch: the records of file mode, each stream name as path, every blob lexed
+    stream, exp, size = b"", [], 0
+    for i, c in enumerate(sorted(glob.glob(os.path.join(d, "*.c")))):
+        with open(c, "rb") as f:
+            data = f.read()
+        size += len(data)
+        stream += b"%d blob %d\n" % (i, len(data)) + data + b"\n"
+        out = subprocess.run([exe, "--bodies", d, os.path.basename(c)], capture_output=True,
+                             text=True).stdout
+        for line in out.splitlines():
+            rec = line.split("\t")
+            if rec[0] != "F":
+                exp.append("\t".join([rec[0], str(i)] + rec[2:]))
+    n = len(glob.glob(os.path.join(d, "*.c")))
+    src = b"int f(void)\n{\n\treturn 0;\n}\n}\n"
+    stream += b"x blob %d\n" % len(src) + src + b"\n" + b"y missing\n"
+    exp += ["U\tx\t5\t'}' at depth 0", "E\ty\tmissing", f"F\t{n + 2}\t{n + 1}\t{size + len(src)}"]
+    out = subprocess.run([exe, "--bodies", "--batch"], input=stream, capture_output=True).stdout.decode()
+    got = out.splitlines()
+    t.check("gfplex/--bodies --batch", got == exp, _diff(exp, got))
 
 
 def _diff(exp, got):

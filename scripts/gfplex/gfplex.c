@@ -10,7 +10,7 @@
  * directives) is needed: grep would count comments and strings.
  *
  * Sources: gfplex.c (this driver), lex.c (the lexer), sites.c (site mode),
- * gfplex.h (what they share); graph mode: graph.c (the two passes and the
+ * bodies.c (--bodies), gfplex.h (what they share); graph mode: graph.c (the two passes and the
  * records, documented there), graph_names.c (name and keyword tables),
  * graph_visible.c (who sees a definition), graph_funcs.c (function headers
  * and bodies, site mode's too), graph_macros.c (#defines: calling macros,
@@ -18,7 +18,9 @@
  *
  * Usage: gfplex ROOT [PATH...]
  *        gfplex --graph ROOT [PATH...]
+ *        gfplex --bodies ROOT [PATH...]
  *        gfplex --batch [--kernel]
+ *        gfplex --bodies --batch
  *   PATHs are files or directories relative to ROOT (default: ".").
  *   Directories are walked for *.c and *.h (".git" is skipped).
  *   With no PATH and "-" as the only PATH, paths are read from stdin,
@@ -53,6 +55,13 @@
  *
  * Graph mode prints FN, MACRO, CALL, ICALL, REF, EXPORT and DEFINE records (see
  * graph.c), E records, and the same final F line; every file is lexed.
+ *
+ * --bodies prints, for every file, the byte range of each function body
+ * that graph mode's walk finds (B records), or a U record when the walk's
+ * braces do not balance (see bodies.c), E records and the F line; every
+ * file is lexed. --bodies --batch reads `git cat-file --batch` output as
+ * --batch does (the driver streams the copies of files it masks, named by
+ * any word without blanks in place of the OID); F then has the bytes too.
  *
  * Exit status: 0 on success (even with E records), 2 on usage error.
  */
@@ -116,6 +125,9 @@ static void do_file(const char *root, const char *path)
 	}
 	free(buf);
 }
+
+/* --bodies: lex one file whatever it holds, print its bodies. */
+static void bodies_file(const char *root, const char *path);
 
 /* Graph mode: the files to lex, collected first, then lexed twice. */
 static char **gpaths;
@@ -187,6 +199,23 @@ static long read_whole(const char *root, const char *path, char **buf, size_t *c
 	return got;
 }
 
+static void bodies_file(const char *root, const char *path)
+{
+	static char *buf;
+	static size_t cap;
+	const char *err;
+
+	files_seen++;
+	long n = read_whole(root, path, &buf, &cap, &err);
+	if (n < 0) {
+		printf("E\t%s\t%s\n", path, err);
+		return;
+	}
+	files_lexed++;
+	lex(buf, (int)n);
+	report_bodies(path, buf);
+}
+
 static void run_graph(const char *root)
 {
 	char *buf = NULL;
@@ -217,7 +246,7 @@ static void run_graph(const char *root)
  * exactly as a file with the same content would be (the same prefilter, the
  * same lexer, the same records), with its OID as the path.
  */
-static int run_batch(void)
+static int run_batch(int bodies)
 {
 	char *hdr = NULL, *buf = NULL;
 	size_t hcap = 0, cap = 0;
@@ -267,7 +296,11 @@ static int run_batch(void)
 			continue;
 		}
 		memset(buf + size, 0, 16);
-		if (memmem(buf, size, "GFP_NO", 6) ||
+		if (bodies) {
+			files_lexed++;
+			lex(buf, (int)size);
+			report_bodies(oid, buf);
+		} else if (memmem(buf, size, "GFP_NO", 6) ||
 		    (report_kernel && memmem(buf, size, "GFP_KERNEL", 10))) {
 			files_lexed++;
 			lex(buf, (int)size);
@@ -365,16 +398,23 @@ int main(int argc, char **argv)
 		report_kernel = argc == 3;
 		static char obuf[1 << 16];
 		setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
-		return run_batch();
+		return run_batch(0);
+	}
+	if (argc == 3 && !strcmp(argv[1], "--bodies") && !strcmp(argv[2], "--batch")) {
+		static char obuf[1 << 16];
+		setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+		return run_batch(1);
 	}
 	int graph = argc >= 2 && !strcmp(argv[1], "--graph");
-	if (graph) {
+	int bodies = argc >= 2 && !strcmp(argv[1], "--bodies");
+	if (graph || bodies) {
 		argv++;
 		argc--;
 	}
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fprintf(stderr, "usage: gfplex [--graph] ROOT [PATH...|-]\n"
-			"       gfplex --batch [--kernel] < git-cat-file-batch-output\n");
+		fprintf(stderr, "usage: gfplex [--graph|--bodies] ROOT [PATH...|-]\n"
+			"       gfplex --batch [--kernel] < git-cat-file-batch-output\n"
+			"       gfplex --bodies --batch < git-cat-file-batch-output\n");
 		return 2;
 	}
 	const char *root = argv[1];
@@ -383,8 +423,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gfplex: %s: not a directory\n", root);
 		return 2;
 	}
-	file_fn fn = graph ? collect_file : do_file;
-	if (graph) {
+	file_fn fn = graph ? collect_file : bodies ? bodies_file : do_file;
+	if (graph || bodies) {
 		static char obuf[1 << 20];
 		setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	}

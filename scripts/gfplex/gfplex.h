@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * gfplex: what the lexer (lex.c), the two modes (sites.c; graph.c and the
- * graph_*.c files, see graph.h) and the driver (gfplex.c) share.
+ * gfplex: what the lexer (lex.c), the modes (sites.c; bodies.c; graph.c and
+ * the graph_*.c files, see graph.h) and the driver (gfplex.c) share.
  */
 #ifndef GFPLEX_H
 #define GFPLEX_H
@@ -36,6 +36,9 @@ int tok_is_any(int k, const char *const *set);
 /* sites.c: site mode, the S and D records of one lexed file. */
 void report(const char *path, const char *buf);
 extern int report_kernel;	/* also K records for GFP_KERNEL (--batch --kernel) */
+
+/* bodies.c: --bodies mode, the B (or U) records of one lexed file. */
+void report_bodies(const char *path, const char *buf);
 
 /* graph.c: graph mode. */
 void graph_pass(int pass, int file, const char *path, const char *buf, int len);

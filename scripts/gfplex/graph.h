@@ -192,7 +192,7 @@ int match_back(int k);	/* the "(" or "[" matching the ")" or "]" at k, in the co
 
 /* graph_funcs.c: the function definitions of the current file. */
 struct fn {
-	int name, close;
+	int name, open, close;	/* tokens: the name, the body's "{" and "}" */
 	int start_line, is_static, is_inline;
 	int macro_made;		/* SYSCALL_DEFINE1(name, ...): named after the macro */
 };
@@ -201,6 +201,13 @@ extern struct fn *fns;
 extern int nfns;
 extern int debug;		/* GFPLEX_DEBUG: brace troubles on stderr */
 extern const char *dbg_path;
+/*
+ * The first thing that made the walk's braces or #if groups not balance in the
+ * current file ("'}' at depth 0", "#endif without #if", ...), NULL when they
+ * balance, and its line (0 at the end of the file).
+ */
+extern const char *walk_trouble;
+extern int walk_trouble_line;
 
 void find_functions_graph(void);
 

@@ -5,7 +5,8 @@
  * (attributes, parenthesized declarators, names made by a macro), the FN
  * facts of each definition and the function each token is in. Site mode
  * uses the same walk (graph_functions), so that a site and the call graph
- * name the same function.
+ * name the same function, and so does --bodies (bodies.c), whose body ranges
+ * the driver blanks: whether the walk balanced is in walk_trouble.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,7 +165,7 @@ static void add_fn(int name)
 	}
 	struct fn *f = &fns[nfns++];
 	f->name = name;
-	f->close = -1;
+	f->open = f->close = -1;
 	f->is_static = f->is_inline = 0;
 	f->start_line = toks[name].line;
 	/* a parameter list whose first entry is a lone name is a macro's arguments */
@@ -194,6 +195,16 @@ struct frame {
 
 int debug;		/* GFPLEX_DEBUG: brace troubles on stderr */
 const char *dbg_path;
+const char *walk_trouble;
+int walk_trouble_line;
+
+static void trouble(const char *what, int line)
+{
+	if (!walk_trouble) {
+		walk_trouble = what;
+		walk_trouble_line = line;
+	}
+}
 
 /* Brace depth, function bodies, definition headers of the current file. */
 void find_functions_graph(void)
@@ -210,6 +221,8 @@ void find_functions_graph(void)
 	memset(tflag, 0, ntoks);
 	memset(kwf, 0xff, ntoks * sizeof(*kwf));
 	nfns = 0;
+	walk_trouble = NULL;
+	walk_trouble_line = 0;
 	for (int k = 0; k < ntoks; k++) {
 		func_of[k] = -1;
 		if (toks[k].dir) {
@@ -220,9 +233,13 @@ void find_functions_graph(void)
 			if (!strcmp(d, "if") || !strcmp(d, "ifdef") || !strcmp(d, "ifndef")) {
 				if (nfr < MAXFRAME)
 					fr[nfr] = (struct frame){ depth, -1, 0, 0 };
+				else
+					trouble("#if nested too deep", toks[k].line);
 				nfr++;
 			} else if (!strcmp(d, "else") || !strcmp(d, "elif") ||
 				   !strcmp(d, "elifdef") || !strcmp(d, "elifndef")) {
+				if (nfr == 0)
+					trouble("#else or #elif without #if", toks[k].line);
 				if (f) {
 					if (f->seen && f->result < 0)
 						f->result = depth;
@@ -239,6 +256,8 @@ void find_functions_graph(void)
 						fr[nfr - 2].seen = fr[nfr - 2].seen_any = 1;
 				}
 				nfr--;
+			} else if (!strcmp(d, "endif")) {
+				trouble("#endif without #if", toks[k].line);
 			}
 			continue;
 		}
@@ -259,6 +278,7 @@ void find_functions_graph(void)
 					nm = func_of[pk];
 					add_fn(nm);
 					fns[nfns - 1] = fns[nfns - 2];
+					fns[nfns - 1].open = k;
 					fns[nfns - 1].close = -1;
 					cur = nm;
 					depth++;
@@ -266,6 +286,7 @@ void find_functions_graph(void)
 				}
 				if (nm >= 0) {
 					add_fn(nm);
+					fns[nfns - 1].open = k;
 					tflag[nm] |= F_DEFNAME;
 					cur = nm;
 				} else {
@@ -288,6 +309,8 @@ void find_functions_graph(void)
 					dbg_path, toks[k].line, toks[k].col, depth);
 			if (depth > 0)
 				depth--;
+			else
+				trouble("'}' at depth 0", toks[k].line);
 			func_of[k] = cur;
 			tflag[k] |= F_INBRACE;
 			if (depth == 0) {
@@ -305,6 +328,10 @@ plain:
 	}
 	if (debug && depth)
 		fprintf(stderr, "gfplex: %s: depth %d at the end\n", dbg_path, depth);
+	if (depth)
+		trouble("'{' not closed at the end", 0);
+	if (nfr)
+		trouble("#if not closed at the end", 0);
 	for (; pend < nfns; pend++)
 		fns[pend].close = ntoks - 1;
 }

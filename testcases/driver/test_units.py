@@ -175,7 +175,8 @@ class ReadmeErrorTable(unittest.TestCase):
 
 
 class Masking(unittest.TestCase):
-    """masking.mask: blank the bodies a rule cannot match in, every position kept."""
+    """masking: blank the bodies a rule cannot match in (gfplex --bodies gives them, graph
+    mode's walk), every position kept."""
     SRC = b"""static const struct ops o = { .open = f_open, };   /* an initializer: kept */
 struct s { int a; };
 static int f_open(void)
@@ -195,12 +196,36 @@ static void with_define(void)
 #define LOCAL_MACRO(x) (x)
 	LOCAL_MACRO(1);
 }
+static void spaced_define(void)
+{
+#  define SPACED(x) (x)
+	SPACED(1);
+}
+static void with_pragma(void)
+{
+#pragma once
+	h(1);
+}
+static void with_ifdef(void)
+{
+#ifdef CONFIG_A
+	if (a) {
+#else
+	if (b) {
+#endif
+		h(2);
+	}
+}
 """
+
+    @staticmethod
+    def masked(src, keep):
+        from gfpscope_lib.collect import masking
+        return masking.mask_all({"f.c": src}, keep)["f.c"]
 
     def test_blanks_only_unwanted_bodies_and_keeps_positions(self):
         from gfpscope_lib.collect import masking
-        keep = masking.words_keeper(body_words=["memalloc_nofs_save"])
-        m = masking.mask(self.SRC, keep)
+        m = self.masked(self.SRC, masking.words_keeper(body_words=["memalloc_nofs_save"]))
         self.assertEqual(len(m), len(self.SRC))
         self.assertEqual(m.count(b"\n"), self.SRC.count(b"\n"))
         self.assertNotIn(b"return g(", m)                      # f_open's body is blanked
@@ -209,18 +234,85 @@ static void with_define(void)
         self.assertIn(b"struct s { int a; };", m)              # struct kept
         self.assertIn(b"kmalloc(8, GFP_NOFS);", m)             # the body with a start kept
         self.assertIn(b"#define LOCAL_MACRO", m)               # a body with a #define kept
+        self.assertIn(b"#  define SPACED", m)                  # ... however it is spelled
+        self.assertIn(b"#pragma once", m)                      # another directive: kept
+        self.assertNotIn(b"h(2);", m)                          # a whole #if group: blanked
+        self.assertNotIn(b"#ifdef CONFIG_A", m)
         for a, b in zip(self.SRC.splitlines(), m.splitlines()):
             if a != b:
                 self.assertEqual(b.strip(), b"", "a changed line must be blank")
 
     def test_kept_by_name_in_the_header(self):
         from gfpscope_lib.collect import masking
-        m = masking.mask(self.SRC, masking.words_keeper(header_words=["f_open"]))
+        m = self.masked(self.SRC, masking.words_keeper(header_words=["f_open"]))
         self.assertIn(b"return g('}');", m)
         self.assertNotIn(b"memalloc_nofs_save", m)
 
-    def test_unbalanced_braces_leave_the_file_whole(self):
-        from gfpscope_lib.collect import masking
+    def test_two_headers_in_if_branches_are_kept(self):
+        """A header written twice in #if branches: two ranges with one close, each holding
+        an #else or #endif of a group opened outside it. Blanking either would break the
+        #if group: both are kept, and the rest of the file is masked."""
         src = b"#ifdef A\nint f(int a) {\n#else\nint f(void) {\n#endif\n\treturn 0;\n}\nint g(void) { return 1; }\n"
-        self.assertIsNone(masking.top_level_bodies(src))
-        self.assertEqual(masking.mask(src, lambda h, b: False), src)
+        m = self.masked(src, lambda h, b: False)
+        self.assertIn(b"#else\nint f(void) {\n#endif\n\treturn 0;\n}", m)
+        self.assertNotIn(b"return 1;", m)
+        self.assertEqual(len(m), len(src))
+
+    def test_braces_of_a_define_and_of_dead_code_are_no_body(self):
+        """Functions written inside a #define (lib/locking-selftest.c's GENERATE_TESTCASE)
+        and in #if 0 are not bodies: blanking inside the macro would cut its line
+        splices. A real body after a ")" in a comment is one."""
+        src = (b"#define GEN(name)\t\\\nstatic void name(void) {\t\\\n\tfoo();\t\\\n}\n"
+               b"#if 0\nstatic void dead(void)\n{\n\tbar();\n}\n#endif\n"
+               b"static int pick(int len)\t/* length (bytes) */\n{\n\treturn len;\n}\n")
+        m = self.masked(src, lambda h, b: False)
+        self.assertIn(b"{\t\\\n\tfoo();\t\\\n}\n", m)
+        self.assertIn(b"\tbar();\n", m)
+        self.assertNotIn(b"return len;", m)
+        self.assertEqual(len(m), len(src))
+
+    def test_unbalanced_walk_leaves_the_file_whole(self):
+        from gfpscope_lib.collect import masking
+        src = b"int g(void) { return 1; }\n}\nint h(void) { return 2; }\n"
+        self.assertEqual(masking.bodies([src]), [None])
+        self.assertEqual(self.masked(src, lambda h, b: False), src)
+        src = b"#if A\nint f(int a) {\n\ta++;\n#elif B\nint f(int a) {\n\treturn a;\n}\n#endif\nint g(void) { return 1; }\n"
+        self.assertEqual(masking.bodies([src]), [None])
+        self.assertEqual(self.masked(src, lambda h, b: False), src)
+
+    def test_ranges_that_do_not_fit_leave_the_file_whole(self):
+        from gfpscope_lib.collect import masking
+        src = b"int f(void) { if (x) { return 1; } }\nint g(void) { return 2; }\n"
+        (ranges,) = masking.bodies([src])
+        self.assertEqual([(src[o:o + 1], src[c:c + 1]) for o, c, _ in ranges], [(b"{", b"}")] * 2)
+        never = lambda h, b: False  # noqa: E731
+        self.assertNotEqual(masking.mask(src, never, ranges), src)
+        for bad in ([(ranges[0][0] + 1, ranges[0][1], "-")],            # not a "{"
+                    [(ranges[0][0], len(src) + 5, "-")],                 # past the end
+                    [ranges[1], ranges[0]]):                             # out of order
+            self.assertEqual(masking.mask(src, never, bad), src, bad)
+        # overlapping ranges are kept, the others blanked
+        inner = src.index(b"{", ranges[0][0] + 1)
+        m = masking.mask(src, never, [ranges[0], (inner, ranges[0][1], "-"), ranges[1]])
+        self.assertIn(b"return 1;", m)
+        self.assertNotIn(b"return 2;", m)
+        # a body whose directives cross its braces, or hold a #define, is kept
+        for pp in ("cross", "define", "other"):
+            self.assertEqual(masking.mask(src, never, [(ranges[0][0], ranges[0][1], pp)]), src, pp)
+
+    def test_one_gfplex_process_for_all_files(self):
+        from unittest import mock
+        from gfpscope_lib.collect import masking
+        real, calls = masking.subprocess.run, []
+
+        def run(*a, **k):
+            calls.append(a[0])
+            return real(*a, **k)
+        files = {f"f{i}.c": b"int f%d(void) { return %d; }\n" % (i, i) for i in range(5)}
+        files["bad.c"] = b"}\n"
+        with mock.patch.object(masking.subprocess, "run", run):
+            out = masking.mask_all(files, lambda h, b: b"3" in b)
+        self.assertEqual(len(calls), 1, calls)
+        self.assertEqual(out["bad.c"], b"}\n")
+        self.assertIn(b"return 3;", out["f3.c"])
+        self.assertEqual([k for k in out if b"return" in out[k]], ["f3.c"])

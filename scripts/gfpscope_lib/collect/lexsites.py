@@ -15,7 +15,7 @@ from ..core.errors import GfpError
 def gfplex_sources():
     """gfplex's C sources and headers (the Makefile's GFPLEX_SRCS)."""
     d = os.path.dirname(paths.GFPLEX_SRC)
-    return ([os.path.join(d, n) for n in ("gfplex.c", "lex.c", "sites.c", "graph.c",
+    return ([os.path.join(d, n) for n in ("gfplex.c", "lex.c", "sites.c", "bodies.c", "graph.c",
                                           "graph_names.c", "graph_visible.c", "graph_funcs.c",
                                           "graph_macros.c", "graph_templates.c")],
             [os.path.join(d, n) for n in ("gfplex.h", "graph.h")])

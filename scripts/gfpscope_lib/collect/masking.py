@@ -8,67 +8,86 @@ spatch's stack) and gives nothing. So those bodies are replaced by spaces,
 newlines kept: every line and column stays where it was, and the records
 spatch prints point into the real file.
 
-What is blanked is deliberately narrow, so that the text spatch matches in
-is the file's own:
-  - only a top-level { ... } block that follows a ')' (a function body, not an
-    initializer or a struct), found with comments, strings and character
-    constants skipped;
-  - only when the file's braces balance at top level (#if branches that open
-    a brace twice make them not balance: then the file is given whole);
-  - never a block that holds a #define (spatch reads in-file macros), and
-    never one that the caller wants kept.
+The bodies are the lexer's: `gfplex --bodies` (scripts/gfplex/bodies.c) gives
+the byte range of each function body that the call graph's own walk finds
+(comments, strings and character constants lexed; braces counted per #if
+branch, #if 0 skipped; attributes after the header and names made by a macro
+understood; initializers and K&R definitions are no body), for all the files
+of a pass in one process. What is blanked is deliberately narrow, so that the
+text spatch matches in is the file's own:
+  - only such a body, and only in a file whose braces and #if groups the walk
+    balances (otherwise the file is given whole);
+  - only a body whose #if groups all open and close inside it: one that holds
+    an #else or #endif of a group opened before it (a header written twice in
+    #if branches) is kept, and so are bodies whose ranges overlap;
+  - never a body that holds a #define or #undef (spatch reads in-file
+    macros) or another directive (#include, #pragma, ...), nor one that
+    the caller wants kept.
 A body that should have been kept but was blanked would only lose facts
 (its function stays unproven); nothing here can add a fact.
 """
 import re
+import subprocess
 
-_TOKENS = re.compile(rb'/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|[{}]', re.S)
-_SPACE_AND_COMMENTS = re.compile(rb'(?:\s+|/\*.*?\*/|//[^\n]*)*\Z', re.S)
+from ..core.errors import GfpError
+from .lexsites import gfplex_binary
 
-
-def top_level_bodies(data):
-    """[(open, close)] byte offsets of top-level {...} blocks preceded by ')', or None
-    when the braces do not balance (the file is then not masked)."""
-    depth, start, blocks = 0, 0, []
-    for m in _TOKENS.finditer(data):
-        t = m.group(0)
-        if t == b"{":
-            if depth == 0:
-                start = m.start()
-            depth += 1
-        elif t == b"}":
-            depth -= 1
-            if depth < 0:
-                return None
-            if depth == 0:
-                blocks.append((start, m.start()))
-    if depth != 0:
-        return None
-    return [(o, c) for o, c in blocks if _follows_paren(data, o)]
+# the pp field of a B record: the bodies whose directives allow blanking
+_BLANKABLE_PP = ("-", "if")
 
 
-def _follows_paren(data, pos):
-    """Is the last thing before pos, spaces and comments aside, a ')'? (A ')' inside a
-    comment just before the brace makes this false: the body is then kept.)"""
-    j = data.rfind(b")", 0, pos)
-    return j >= 0 and bool(_SPACE_AND_COMMENTS.match(data, j + 1, pos))
+def bodies(datas):
+    """For each file's bytes in datas (a list), the function bodies gfplex's walk finds:
+    a list of (open, close, pp) byte offsets of "{" and "}" and what directives lie
+    between them (bodies.c), in file order; or None when the walk's braces or #if
+    groups do not balance (the file is then not masked). One gfplex process for all."""
+    if not datas:
+        return []
+    stream = b"".join(b"%d blob %d\n" % (i, len(d)) + d + b"\n" for i, d in enumerate(datas))
+    p = subprocess.run([gfplex_binary(), "--bodies", "--batch"], input=stream, capture_output=True)
+    if p.returncode:
+        raise GfpError("gfplex --bodies failed: " + p.stderr.decode("utf-8", "replace").strip()[:200])
+    found, whole, done = [[] for _ in datas], set(), None
+    for raw in p.stdout.split(b"\n"):
+        f = raw.split(b"\t")
+        if f[0] == b"B":
+            found[int(f[1])].append((int(f[2]), int(f[3]), f[7].decode("ascii", "replace")))
+        elif f[0] in (b"U", b"E"):
+            whole.add(int(f[1]))
+        elif f[0] == b"F":
+            done = (int(f[1]), int(f[2]))
+    if done != (len(datas), len(datas)):
+        raise GfpError(f"gfplex --bodies read {done} of {len(datas)} files")
+    return [None if i in whole else r for i, r in enumerate(found)]
 
 
-def mask(data, keep):
-    """data with every function body blanked for which keep(header, body) is false.
+def mask(data, keep, ranges):
+    """data with every function body of ranges (bodies()) blanked for which keep(header, body)
+    is false.
 
-    header is the text from the end of the previous top-level block (or the
-    file's start) to the opening brace; body the text inside the braces.
-    Returns data unchanged when nothing can be blanked.
+    header is the text from the end of the previous body (or the file's start)
+    to the opening brace; body the text inside the braces. Returns data
+    unchanged when nothing can be blanked, when ranges is None, or when a range
+    does not fit data (a "{" and a "}" in order, inside the file).
     """
-    bodies = top_level_bodies(data)
-    if not bodies:
+    if not ranges:
         return data
+    for i, (o, c, _pp) in enumerate(ranges):
+        if not (0 <= o < c < len(data) and data[o] == 0x7B and data[c] == 0x7D) or \
+                (i and o <= ranges[i - 1][0]):
+            return data
+    # a range that overlaps another (a header written twice in #if branches: two "{", one
+    # "}") is kept
+    overlapping, reach = set(), -1
+    for i, (o, c, _pp) in enumerate(ranges):
+        if o <= reach or (i + 1 < len(ranges) and ranges[i + 1][0] <= c):
+            overlapping.add(i)
+        reach = max(reach, c)
     out, last, prev_end = [], 0, 0
-    for o, c in bodies:
+    for i, (o, c, pp) in enumerate(ranges):
         header, body = data[prev_end:o], data[o + 1:c]
-        prev_end = c + 1
-        if b"#define" in body or keep(header, body):
+        prev_end = max(prev_end, c + 1)
+        if i in overlapping or pp not in _BLANKABLE_PP or b"#define" in body or keep(header, body):
             continue
         out.append(data[last:o + 1])
         out.append(re.sub(rb"[^\n]", b" ", body))
@@ -77,6 +96,13 @@ def mask(data, keep):
         return data
     out.append(data[last:])
     return b"".join(out)
+
+
+def mask_all(datas, keep):
+    """{key: data} with each file masked by mask(); the bodies of all come from one gfplex."""
+    keys = list(datas)
+    found = bodies([datas[k] for k in keys])
+    return {k: mask(datas[k], keep, r) for k, r in zip(keys, found)}
 
 
 def words_keeper(header_words=(), body_words=()):

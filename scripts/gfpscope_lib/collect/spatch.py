@@ -200,7 +200,8 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
     crash loses only that file.
 
     keep(header, body): when given, spatch reads a copy of each file with the
-    function bodies it rejects blanked out (masking.py; lines and columns
+    function bodies it rejects blanked out (masking.py, with the bodies from
+    one gfplex --bodies process for all the files; lines and columns
     unchanged), and the cache is keyed by that copy.
 
     variants: (defines, accept(data)) pairs tried in order before `defines`: a
@@ -227,6 +228,7 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
             with open(names_file, "w", encoding="utf-8") as f:
                 json.dump(names, f)
             choices = [(dict(d, names=names_file), a) for d, a in choices]
+        datas = {}
         for rel in rel_files:
             try:
                 with open(tree.abspath(rel), "rb") as f:
@@ -234,10 +236,10 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
             except OSError as e:
                 results[rel] = {"status": "error", "records": [], "detail": f"unreadable: {e.strerror}"}
                 continue
-            if transform:
-                data = transform(data)
-            if keep:
-                data = masking.mask(data, keep)
+            datas[rel] = transform(data) if transform else data
+        if keep:
+            datas = masking.mask_all(datas, keep)  # one gfplex process for the bodies of all
+        for rel, data in datas.items():
             chosen = next(i for i, (_, accept) in enumerate(choices) if accept is None or accept(data))
             digest = file_digest(data)
             hit = caches[chosen].get(digest)
