@@ -45,7 +45,7 @@ import re
 from ..collect import lexsites, masking, spatch
 from ..collect.words import files_with
 from ..core import paths
-from . import rulepatterns
+from . import rulepatterns, unknowns
 
 FIELD = re.compile(r"^([A-Za-z_]\w*)->([A-Za-z_]\w*)$")
 OPENER = "token:"       # the opener of a token record: token:TAG:PARAM
@@ -401,7 +401,8 @@ def live_calls(tree, graph, toks, enders, jobs, quiet, timeout):
         return {}
     files = sorted(set().union(*[set(t["files"]) for t in live.values()]))
     callees = {f[3] for f in lexsites.graph_records(tree, files) if f[0] == "CALL" and len(f) >= 6}
-    nonfn = sorted(c for c in callees if not graph.is_function(c))
+    maybe = {c for c in callees if not graph.is_function(c)}
+    nonfn = sorted(maybe - unknowns.pasted_functions(tree, files, maybe))
     header = masking.word_regex(list(live))  # a body whose header names a token type
 
     def keep(hdr, body):

@@ -109,15 +109,29 @@ RULE_WORDS = re.compile(r"^(memalloc_\w+|current_restore_flags\w*|IS_ERR|IS_ERR_
 TEMPLATE = re.compile(r"((?:[A-Za-z_]\w*[ \t]*##[ \t]*)+[A-Za-z_]\w*)[ \t]*\(")
 
 
-def _templates(tree, files):
+def _templates(tree, files, defining=False):
     """[(regex, macro)] for each function-like #define whose body pastes a name with ## and
-    calls or defines it (name(...)): the names such a macro can make."""
+    calls or defines it (name(...)): the names such a macro can make. With defining,
+    [(regex, macro, defines)]: whether the pasted name is followed by a parameter list
+    and a body there (static inline bool xfs_has_ ## name(struct xfs_mount *mp) { ... })."""
     out = []
     for d in _search_dirs(tree, files):
         key = (tree.path, d)
         if key not in _TEMPLATES:
             _TEMPLATES[key] = _templates_in(tree, d)
         out += _TEMPLATES[key]
+    return out if defining else [(rx, m) for rx, m, _d in out]
+
+
+def pasted_functions(tree, files, names):
+    """The names among these that ## macros make only as function definitions (trace_##name
+    and xfs_has_##name are static inline functions): a call of one evaluates its arguments."""
+    templates = _templates(tree, files, defining=True)
+    out = set()
+    for n in names:
+        makers = [d for rx, _m, d in templates if rx.match(n)]
+        if makers and all(makers):
+            out.add(n)
     return out
 
 
@@ -146,8 +160,18 @@ def _templates_in(tree, d):
                         sum(len(x) for x in parts if x not in params) < 3:
                     continue
                 rx = "".join(r"\w+" if x in params else re.escape(x) for x in parts)
-                out.append((re.compile(rx + "$"), name))
+                out.append((re.compile(rx + "$"), name, _defines_at(body, t.end())))
     return out
+
+
+def _defines_at(body, i):
+    """Is the parameter list that opens before body[i] followed by a function body?"""
+    depth = 1
+    while i < len(body) and depth:
+        depth += {"(": 1, ")": -1}.get(body[i], 0)
+        i += 1
+    rest = re.sub(r"\\\n|\s", "", body[i:i + 80])
+    return depth == 0 and rest.startswith("{")
 
 
 def _search_dirs(tree, files):
