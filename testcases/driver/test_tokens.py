@@ -25,6 +25,7 @@ EXPECTED = {
                                      "tok_finish_item() is reached through an ops table (tok_finish_item() as "
                                      "->finish_item()): assumed to run in the task that owns the handle"),
     ("split.c", "tok_reenter_helper"): ("convert", "transaction-handle", "high", "tp dereferenced at line 29"),
+    ("users.c", "tok_traced"): ("convert", "transaction-handle", "high", "tp dereferenced at line 144"),
     # the twins: not known valid, not any more, or another task's
     ("users.c", "tok_nullable"): ("keep", "no-scope", None, "a candidate for GFP_KERNEL | __GFP_NOLOCKDEP"),
     ("users.c", "tok_after_stop"): ("keep", "no-scope", None, "takes a struct tok_trans handle (tp)"),
@@ -92,7 +93,7 @@ class TokenVerdicts(ScannedTree):
         self.assertEqual(r.returncode, 0, r.stderr)
         with open(os.path.join(self.shared.out, "gfpscope.patch"), encoding="utf-8") as f:
             patch = f.read()
-        self.assertEqual(patch.count("+\treturn kmalloc(n, GFP_KERNEL);"), 3, patch)  # deref, helper, reenter
+        self.assertEqual(patch.count("+\treturn kmalloc(n, GFP_KERNEL);"), 4, patch)  # deref, helper, reenter, traced
 
     def test_whatif_token_assumes_a_type_is_a_token(self):
         r = self.shared.gfpscope("whatif", "--kdir", self.tree, "--out", self.shared.out,

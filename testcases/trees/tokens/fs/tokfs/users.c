@@ -136,3 +136,11 @@ void *tok_shadowed(struct tok_trans *tp, size_t n)
 	}
 	return kmalloc(n, GFP_NOFS);
 }
+
+/* dereferenced in a tracepoint's argument: a function a ## macro makes, so the argument
+ * is evaluated: convert */
+void *tok_traced(struct tok_trans *tp, size_t n)
+{
+	trace_tok_defer(tp->t_flags);
+	return kmalloc(n, GFP_NOFS);
+}
