@@ -197,17 +197,31 @@ def condense(evidence):
     "a <- b <- c (memalloc_nofs_save() at line 30)" becomes
     "c() [memalloc_nofs_save()] -> b() -> a()". Anything else is kept, minus line numbers.
     """
-    m = re.match(r"^(?P<chain>[\w$]+(?: <- [\w$]+)*) \((?P<scope>[^()]*(?:\(\)[^()]*)*)\)$", evidence.strip())
-    if not m:
-        return _AT_LINE.sub("", evidence).strip()
+    text = evidence.strip()
+    m = re.match(r"^(?P<chain>[\w$]+(?: <- [\w$]+)*) \(", text)
+    close = _closing(text, m.end() - 1) if m else None
+    if close is None:
+        return _AT_LINE.sub("", text).strip()
     names = m["chain"].split(" <- ")
-    scope = _AT_LINE.sub("", m["scope"]).strip()
+    scope = _AT_LINE.sub("", text[m.end():close]).strip()
+    rest = _AT_LINE.sub("", text[close + 1:]).rstrip()
     top = f"{names[-1]}() [{scope}]"
-    return " -> ".join([top] + [n + "()" for n in reversed(names[:-1])])
+    return " -> ".join([top] + [n + "()" for n in reversed(names[:-1])]) + rest
+
+
+def _closing(text, i):
+    """The index of the ")" that closes the "(" at text[i] (nested ones inside), or None."""
+    depth = 0
+    for j in range(i, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[j], 0)
+        if depth == 0:
+            return j
+    return None
 
 
 def _chain_lines(text):
-    """A condensed chain as an indented list item, broken at the arrows."""
+    """A condensed chain as an indented list item, broken at the arrows, and any piece
+    still too long wrapped at spaces (a nested provider chain, a handle's evidence)."""
     out, cur = [], "  - "
     for i, piece in enumerate(text.split(" -> ")):
         piece = piece if i == 0 else "-> " + piece
@@ -217,7 +231,16 @@ def _chain_lines(text):
         else:
             cur = cur + (" " if i else "") + piece
     out.append(cur)
-    return "\n".join(out)
+    lines = []
+    for line in out:
+        if len(line) <= WIDTH:
+            lines.append(line)
+        else:
+            lead = line[:len(line) - len(line.lstrip(" -"))]
+            lines.append(textwrap.fill(line[len(lead):], width=WIDTH, initial_indent=lead,
+                                       subsequent_indent="      ", break_long_words=False,
+                                       break_on_hyphens=False))
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- messages
