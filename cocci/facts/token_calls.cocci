@@ -16,9 +16,10 @@
 //#    entry), and no scope-ending call runs between the entry and the call.
 //# A function that assigns p, takes its address or declares a local of the
 //# same name gives no facts (the handle it holds later may be another one).
-//# The proof is the scoped-calls rule's: candidates (cand, cand_in), refuted
-//# by a path from the entry without a good dereference (u1) or from an end
-//# without one after it (u2).
+//# The proof is the scoped-calls rule's: candidates (cand_in: the calls the
+//# driver lists as targets, and the allocators), refuted by a path from the
+//# entry without a good dereference (u1) or from an end without one after it
+//# (u2).
 //#
 //# -D names=FILE: a JSON object: types {struct tag: kind}, rf (scope-ending
 //# calls besides the memalloc restores), rf_re (the local rule's regex of
@@ -45,6 +46,9 @@ TOK_TYPES = {}
 TOK_NONFN = set()
 TOK_RF = set()
 TOK_RF_LOCAL = []
+TOK_TARGETS = set()
+TOK_HAS_TARGETS = []
+TOK_ALLOC = []
 TOK_RF_RE = re.compile(r"memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0-9_]*")
 
 def tok_key(p):
@@ -75,6 +79,13 @@ def tok_type_at(pp, p):
     found = [t for t in TOK_TYPES if re.search(r"\bstruct\s+%s\s*\*\s*%s\b" % (re.escape(t), re.escape(p)), text)]
     return found[0] if len(found) == 1 else None
 
+def tok_target(g):
+    """Calls worth a fact: the allocators and the names the driver lists (the functions
+    that lead to a site); with no list, every call."""
+    if not TOK_HAS_TARGETS:
+        return not TOK_RF_RE.fullmatch(g)
+    return g in TOK_TARGETS or any(r.match(g) for r in TOK_ALLOC)
+
 def tok_is_good(p):
     return tok_key(p) in tok_good
 
@@ -90,6 +101,11 @@ if not tok_names_read:
     if n.get("rf_re"):
         # the scope-ending calls of the local rule (rulepatterns.scope_enders)
         TOK_RF_LOCAL.append(re.compile(n["rf_re"]))
+    if n.get("targets") is not None:
+        TOK_TARGETS.update(n["targets"])
+        TOK_HAS_TARGETS.append(True)
+    if n.get("alloc_re"):
+        TOK_ALLOC.append(re.compile(n["alloc_re"]))
     tok_names_read.append(nfile)
 
 @par@
@@ -111,35 +127,38 @@ if tok_type[(pp[0].file, f, p)]:
           "line": int(pp[0].line), "col": int(pp[0].column), "caller": f, "param": p,
           "type": tok_type[(pp[0].file, f, p)]}))
 
+// The rules below bind the function and its parameter themselves, rather than
+// inheriting them from par: an inherited binding makes spatch match the whole
+// file once per parameter, which timed out on fs/xfs/libxfs/xfs_bmap.c. The
+// scripts keep what belongs to a (file, function, parameter) of par.
+
+// the parameter assigned, its address taken, or a local of its name
 @reassigned@
-identifier par.f, par.p;
+identifier p;
 expression E;
 position pa;
 @@
-f@pa(...) { <+... \(p = E\|&p\|p++\|p--\|++p\|--p\|p += E\|p -= E\) ...+> }
+\(p@pa = E\|&p@pa\|p@pa++\|p@pa--\|++p@pa\|--p@pa\|p@pa += E\|p@pa -= E\)
 
 @script:python@
-f << par.f;
-p << par.p;
+p << reassigned.p;
 pa << reassigned.pa;
 @@
-tok_reassigned.add((pa[0].file, f, p))
+tok_reassigned.add((pa[0].file, pa[0].current_element, p))
 
-// a local of the same name hides the parameter in some block
 @shadowed@
-identifier par.f, par.p;
-type T;
+identifier p;
 expression E;
+type T;
 position pa;
 @@
-f@pa(...) { <+... \(T p;\|T p = E;\) ...+> }
+\(T p@pa;\|T p@pa = E;\)
 
 @script:python@
-f << par.f;
-p << par.p;
+p << shadowed.p;
 pa << shadowed.pa;
 @@
-tok_reassigned.add((pa[0].file, f, p))
+tok_reassigned.add((pa[0].file, pa[0].current_element, p))
 
 // Where a dereference is not one: its value is not needed, or it may not run.
 @nonderef@
@@ -170,24 +189,24 @@ tok_bad_ranges.append((pr[0].file, int(pr[0].line), int(pr[0].column),
                        int(pr[0].line_end), int(pr[0].column_end)))
 
 @deref@
-identifier par.p, fld;
+identifier p, fld;
 position pd;
 @@
 p@pd->fld
 
 @script:python@
-f << par.f;
-p << par.p;
+p << deref.p;
 pd << deref.pd;
 @@
-if pd[0].current_element == f and (pd[0].file, f, p) not in tok_reassigned and not tok_in_bad(pd):
+k = (pd[0].file, pd[0].current_element, p)
+if tok_type.get(k) and k not in tok_reassigned and not tok_in_bad(pd):
     tok_good.add(tok_key(pd))
-    k = (pd[0].file, f, p)
     tok_first[k] = min(tok_first.get(k, 1 << 30), int(pd[0].line))
 
 // a path through the whole function with no good dereference: p may be NULL on entry
 @uentry exists@
-identifier par.f, par.p, fld, sn;
+identifier f, p, fld;
+identifier sn : script:python () { sn in TOK_TYPES };
 position pg : script:python () { tok_is_good(pg) };
 position pu;
 @@
@@ -196,69 +215,46 @@ f@pu(..., struct sn *p, ...) {
 }
 
 @script:python@
-f << par.f;
-p << par.p;
+p << uentry.p;
 pu << uentry.pu;
 @@
-tok_not_entry.add((pu[0].file, f, p))
+tok_not_entry.add((pu[0].file, pu[0].current_element, p))
 
-@cand exists@
-identifier par.f, par.p, fld, sn;
-identifier g !~ "^(memalloc_[A-Za-z0-9_]*_restore|current_restore_flags)";
-position pg : script:python () { tok_is_good(pg) };
-identifier rf : script:python () { tok_ends(rf) };
-symbol current;
-expression E;
-position pt;
-@@
-f(..., struct sn *p, ...) {
-... when any
-p@pg->fld
-... when != rf(...)
-    when != current->flags = E
-    when != current->flags &= E
-    when != current->flags ^= E
-    when any
-g@pt(...)
-... when any
-}
-
+// every call that matters in such a function: the candidates, refuted below
 @cand_in exists@
-identifier par.f, par.p, sn;
-identifier g !~ "^(memalloc_[A-Za-z0-9_]*_restore|current_restore_flags)";
-identifier rf : script:python () { tok_ends(rf) };
-symbol current;
-expression E;
+identifier f, p;
+identifier sn : script:python () { sn in TOK_TYPES };
+identifier g : script:python () { tok_target(g) };
 position pt;
 @@
 f(..., struct sn *p, ...) {
-... when != rf(...)
-    when != current->flags = E
-    when != current->flags &= E
-    when != current->flags ^= E
-    when any
+... when any
 g@pt(...)
 ... when any
 }
 
 @u1 exists@
-identifier par.f, par.p, fld, sn, g;
+identifier f, p, fld;
+identifier g : script:python () { tok_target(g) };
+identifier sn : script:python () { sn in TOK_TYPES };
 position pg : script:python () { tok_is_good(pg) };
-position pt, pu;
+position pt;
 @@
 f(..., struct sn *p, ...) {
 ... when != p@pg->fld
-g@pt@pu(...)
+g@pt(...)
 ... when any
 }
 
 @u2 exists@
-identifier par.f, par.p, fld, sn, g;
+identifier f, p, fld;
+identifier g : script:python () { tok_target(g) };
+identifier sn : script:python () { sn in TOK_TYPES };
 position pg : script:python () { tok_is_good(pg) };
 identifier rf : script:python () { tok_ends(rf) };
 symbol current;
 expression E;
-position pt, pu;
+position pt;
 @@
 f(..., struct sn *p, ...) {
 ... when any
@@ -272,50 +268,39 @@ current->flags &= E
 current->flags ^= E
 )
 ... when != p@pg->fld
-g@pt@pu(...)
+g@pt(...)
 ... when any
 }
 
 @script:python@
-f << par.f;
-p << par.p;
-pu << u1.pu;
+f << u1.f;
+p << u1.p;
+pt << u1.pt;
 @@
-tok_bad.add(("u1", f, p) + tok_key(pu))
+tok_bad.add(("u1", f, p) + tok_key(pt))
 
 @script:python@
-f << par.f;
-p << par.p;
-pu << u2.pu;
+f << u2.f;
+p << u2.p;
+pt << u2.pt;
 @@
-tok_bad.add(("u2", f, p) + tok_key(pu))
+tok_bad.add(("u2", f, p) + tok_key(pt))
 
 @script:python@
-f << par.f;
-p << par.p;
-pt << cand.pt;
-@@
-k = tok_key(pt)
-fk = (pt[0].file, f, p)
-sn = tok_type.get(fk)
-if sn and pt[0].current_element == f and fk not in tok_reassigned and \
-        ("u1", f, p) + k not in tok_bad and ("u2", f, p) + k not in tok_bad:
-    print("GFPSCOPE " + json.dumps({"t": "scall", "what": "call", "file": pt[0].file,
-          "line": int(pt[0].line), "col": int(pt[0].column), "caller": f,
-          "save_line": tok_first.get(fk), "opener": "token:%s:%s" % (sn, p),
-          "kind": TOK_TYPES[sn], "how": "deref"}))
-
-@script:python@
-f << par.f;
-p << par.p;
+f << cand_in.f;
+p << cand_in.p;
 pt << cand_in.pt;
 @@
+# a call is covered when the handle was dereferenced before it on every path (no u1),
+# or on every path through the function (valid on entry), and no path reaches it from a
+# scope end without a dereference after the end (no u2)
 k = tok_key(pt)
 fk = (pt[0].file, f, p)
 sn = tok_type.get(fk)
-if sn and pt[0].current_element == f and fk not in tok_reassigned and fk not in tok_not_entry and \
-        fk in tok_first and ("u2", f, p) + k not in tok_bad:
+entry = fk not in tok_not_entry and fk in tok_first
+if sn and pt[0].current_element == f and fk not in tok_reassigned and \
+        ("u2", f, p) + k not in tok_bad and (entry or ("u1", f, p) + k not in tok_bad):
     print("GFPSCOPE " + json.dumps({"t": "scall", "what": "call", "file": pt[0].file,
           "line": int(pt[0].line), "col": int(pt[0].column), "caller": f,
           "save_line": tok_first.get(fk), "opener": "token:%s:%s" % (sn, p),
-          "kind": TOK_TYPES[sn], "how": "entry"}))
+          "kind": TOK_TYPES[sn], "how": "deref" if ("u1", f, p) + k not in tok_bad else "entry"}))

@@ -394,8 +394,23 @@ def types(tree, graph, prov, balanced, jobs, quiet, timeout):
     return cands, failed
 
 
-def live_calls(tree, graph, toks, enders, jobs, quiet, timeout):
-    """{file: result} of token_calls.cocci over the files that name a token type."""
+def _leading_to(graph, site_fns, names):
+    """The names among these that are, or may call, a function holding a site."""
+    if site_fns is None:
+        return None
+    seen, todo = set(site_fns), list(site_fns)
+    while todo:
+        for caller, _f, _l, _c in graph.callers(todo.pop()):
+            if caller != "-" and caller not in seen:
+                seen.add(caller)
+                todo.append(caller)
+    return sorted(set(names) & seen)
+
+
+def live_calls(tree, graph, toks, enders, jobs, quiet, timeout, site_fns=None):
+    """{file: result} of token_calls.cocci over the files that name a token type. The
+    calls it looks at are the allocators and those of functions that lead to a site (all
+    calls when site_fns is None): a fact about any other call proves nothing."""
     live = {tag: t for tag, t in toks.items() if t["token"]}
     if not live:
         return {}
@@ -411,7 +426,8 @@ def live_calls(tree, graph, toks, enders, jobs, quiet, timeout):
                              what="live handles", keep=keep,
                              names={"types": {tag: t["kind"] for tag, t in sorted(live.items())},
                                     "rf": sorted(enders), "rf_re": rulepatterns.scope_enders().pattern,
-                                    "nonfn": nonfn})
+                                    "nonfn": nonfn, "targets": _leading_to(graph, site_fns, callees),
+                                    "alloc_re": rulepatterns.allocators().pattern})
     return res
 
 

@@ -90,7 +90,8 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     toks, failed_tok = tokens.types(tree, graph, prov, balanced, jobs, quiet, timeout)
     token_files = sorted({f for t in toks.values() if t["token"] for f in t["files"]})
     callgraph.add_positions(graph, tree, token_files)
-    tres = tokens.live_calls(tree, graph, toks, prov.may_end | prov.unresolved, jobs, quiet, timeout)
+    tres = tokens.live_calls(tree, graph, toks, prov.may_end | prov.unresolved, jobs, quiet, timeout,
+                             site_fns=site_fns)
     scope_covered = {(os.path.normpath(rec["file"]), rec["line"], rec["col"]) for r in res.values() for rec in r["records"]
                      if rec.get("what", "call") == "call"}
     foreign, assumed = tokens.owned(tree, graph, toks, tres, scope_covered)
