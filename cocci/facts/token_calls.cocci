@@ -188,6 +188,21 @@ pr << nonderef.pr;
 tok_bad_ranges.append((pr[0].file, int(pr[0].line), int(pr[0].column),
                        int(pr[0].line_end), int(pr[0].column_end)))
 
+// the third expression of a for loop runs only after the body: not on a path that
+// leaves the loop at once
+@nonderef_for@
+expression E1, E2, E3;
+statement S;
+position pr;
+@@
+for (E1; E2; E3@pr) S
+
+@script:python@
+pr << nonderef_for.pr;
+@@
+tok_bad_ranges.append((pr[0].file, int(pr[0].line), int(pr[0].column),
+                       int(pr[0].line_end), int(pr[0].column_end)))
+
 @deref@
 identifier p, fld;
 position pd;

@@ -10,7 +10,8 @@
 //#    (producers): the driver decides which of those create (allocators,
 //#    and functions that return a new object);
 //#  - opened: the same assignment, followed on every path by a call that
-//#    gets x as an argument (o(..., x, ...)): the driver accepts it when o
+//#    gets x as an argument (o(..., x, ...)), the first call that gets it
+//#    (the handle goes nowhere before it is opened): the driver accepts it when o
 //#    opens the scope into x (the seed) or moves another token's cookie
 //#    into it (a handover);
 //#  - returns: a function returning the type that returns a call's result
@@ -73,11 +74,11 @@ tt_out("create", pc, var=x, callee=a, type=re.sub(r"\s+", " ", T).strip())
 @opened@
 type crt.T;
 T crt.x;
-identifier crt.a, o;
+identifier crt.a, o, g;
 position crt.pc;
 @@
 x = a@pc(...);
-...
+... when != g(..., x, ...)
 o(..., x, ...);
 
 @script:python@
@@ -98,11 +99,11 @@ T x = a@pc(...);
 
 @opened_decl@
 type crt_decl.T;
-identifier crt_decl.x, crt_decl.a, o;
+identifier crt_decl.x, crt_decl.a, o, g;
 position crt_decl.pc;
 @@
 T x = a@pc(...);
-...
+... when != g(..., x, ...)
 o(..., x, ...);
 
 @script:python@

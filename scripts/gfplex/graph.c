@@ -74,7 +74,8 @@
  *	that shadows a function are REFs too (extra, never missing).
  *	member is the field a designated initializer stores the name in
  *	(".finish_item = f," or "= &f}" in code, not in a macro body: an ops
- *	table the analysis can resolve by field), "-" for any other use.
+ *	table the analysis can resolve by field), "()" for "&name(" (the
+ *	address of the call's result, most likely), "-" for any other use.
  *	## templates: when a function-like macro pastes an argument into a
  *	name (DEVICE_ATTR_RO(foo) -> foo_show, also through other macros it
  *	passes the argument to), an invocation with a plain identifier
@@ -256,10 +257,10 @@ static int init_member(int k)
 	return isid(m) && ispc(cprev(m), '.') ? m : -1;
 }
 
-/* REF file holder name line col member */
-static void out_ref(int holder, int k)
+/* REF file holder name line col member; member "()" for "&name(": maybe the address
+ * of the call's result, printed to be safe */
+static void out_ref_as(int holder, int k, int m, const char *mark)
 {
-	int m = init_member(k);
 	out_head("REF");
 	if (holder >= 0)
 		out_tok(holder);
@@ -272,11 +273,23 @@ static void out_ref(int holder, int k)
 	TAB();
 	out_int(toks[k].col);
 	TAB();
-	if (m >= 0)
+	if (mark)
+		fputs(mark, stdout);
+	else if (m >= 0)
 		out_tok(m);
 	else
 		putc_unlocked('-', stdout);
 	NL();
+}
+
+static void out_ref(int holder, int k)
+{
+	out_ref_as(holder, k, init_member(k), NULL);
+}
+
+static void out_ref_call(int holder, int k)
+{
+	out_ref_as(holder, k, -1, "()");
 }
 
 /* ------------------------------------------------------------ records */
@@ -527,7 +540,7 @@ static void visit_ident(int k)
 			return;		/* int foo(int), bar(void); */
 		out_edge_tok("CALL", holder, k, k);
 		if (ispc(p, '&') && id >= 0 && ref_wanted(id, 0))
-			out_ref(holder, k);
+			out_ref_call(holder, k);
 		if (id >= 0 && names[id].thead >= 0)
 			expand_templates(id, n);
 		return;

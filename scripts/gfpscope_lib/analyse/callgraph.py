@@ -72,6 +72,7 @@ class Graph:
         # for the handles' ownership walk (tokens.py): the fields of ops tables a name is
         # stored in, and the indirect calls through each field
         self.ops_member_of = {}   # name -> {member} of ".member = name" initializers
+        self.plain_refs = set()   # names whose address is taken other than so
         self.icalls = {}          # member -> {caller} of calls through ->member(
         self.wrap_defs = {}       # name -> [(file, line, fn, params, body)]: DEFINE records (wrappers.py)
 
@@ -166,7 +167,9 @@ class Graph:
             if f[3] not in self.refs:
                 self.refs[sys.intern(f[3])] = (f[2], f[1], int(f[4]))
             member = f[6] if len(f) > 6 else "-"
-            if member != "-":
+            if member == "-":
+                self.plain_refs.add(f[3])
+            elif member != "()":  # "()": &f(x), the address of f's result
                 self.ops_member_of.setdefault(f[3], set()).add(sys.intern(member))
         elif kind == "ICALL":
             if f[3] != "-":

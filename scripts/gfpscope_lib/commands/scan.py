@@ -1,7 +1,7 @@
 """`gfpscope scan`: the tree's sites, analysed, written as sites.json and the census."""
 import os
 
-from ..analyse import callgraph, ownends, proof, providers, regions, scopecheck, tokens, unknowns, verdicts, wrappers
+from ..analyse import callgraph, ownends, proof, providers, regions, scopecheck, tokens, tokentypes, unknowns, verdicts, wrappers
 from ..emit import census
 from ..collect import lexsites, loops, masking, spatch
 from ..core import paths
@@ -87,7 +87,7 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
 
     # live transaction handles (tokens.py): a token type's live parameter covers calls too,
     # unless a work item or callback may reach the function with another task's handle
-    toks, failed_tok = tokens.types(tree, graph, prov, balanced, jobs, quiet, timeout)
+    toks, failed_tok = tokentypes.types(tree, graph, prov, balanced, jobs, quiet, timeout)
     token_files = sorted({f for t in toks.values() if t["token"] for f in t["files"]})
     callgraph.add_positions(graph, tree, token_files)
     tres = tokens.live_calls(tree, graph, toks, prov.may_end | prov.unresolved, jobs, quiet, timeout,

@@ -1,0 +1,557 @@
+"""Step 3d, token types: which struct types carry a memalloc scope while an object lives.
+
+Maintainers prove "pure transaction context" from the handle a function is given: while a
+struct xfs_trans is live, its task runs in a nofs scope. A struct type is such a scope
+token (types()) when:
+  - a proven start (a seed of providers.py, no "via") saves its cookie in a field of an
+    object of the type (tp->t_pflags, handle->saved_alloc_context);
+  - every object of the type is created by an allocation that, on every path, is handed
+    first to that start or to a handover, a function that moves another object's cookie
+    into it and makes it the one the stops test (xfs_trans_dup() ->
+    xfs_trans_switch_context()); cocci/facts/token_types.cocci finds the creations. The
+    creators' kmem_cache and sizeof(struct T) are used nowhere else; no function returns
+    a new object it did not open (jbd2_alloc_handle() does: handle_t is no token) nor a
+    made-up one (a cast, a number: ext4_get_nojournal()'s fake handle_t); there is no
+    instance that is not a pointer, no union holding one, no pointer typedef;
+  - no function restores an older cookie, or ends another scope, while a handle it
+    started is live (text order);
+  - every stop (a seed stop that restores from the field or takes the type) can be read,
+    is never called through a pointer, and each call of it ends the object's life: the
+    caller frees the object right after, or re-entered the scope into it itself (a
+    balanced function, ownends.py); with a handover, the stop restores only under a test
+    that the handover updates (xfs_trans_clear_context(): current->journal_info == tp).
+Anything else, and the type is not a token: its reason is in providers.json.
+"""
+import re
+
+from ..collect import lexsites, masking, spatch
+from ..collect.words import files_with
+from ..core import paths
+from . import rulepatterns
+
+FIELD = re.compile(r"^([A-Za-z_]\w*)->([A-Za-z_]\w*)$")
+
+
+def _fn_text(tree, graph, name, spans):
+    """The text of name's only definition (None when it has none or several)."""
+    files = graph.def_files.get(name, set())
+    if len(files) != 1:
+        return None
+    (rel,) = files
+    got = spans(rel).get(name)
+    if not got or len(got) != 1:
+        return None
+    try:
+        with open(tree.abspath(rel), "rb") as f:
+            lines = f.read().split(b"\n")
+    except OSError:
+        return None
+    a, b = got[0]
+    return b"\n".join(lines[a - 1:b]).decode("latin-1")
+
+
+def _fn_texts(tree, graph, name, spans):
+    """The text of every function definition of name (a #define of it is no definition)."""
+    out = []
+    for rel in sorted(graph.def_files.get(name, ())):
+        got = spans(rel).get(name) or []
+        if got:
+            lines = _read(tree, rel).split("\n")
+            out += ["\n".join(lines[a - 1:b]) for a, b in got]
+    return out
+
+
+def _spans_reader(tree):
+    cache = {}
+
+    def spans(rel):
+        if rel not in cache:
+            out = {}
+            for f in lexsites.graph_records(tree, [rel]):
+                if f[0] == "FN" and len(f) >= 7:
+                    out.setdefault(f[2], []).append((int(f[5]), int(f[6])))
+            cache[rel] = out
+        return cache[rel]
+    return spans
+
+
+def _typedef_of(tree, name):
+    """The struct tag a typedef names (typedef struct tag name;), or None."""
+    pat = r"typedef[[:space:]]+struct[[:space:]]+[A-Za-z_0-9]+[[:space:]]+%s[[:space:]]*;" % name
+    hits = files_with(tree, [pat])
+    for rel in sorted(set().union(*hits.values())) if hits else ():
+        with open(tree.abspath(rel), encoding="latin-1") as f:
+            m = re.search(r"typedef\s+struct\s+(\w+)\s+%s\s*;" % re.escape(name), f.read())
+        if m:
+            return m.group(1)
+    return None
+
+
+def candidates(tree, graph, prov, spans):
+    """{tag: type record} for the seeds that save their cookie in a field of a struct."""
+    out = {}
+    for fn, s in sorted(prov.starts.items()):
+        m = FIELD.match(s.get("how") or "")
+        if s.get("via") or s.get("declared") or not m:
+            continue
+        var, field = m.groups()
+        text = _fn_text(tree, graph, fn, spans) or ""
+        d = re.search(r"\bstruct\s+(\w+)\s*\*\s*%s\b" % re.escape(var), text)
+        tag, alias = (d.group(1), None) if d else (None, None)
+        if not d:
+            t = re.search(r"\b([A-Za-z_]\w*)\s*\*\s*%s\s*[,)]" % re.escape(var), text)
+            if t:
+                alias, tag = t.group(1), _typedef_of(tree, t.group(1))
+        if not tag:
+            continue
+        rec = out.setdefault(tag, {"tag": tag, "kind": s["kind"], "field": field, "seeds": [],
+                                   "aliases": [], "token": False, "why": None})
+        rec["seeds"].append(fn)
+        if alias and alias not in rec["aliases"]:
+            rec["aliases"].append(alias)
+    return out
+
+
+def _words(t):
+    return [t["tag"]] + t["aliases"]
+
+
+def _check_creations(t, records, handovers):
+    """Why the type's objects are not all created opened, or None."""
+    alloc = rulepatterns.allocators()
+    raw = {r["fn"] for r in records if r["t"] == "returns" and alloc.match(r["callee"])}
+    while True:  # a function returning another raw producer's result is one too
+        more = {r["fn"] for r in records if r["t"] == "returns" and r["callee"] in raw} - raw
+        if not more:
+            break
+        raw |= more
+    if raw:
+        fn = sorted(raw)[0]
+        return f"{fn}() returns a new struct {t['tag']} without opening the scope"
+    opened = {}
+    for r in records:
+        if r["t"] == "opened":
+            opened.setdefault((r["file"], r["line"], r["col"]), set()).add(r["by"])
+    openers = set(t["seeds"]) | set(handovers)
+    t["creators"] = []
+    for r in records:
+        if r["t"] != "create" or not (alloc.match(r["callee"]) or r["callee"] in raw):
+            continue
+        by = opened.get((r["file"], r["line"], r["col"]), set()) & openers
+        if not by:
+            return (f"{r['fn']}() ({r['file']}:{r['line']}) creates a struct {t['tag']} with "
+                    f"{r['callee']}() and does not open the scope into it on every path")
+        t["creators"].append({"fn": r["fn"], "file": r["file"], "line": r["line"], "opens": sorted(by)})
+    if not t["creators"]:
+        return f"no creation of a struct {t['tag']} was found"
+    return None
+
+
+def _instances(tree, t, files):
+    """Why some object of the type is not made by an allocation, or None: the type named
+    other than as a pointer (an instance: a local, a global, a member, a compound literal,
+    a macro's argument) except in sizeof/offsetof/__alignof__ or as container_of()'s type,
+    a cast to a pointer of the type, a union that holds a pointer of it, or a typedef of a
+    pointer to it."""
+    names = [r"struct\s+%s" % re.escape(t["tag"])] + [re.escape(a) for a in t["aliases"]]
+    any_name = "(?:%s)" % "|".join(names)
+    named = re.compile(r"\b%s\b(?!\s*[*{;])" % any_name)
+    allowed = re.compile(r"(?:\b(?:sizeof|offsetof|__alignof__|_Alignof)\s*\(\s*|,\s*)$")
+    # a cast is followed by its operand; "(struct x *);" is a prototype's only parameter
+    cast = re.compile(r"\(\s*%s\s*\*\s*\)\s*[\w(&*~!-]" % any_name)
+    ptr_typedef = re.compile(r"\btypedef\s+%s\s*\*" % any_name)
+    for rel in sorted(files):
+        text = _read(tree, rel)
+        if not text:
+            return f"{rel} is unreadable"
+        text = re.sub(r"/\*.*?\*/|//[^\n]*", " ", text, flags=re.S)
+        found = None
+        for m in named.finditer(text):
+            before, after = text[max(0, m.start() - 40):m.start()], text[m.end():m.end() + 3]
+            if re.match(r"\s*\w+\s*;", text[m.end():m.end() + 80]) and \
+                    re.search(r"\btypedef\s+$", before):
+                continue  # typedef struct T name; (the name is an alias, checked as one)
+            if allowed.search(before) and re.match(r"\s*[,)]", after):
+                continue  # sizeof(struct T), container_of(p, struct T, member)
+            found = (m, "the type used other than as a pointer")
+            break
+        for pat, what in ((cast, "a cast to a pointer of the type"),
+                          (ptr_typedef, "a typedef of a pointer to the type")):
+            found = found or ((pat.search(text), what) if pat.search(text) else None)
+        if not found:
+            for u in re.finditer(r"\bunion\s*\w*\s*\{", text):
+                if re.search(any_name + r"\s*\*", text[u.end():_block_end(text, u.end() - 1)]):
+                    found = (u, "a union that holds a pointer of the type")
+                    break
+        if found:
+            m, what = found
+            line = text.count("\n", 0, m.start()) + 1
+            return f"{rel}:{line}: {what} ({' '.join(m.group(0).split())[:60]})"
+    return None
+
+
+def _block_end(text, i):
+    """The index of the "}" closing the "{" at text[i] (or the end of the text)."""
+    depth = 0
+    for j in range(i, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[j], 0)
+        if depth == 0:
+            return j
+    return len(text)
+
+
+def _aliases(tree, t, files):
+    """typedef struct T name; in the type's files: more names of the type."""
+    pat = re.compile(r"\btypedef\s+struct\s+%s\s+([A-Za-z_]\w*)\s*;" % re.escape(t["tag"]))
+    for rel in files:
+        for a in pat.findall(_read(tree, rel)):
+            if a not in t["aliases"]:
+                t["aliases"].append(a)
+
+
+def _made_up_returns(tree, graph, t, producers, spans):
+    """Why a function returning the type may return a made-up pointer (a cast, a number,
+    an address), or None: only NULL, ERR_PTR()/ERR_CAST(), a name, a field, or a call's
+    result may come back."""
+    ok = re.compile(r"^(?:NULL|0|[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*|[A-Za-z_]\w*\s*\(.*\))$", re.S)
+    for fn in producers:
+        for text in _fn_texts(tree, graph, fn, spans):
+            body = text[text.find("{"):]
+            for m in re.finditer(r"\breturn\b\s*([^;]*);", body):
+                if not ok.match(m.group(1).strip()):
+                    return f"{fn}() returns {' '.join(m.group(1).split())[:40]}, not a handle it was given or made"
+    return None
+
+
+def _allocations_elsewhere(tree, graph, t, files, spans):
+    """Why an object of the type may be allocated outside the checked creators, or None:
+    the creators' kmem_cache passed to an allocator, or sizeof(struct T) used, in any other
+    function (kmem_cache_create() aside)."""
+    creators = {c["fn"] for c in t["creators"]}
+    caches = set()
+    for c in t["creators"]:
+        line = (_read(tree, c["file"]).split("\n") + [""])[c["line"] - 1]
+        m = re.search(r"\bkmem_cache_\w*alloc\w*\s*\(\s*([A-Za-z_]\w*)\s*,", line)
+        if m:
+            caches.add(m.group(1))
+    uses = [r"\bkmem_cache_\w*alloc\w*\s*\(\s*%s\b" % re.escape(c) for c in sorted(caches)]
+    uses.append(r"\bsizeof\s*\(\s*struct\s+%s\s*\)" % re.escape(t["tag"]))
+    pat = re.compile("|".join(uses))
+    hits = files_with(tree, [re.escape(c) for c in sorted(caches)]) if caches else {}
+    for rel in sorted(set(files) | set().union(*hits.values()) if hits else set(files)):
+        lines = _read(tree, rel).split("\n")
+        fns = spans(rel)
+        for n, line in enumerate(lines, 1):
+            if pat.search(line) and "kmem_cache_create" not in line:
+                holders = {f for f, ss in fns.items() for a, b in ss if a <= n <= b}
+                if not holders & creators:
+                    where = ", ".join(sorted(holders)) or "file scope"
+                    return (f"{rel}:{n} ({where}) allocates what a struct {t['tag']} is made of outside "
+                            "the creators that open the scope")
+    return None
+
+
+def _never_opened(tree, t, files, spans):
+    """Why the type is no token, read from the text alone, or None: a function declares a
+    pointer of the type, assigns it an allocator's result and calls no seed or handover at
+    all (cifs_get_tcp_session()'s struct TCP_Server_Info)."""
+    names = [r"struct\s+%s" % re.escape(t["tag"])] + [re.escape(a) for a in t["aliases"]]
+    decl = re.compile(r"\b(?:%s)\s*\*\s*([A-Za-z_]\w*)" % "|".join(names))
+    alloc = rulepatterns.allocators().pattern.strip("^$")
+    openers = set(t["seeds"]) | set(t["handovers"])
+    opens = re.compile(r"\b(?:%s)\s*\(" % "|".join(map(re.escape, sorted(openers))))
+    for rel in files:
+        try:
+            with open(tree.abspath(rel), "rb") as f:
+                lines = f.read().decode("latin-1").split("\n")
+        except OSError:
+            continue
+        for fn, ss in sorted(spans(rel).items()):
+            for a, b in ss:
+                body = "\n".join(lines[a - 1:b])
+                for var in set(decl.findall(body)):
+                    m = re.search(r"\b%s\s*=\s*(%s)\s*\(" % (re.escape(var), alloc), body)
+                    if m and not opens.search(body):
+                        line = a + body.count("\n", 0, m.start())
+                        return (f"{fn}() ({rel}:{line}) creates a struct {t['tag']} with {m.group(1)}() and "
+                                "never opens the scope into it")
+    return None
+
+
+def _creation_keeper(t, producers):
+    """keep(header, body) for token_types.cocci: the bodies that can create an object of
+    the type (they name it and call an allocator or a producer), and the functions that
+    return it (their header names it)."""
+    words = masking.word_regex(_words(t))
+    calls = re.compile(rb"\b(?:%s)\s*\(" % b"|".join(
+        [rulepatterns.allocators().pattern.strip("^$").encode()] + [re.escape(p.encode()) for p in producers]))
+
+    def keep(header, body):
+        return bool(words.search(header) or (words.search(body) and calls.search(body)))
+    return keep
+
+
+def _producers(tree, t, files):
+    """The functions declared to return a pointer of the type (they may hand out a new one)."""
+    names = [r"struct\s+%s" % re.escape(t["tag"])] + [re.escape(a) for a in t["aliases"]]
+    pat = re.compile(r"\b(?:%s)\s*\*\s*([A-Za-z_]\w*)\s*\(" % "|".join(names))
+    out = set()
+    for rel in files:
+        with open(tree.abspath(rel), encoding="latin-1") as f:
+            out |= set(pat.findall(f.read()))
+    return sorted(out)
+
+
+def _handovers(tree, graph, t, files, spans):
+    """Functions that move one object's cookie into another: a->field = b->field."""
+    pat = re.compile(r"\b\w+->%s\s*=\s*\w+->%s\s*;" % ((re.escape(t["field"]),) * 2))
+    out = set()
+    for rel in sorted(files):
+        with open(tree.abspath(rel), encoding="latin-1") as f:
+            text = f.read()
+        for m in pat.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            out |= {n for n, ss in spans(rel).items() for a, b in ss if a <= line <= b}
+    return out
+
+
+def _type_stops(tree, graph, t, prov, spans):
+    """(the stops of the type, why not, or None): the seed stops that restore from the
+    field or take a pointer of the type, each with the texts of its definitions. A stop
+    defined in the type's files with no function definition (a #define, a name defined
+    nowhere readable) cannot be checked; one whose address is taken is called where no
+    check looks."""
+    field = re.compile(r"->\s*%s\b" % re.escape(t["field"]))
+    takes = re.compile(r"\b(?:%s)\s*\*" % "|".join([r"struct\s+%s" % re.escape(t["tag"])] +
+                                                   [re.escape(a) for a in t["aliases"]]))
+    files, out = set(t["files"]), []
+    for stop in sorted(prov.stops):
+        texts = _fn_texts(tree, graph, stop, spans)
+        if not texts:
+            if graph.def_files.get(stop, set()) & files:
+                return None, f"{stop}() restores a cookie and has no function body to check (a macro?)"
+            continue
+        if not any(field.search(x) or takes.search(x.split("{", 1)[0]) for x in texts):
+            continue
+        if stop in graph.refs:
+            return None, f"{stop}() restores the cookie and its address is taken: it is called where no check looks"
+        out.append((stop, texts))
+    return out, None
+
+
+def _check_stops(tree, graph, t, prov, balanced, spans):
+    """Why a stop may end a token's scope while the token lives on, or None."""
+    t["stops"] = []
+    stops, why = _type_stops(tree, graph, t, prov, spans)
+    if why:
+        return why
+    for stop, texts in stops:
+        if t.get("handovers") and not all(_guard(x) for x in texts):
+            return (f"{stop}() restores the cookie without testing that the handle is the current one, "
+                    "but a handover moves cookies between objects: freeing the old one would end the "
+                    "new one's scope")
+        callers = []
+        for caller, _f, _l, _c in graph.callers(stop):
+            if caller in balanced:
+                callers.append(f"{caller} (opened it itself)")
+                continue
+            ctexts = _fn_texts(tree, graph, caller, spans)
+            if not ctexts:
+                return f"{caller}() calls {stop}() and cannot be read"
+            for ctext in ctexts:
+                how = _ends_life(ctext, stop, t["seeds"])
+                if not how:
+                    return (f"{caller}() calls {stop}() and neither frees the handle right after it nor "
+                            "opened the scope itself: a handle may outlive its scope")
+                callers.append(f"{caller} ({how})")
+        t["stops"].append({"fn": stop, "callers": sorted(set(callers))})
+    if not t["stops"]:
+        return f"no stop restores the cookie from ->{t['field']}"
+    return None
+
+
+_FREE = r"(?:kfree|kvfree|kmem_cache_free\s*\(\s*[A-Za-z_]\w*\s*,)"
+
+
+def _ends_life(text, stop, seeds):
+    """How every call of stop in this function text ends the handle's life, or None: the
+    next use of its argument is the free of exactly that argument (kfree(x),
+    kmem_cache_free(c, x)), in the same block; or the function re-entered the scope into
+    it itself (_reenters)."""
+    every = re.findall(r"\b%s\s*\(\s*([^;]*?)\s*\)\s*;" % re.escape(stop), text)
+    if len(every) == 1 and _reenters(text, seeds, stop, every[0]):
+        return f"re-entered it with {_names(seeds)}"
+    calls = list(re.finditer(r"^([ \t]*)%s\s*\(\s*([A-Za-z_]\w*)\s*\)\s*;" % re.escape(stop), text, re.M))
+    if len(calls) != len(re.findall(r"\b%s\s*\(" % re.escape(stop), text)) or not calls:
+        return None  # a call that is not a plain statement on a plain name
+    for m in calls:
+        indent, arg = m.group(1), m.group(2)
+        nxt = re.search(r"\b%s\b" % re.escape(arg), text[m.end():])
+        if not nxt:
+            return None
+        stmt = text[m.end():m.end() + nxt.start()]
+        line_start = stmt.rfind("\n") + 1
+        free = re.match(r"%s(?:kfree|kvfree)\s*\(\s*$|%skmem_cache_free\s*\(\s*[A-Za-z_]\w*\s*,\s*$"
+                        % (re.escape(indent), re.escape(indent)), stmt[line_start:])
+        after = text[m.end() + nxt.end():]
+        if not free or not re.match(r"\s*\)\s*;", after):
+            return None
+    return "frees it"
+
+
+def _guard(text):
+    """The lvalue the stop's restore is guarded by (if (current->journal_info == tp)), or None."""
+    head = text.split("restore", 1)[0]
+    m = re.search(r"\bif\s*\(\s*((?:->|[^()=!<>])+?)\s*==\s*[A-Za-z_]\w*\s*\)", head)
+    return m.group(1).strip() if m else None
+
+
+def _check_handovers(tree, graph, t, prov, spans):
+    """Why a handover may leave the stops testing the old handle, or None: it must assign
+    what each stop's guard compares (current->journal_info = new_tp)."""
+    if not t.get("handovers"):
+        return None
+    stops, why = _type_stops(tree, graph, t, prov, spans)
+    if why:
+        return why
+    guards = {_guard(x) for _stop, texts in stops for x in texts}
+    if None in guards or not guards:
+        return None  # _check_stops says why
+    for h in t["handovers"]:
+        for text in _fn_texts(tree, graph, h, spans) or [""]:
+            for g in guards:
+                if not re.search(r"%s\s*=\s*[A-Za-z_]\w*\s*;" % re.escape(g).replace(r"\ ", r"\s*"), text):
+                    return (f"{h}() moves the cookie but does not set {g}, which the stop tests: the old "
+                            "handle's stop would still end the scope")
+    return None
+
+
+def _names(fns):
+    return "/".join(f"{f}()" for f in fns)
+
+
+def _reenters(text, seeds, stop, arg):
+    """The function opens the scope into the same handle itself, then stops it: both calls
+    are statements of the body's top level (one tab in), the seed's first, and each is the
+    only one. Its stop restores what its own seed saved (xfs_btree_split_worker())."""
+    def top(name):
+        return re.findall(r"^\t%s\s*\(\s*%s\s*\)\s*;" % (re.escape(name), re.escape(arg)), text, re.M)
+    calls = [m for seed in seeds for m in re.finditer(r"\b%s\s*\(" % re.escape(seed), text)]
+    stops = list(re.finditer(r"\b%s\s*\(" % re.escape(stop), text))
+    return (len(calls) == 1 and len(stops) == 1 and calls[0].start() < stops[0].start() and
+            any(top(seed) for seed in seeds) and bool(top(stop)))
+
+
+_RESTORE = re.compile(r"\b(?:memalloc_\w+_restore|current_restore_flags\w*)\s*\(|"
+                      r"\bcurrent\s*->\s*flags\s*(?:=|&=|\^=)")
+
+
+def _check_interleaving(tree, graph, t, prov, spans):
+    """Why a function may end a scope while a handle it started is live, or None.
+
+    A restore puts back the flags of its save: `c = memalloc_nofs_save(); start(&tp);
+    memalloc_nofs_restore(c);` ends the scope with tp still live; so does another
+    provider's stop. Read in text order, in every definition: in a function that calls a
+    start of the type, after a start, no restore, write to current->flags or other
+    scope-ending call may come before a call that ends the handle (one that may reach the
+    type's own stops)."""
+    starts = {n for n, s in prov.starts.items()
+              if set(t["seeds"]) & ({n} | set(s.get("via") or ()))}
+    own = _reaching(graph, {st["fn"] for st in t.get("stops") or ()})
+    other = (set(prov.may_end) | set(prov.stops)) - own - starts
+    start_re = re.compile(r"\b(?:%s)\s*\(" % "|".join(map(re.escape, sorted(starts))))
+    own_re = re.compile(r"\b(?:%s)\s*\(" % "|".join(map(re.escape, sorted(own)))) if own else None
+    other_re = re.compile(r"\b(?:%s)\s*\(" % "|".join(map(re.escape, sorted(other)))) if other else None
+    for start in sorted(starts):
+        for caller in sorted({c for c, _f, _l, _k in graph.callers(start)} - starts):
+            for text in _fn_texts(tree, graph, caller, spans):
+                events = sorted([(m.start(), "s") for m in start_re.finditer(text)] +
+                                [(m.start(), "e") for m in (own_re.finditer(text) if own_re else ())] +
+                                [(m.start(), "r") for m in (other_re.finditer(text) if other_re else ())] +
+                                [(m.start(), "r") for m in _RESTORE.finditer(text)])
+                live = False
+                for _pos, kind in events:
+                    if kind == "s":
+                        live = True
+                    elif kind == "e":
+                        live = False
+                    elif live:
+                        return (f"{caller}() ends a scope (a restore, a write to current->flags or another "
+                                f"provider's stop) after a start of struct {t['tag']}, with no stop of the "
+                                "handle between: the handle may outlive its scope")
+    return None
+
+
+def _reaching(graph, names, limit=20000):
+    """names and the functions that may call one of them (over the whole graph)."""
+    seen, todo = set(names), list(names)
+    while todo and len(seen) < limit:
+        for caller, _f, _l, _c in graph.callers(todo.pop()):
+            if caller != "-" and caller not in seen:
+                seen.add(caller)
+                todo.append(caller)
+    return seen
+
+
+def types(tree, graph, prov, balanced, jobs, quiet, timeout):
+    """({tag: type record}, failed files): the candidates, each with token True/False and why."""
+    spans = _spans_reader(tree)
+    cands = candidates(tree, graph, prov, spans)
+    failed = []
+    for tag, stops in sorted(prov.assumed_tokens.items()):  # whatif --token: taken as declared
+        hits = files_with(tree, [tag])
+        cands[tag] = {"tag": tag, "kind": "nofs", "field": "(assumed)", "seeds": [], "aliases": [],
+                      "token": True, "why": None, "assumed": True, "handovers": [], "creators": [],
+                      "stops": [{"fn": s, "callers": []} for s in stops],
+                      "files": sorted(set().union(*hits.values())) if hits else []}
+    for t in cands.values():
+        if t.get("assumed"):
+            continue
+        hits = files_with(tree, _words(t))
+        files = sorted(set().union(*hits.values())) if hits else []
+        t["handovers"] = sorted(_handovers(tree, graph, t, files, spans))
+        n = len(t["aliases"])
+        _aliases(tree, t, files)
+        if len(t["aliases"]) > n:  # typedef names: the files that use only those count too
+            hits = files_with(tree, _words(t))
+            files = sorted(set().union(*hits.values())) if hits else []
+        t["files"] = files
+        # cheap, and they settle most look-alikes before spatch reads a file
+        why = _instances(tree, t, files) or _never_opened(tree, t, files, spans)
+        if why:
+            t["token"], t["why"] = False, why
+            continue
+        producers = _producers(tree, t, files)
+        res, _ = spatch.run_rule(tree, paths.TOKEN_TYPES_RULE, files, jobs, timeout=timeout, quiet=quiet,
+                                 what=f"creations of struct {t['tag']}", keep=_creation_keeper(t, producers),
+                                 names={"types": {t["tag"]: [f"struct {t['tag']} *"] +
+                                                  [f"{a} *" for a in t["aliases"]]},
+                                        "alloc_re": rulepatterns.allocators().pattern,
+                                        "producers": producers})
+        records = []
+        for rel, r in sorted(res.items()):
+            if r["status"] != "ok":
+                failed.append({"rule": "token_types", "file": rel, "status": r["status"], "detail": r["detail"]})
+            records += r["records"]
+        why = None
+        bad = [f for f in failed if f["rule"] == "token_types" and f["file"] in files]
+        if bad:
+            why = f"{bad[0]['file']}: spatch could not read it, so its creations are unknown"
+        why = why or _check_creations(t, records, t["handovers"]) or \
+            _made_up_returns(tree, graph, t, producers, spans) or \
+            _allocations_elsewhere(tree, graph, t, files, spans) or \
+            _check_handovers(tree, graph, t, prov, spans) or \
+            _check_stops(tree, graph, t, prov, balanced, spans) or \
+            _check_interleaving(tree, graph, t, prov, spans)
+        t["token"], t["why"] = why is None, why
+    return cands, failed
+
+
+def _read(tree, rel):
+    try:
+        with open(tree.abspath(rel), encoding="latin-1") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
