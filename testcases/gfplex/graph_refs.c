@@ -95,3 +95,19 @@ static void later(struct file_ops *o, void (*cb)(void))
 	o->release = foo_release;
 	INIT_WORK(o, worker);
 }
+
+/* "&f(x)" takes the address of what f returns (most likely): its REF is marked "()" */
+struct holder {
+	int field;
+};
+static struct holder holders[2];
+
+static struct holder *get_holder(int i)
+{
+	return &holders[i & 1];
+}
+
+static int *field_of(int i)
+{
+	return &get_holder(i)->field;
+}
