@@ -216,7 +216,7 @@ def _made_up_returns(tree, graph, t, producers, spans):
     ok = re.compile(r"^(?:NULL|0|[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*|[A-Za-z_]\w*\s*\(.*\))$", re.S)
     for fn in producers:
         for text in _fn_texts(tree, graph, fn, spans):
-            body = text[text.find("{"):]
+            body = _code(text)[text.find("{"):]
             for m in re.finditer(r"\breturn\b\s*([^;]*);", body):
                 if not ok.match(m.group(1).strip()):
                     return f"{fn}() returns {' '.join(m.group(1).split())[:40]}, not a handle it was given or made"
@@ -239,15 +239,18 @@ def _allocations_elsewhere(tree, graph, t, files, spans):
     pat = re.compile("|".join(uses))
     hits = files_with(tree, [re.escape(c) for c in sorted(caches)]) if caches else {}
     for rel in sorted(set(files) | set().union(*hits.values()) if hits else set(files)):
-        lines = _read(tree, rel).split("\n")
+        text = _code(_read(tree, rel))
         fns = spans(rel)
-        for n, line in enumerate(lines, 1):
-            if pat.search(line) and "kmem_cache_create" not in line:
-                holders = {f for f, ss in fns.items() for a, b in ss if a <= n <= b}
-                if not holders & creators:
-                    where = ", ".join(sorted(holders)) or "file scope"
-                    return (f"{rel}:{n} ({where}) allocates what a struct {t['tag']} is made of outside "
-                            "the creators that open the scope")
+        for m in pat.finditer(text):
+            stmt = text[max(text.rfind(";", 0, m.start()), text.rfind("{", 0, m.start())) + 1:m.start()]
+            if re.search(r"\b(?:kmem_cache_create\w*|KMEM_CACHE\w*)\s*\(", stmt):
+                continue  # the size the cache is made with
+            n = text.count("\n", 0, m.start()) + 1
+            holders = {f for f, ss in fns.items() for a, b in ss if a <= n <= b}
+            if not holders & creators:
+                where = ", ".join(sorted(holders)) or "file scope"
+                return (f"{rel}:{n} ({where}) allocates what a struct {t['tag']} is made of outside "
+                        "the creators that open the scope")
     return None
 
 
@@ -263,7 +266,7 @@ def _never_opened(tree, t, files, spans):
     for rel in files:
         try:
             with open(tree.abspath(rel), "rb") as f:
-                lines = f.read().decode("latin-1").split("\n")
+                lines = _code(f.read().decode("latin-1")).split("\n")
         except OSError:
             continue
         for fn, ss in sorted(spans(rel).items()):
@@ -545,6 +548,11 @@ def types(tree, graph, prov, balanced, jobs, quiet, timeout):
             _check_interleaving(tree, graph, t, prov, spans)
         t["token"], t["why"] = why is None, why
     return cands, failed
+
+
+def _code(text):
+    """text with its comments blanked (newlines kept, so offsets and lines stay)."""
+    return re.sub(r"/\*.*?\*/|//[^\n]*", lambda m: re.sub(r"[^\n]", " ", m.group(0)), text, flags=re.S)
 
 
 def _read(tree, rel):

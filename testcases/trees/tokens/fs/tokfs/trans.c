@@ -56,3 +56,11 @@ int tok_trans_roll(struct tok_trans **tpp)
 	*tpp = ntp;
 	return 0;
 }
+
+/* the cache is made with sizeof(struct tok_trans): that is no allocation of one */
+int tok_init_caches(void)
+{
+	tok_trans_cache = kmem_cache_create("tok_trans",
+					    sizeof(struct tok_trans), 0, 0, NULL);
+	return tok_trans_cache ? 0 : -ENOMEM;
+}
