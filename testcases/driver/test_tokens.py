@@ -96,6 +96,10 @@ class TokenVerdicts(ScannedTree):
         self.assertIn("a cast to a pointer of the type", types["cast_handle"]["why"])
         self.assertIn("ilv_interleaved() ends a scope (a restore, a write to current->flags or another "
                       "provider's stop) after a start of struct ilv_trans", types["ilv_trans"]["why"])
+        # a stop's caller that hands the stopped handle on before the free: the type stays a
+        # token, and the function handed it gets no handle facts (nubf_work stays keep)
+        self.assertIn("nubf_work", types["nubf_trans"]["after_stop"])
+        self.assertEqual(tok["after_stop"], [])
         # the review's look-alikes: each type is refused, each for its own reason
         why = {k: v["why"] for k, v in types.items()}
         for tag, text in (("nai_trans", "the type used other than as a pointer"),

@@ -171,7 +171,13 @@ def owned(tree, graph, toks, results, covered):
     owns the handle)."""
     memo, dropped, assumed = {}, {}, {}
     takers = {rec["caller"] for r in results.values() for rec in r["records"] if rec.get("what") == "param"}
-    async_entry = _async_reader(tree, graph, toks, takers)
+    reader = _async_reader(tree, graph, toks, takers)
+    # a function a stop's caller hands the stopped handle to (xfs_trans_free_dqinfo(tp))
+    stopped = {n for t in toks.values() if t["token"] for n in t.get("after_stop") or ()}
+
+    def async_entry(name):
+        return name in stopped or reader(name)
+    async_entry.stopped = stopped
     areas = _areas(toks)
     for rel, r in results.items():
         keep = []
@@ -207,6 +213,8 @@ def _entry_reaching(graph, start, covered, async_entry, areas):
         fn = todo.pop()
         name = fn.partition("@")[0]
         if async_entry(name):
+            if name in async_entry.stopped:
+                return f"{name}() is handed a handle whose scope was stopped", via
             holder, file, _line = graph.refs.get(name, ("-", "?", 0))
             return f"{name}() may run in another task (its address is taken in {file})", via
         callers = [(c, (f, l, k)) for c, f, l, k in graph.node_callers(fn)]
@@ -261,5 +269,6 @@ def as_json(toks, dropped, assumed):
     for tag, t in sorted(toks.items()):
         out[tag] = {k: t.get(k) for k in ("token", "why", "kind", "field", "seeds", "aliases", "handovers",
                                           "creators", "stops")}
+        out[tag]["after_stop"] = sorted(t.get("after_stop") or ())
     return {"types": out, "foreign": dict(sorted(dropped.items())), "ops_assumed": dict(sorted(assumed.items()))}
 

@@ -344,10 +344,11 @@ def _type_stops(tree, graph, t, prov, spans):
 
 def _check_stops(tree, graph, t, prov, balanced, spans):
     """Why a stop may end a token's scope while the token lives on, or None."""
-    t["stops"] = []
+    t["stops"], after = [], set()
     stops, why = _type_stops(tree, graph, t, prov, spans)
     if why:
         return why
+    t["after_stop"] = after
     for stop, texts in stops:
         if t.get("handovers") and not all(_guard(x) for x in texts):
             return (f"{stop}() restores the cookie without testing that the handle is the current one, "
@@ -362,7 +363,7 @@ def _check_stops(tree, graph, t, prov, balanced, spans):
             if not ctexts:
                 return f"{caller}() calls {stop}() and cannot be read"
             for ctext in ctexts:
-                how = _ends_life(ctext, stop, t["seeds"])
+                how = _ends_life(_code(ctext), stop, t["seeds"], after)
                 if not how:
                     return (f"{caller}() calls {stop}() and neither frees the handle right after it nor "
                             "opened the scope itself: a handle may outlive its scope")
@@ -376,11 +377,14 @@ def _check_stops(tree, graph, t, prov, balanced, spans):
 _FREE = r"(?:kfree|kvfree|kmem_cache_free\s*\(\s*[A-Za-z_]\w*\s*,)"
 
 
-def _ends_life(text, stop, seeds):
+def _ends_life(text, stop, seeds, after_stop):
     """How every call of stop in this function text ends the handle's life, or None: the
-    next use of its argument is the free of exactly that argument (kfree(x),
-    kmem_cache_free(c, x)), in the same block; or the function re-entered the scope into
-    it itself (_reenters)."""
+    free of exactly that argument (kfree(x), kmem_cache_free(c, x)) follows in the same
+    block, with no return, goto or break before it; or the function re-entered the scope
+    into it itself (_reenters). Between the stop and the free the handle may be read
+    (x->field); a function it is handed to there (xfs_trans_free_dqinfo(tp)) gets a
+    stopped handle: its name goes into after_stop, and the ownership walk keeps handle
+    facts away from what it reaches."""
     every = re.findall(r"\b%s\s*\(\s*([^;]*?)\s*\)\s*;" % re.escape(stop), text)
     if len(every) == 1 and _reenters(text, seeds, stop, every[0]):
         return f"re-entered it with {_names(seeds)}"
@@ -388,18 +392,31 @@ def _ends_life(text, stop, seeds):
     if len(calls) != len(re.findall(r"\b%s\s*\(" % re.escape(stop), text)) or not calls:
         return None  # a call that is not a plain statement on a plain name
     for m in calls:
-        indent, arg = m.group(1), m.group(2)
-        nxt = re.search(r"\b%s\b" % re.escape(arg), text[m.end():])
-        if not nxt:
+        indent, arg = m.group(1), re.escape(m.group(2))
+        free = re.compile(r"^%s(?:kfree|kvfree)\s*\(\s*%s\s*\)\s*;|^%skmem_cache_free\s*\(\s*[A-Za-z_]\w*\s*,\s*%s\s*\)\s*;"
+                          % (re.escape(indent), arg, re.escape(indent), arg), re.M)
+        f = free.search(text, m.end())
+        if not f:
             return None
-        stmt = text[m.end():m.end() + nxt.start()]
-        line_start = stmt.rfind("\n") + 1
-        free = re.match(r"%s(?:kfree|kvfree)\s*\(\s*$|%skmem_cache_free\s*\(\s*[A-Za-z_]\w*\s*,\s*$"
-                        % (re.escape(indent), re.escape(indent)), stmt[line_start:])
-        after = text[m.end() + nxt.end():]
-        if not free or not re.match(r"\s*\)\s*;", after):
-            return None
+        between = text[m.end():f.start()]
+        closes = bool(indent) and re.search(r"^%s\}" % re.escape(indent[:-1]), between, re.M)
+        if re.search(r"\b(?:return|goto|break)\b", between) or closes:
+            return None  # the free may not run (or is in another block)
+        for c in re.finditer(r"\b([A-Za-z_]\w*)\s*\(", between):  # nested calls too
+            args = between[c.end():_paren_end(between, c.end() - 1)]
+            if re.search(r"\b%s\b(?!\s*->)" % arg, args):
+                after_stop.add(c.group(1))
     return "frees it"
+
+
+def _paren_end(text, i):
+    """The index of the ")" closing the "(" at text[i] (or the end of the text)."""
+    depth = 0
+    for j in range(i, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[j], 0)
+        if depth == 0:
+            return j
+    return len(text)
 
 
 def _guard(text):
