@@ -19,7 +19,9 @@
 //# The proof is the scoped-calls rule's: candidates (cand_in: the calls the
 //# driver lists as targets, and the allocators), refuted by a path from the
 //# entry without a good dereference (u1) or from an end without one after it
-//# (u2).
+//# (u2). Their "..." are "when any": without it a path could not pass another
+//# call of a target, and a call behind one (if (!list_empty(...)) before an
+//# allocation) would never be refuted.
 //#
 //# -D names=FILE: a JSON object: types {struct tag: kind}, rf (scope-ending
 //# calls besides the memalloc restores), rf_re (the local rule's regex of
@@ -257,6 +259,7 @@ position pt;
 @@
 f(..., struct sn *p, ...) {
 ... when != p@pg->fld
+    when any
 g@pt(...)
 ... when any
 }
@@ -283,6 +286,7 @@ current->flags &= E
 current->flags ^= E
 )
 ... when != p@pg->fld
+    when any
 g@pt(...)
 ... when any
 }

@@ -34,6 +34,7 @@ EXPECTED = {
     ("users.c", "tok_short_circuit"): ("keep", "no-scope", None, "not known valid at the site"),
     ("users.c", "tok_reassigned"): ("keep", "no-scope", None, "not known valid at the site"),
     ("users.c", "tok_shadowed"): ("keep", "no-scope", None, "not known valid at the site"),
+    ("users.c", "tok_call_first"): ("keep", "no-scope", None, "not known valid at the site"),
     ("users.c", "tok_maybe"): ("keep", "dual-context", None,
                                "tok_maybe <- tok_without (fs/tokfs/users.c): called outside any scope"),
     ("split.c", "tok_split_helper"): ("keep", "no-scope", None,
@@ -76,7 +77,7 @@ class TokenVerdicts(ScannedTree):
                   and not os.path.basename(s["file"]).startswith("neg_")}
         self.assertEqual(marked, {"tok_nullable", "tok_after_stop", "tok_assert_only", "tok_addr_only",
                                   "tok_short_circuit", "tok_reassigned", "tok_maybe", "tok_split_helper",
-                                  "tok_shadowed"})
+                                  "tok_shadowed", "tok_call_first"})
 
     def test_providers_json_records_each_type_and_why(self):
         types = self.shared.load("providers.json")["tokens"]["types"]
@@ -140,6 +141,26 @@ class TokenVerdicts(ScannedTree):
         bad = self.shared.gfpscope("whatif", "--kdir", self.tree, "--out", self.shared.out, "--token", "ilv_trans")
         self.assertEqual(bad.returncode, 2)
         self.assertIn("--token ilv_trans: give STRUCT:STOP", bad.stderr)
+
+
+class TokenCallsRule(unittest.TestCase):
+    """cocci/facts/token_calls.cocci on its cases (testcases/facts/token_calls.*): the calls a
+    valid handle covers, and the look-alikes it must not (a candidate call before the site,
+    a scope end after the dereference, a for loop's third expression)."""
+
+    def test_cases(self):
+        from gfpscope_lib.collect import spatch
+        from gfpscope_lib.core import paths
+        d = os.path.join(REPO, "testcases", "facts")
+        res = spatch._run_batch(d, paths.TOKEN_CALLS_RULE, ["token_calls.c"], 300,
+                                {"names": os.path.join(d, "token_calls.names.json")}, spatch.parse_facts)
+        self.assertEqual(res["token_calls.c"]["status"], "ok", res["token_calls.c"]["detail"])
+        with open(os.path.join(d, "token_calls.c"), encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        got = sorted({f"{r['caller']} {lines[r['line'] - 1][r['col']:].split('(')[0]} {r['line']} {r['how']}"
+                      for r in res["token_calls.c"]["records"] if r.get("what") == "call"})
+        with open(os.path.join(d, "token_calls.expected")) as f:
+            self.assertEqual(got, sorted(l.strip() for l in f if l.strip()))
 
 
 if __name__ == "__main__":

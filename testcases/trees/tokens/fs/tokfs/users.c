@@ -144,3 +144,11 @@ void *tok_traced(struct tok_trans *tp, size_t n)
 	trace_tok_defer(tp->t_flags);
 	return kmalloc(n, GFP_NOFS);
 }
+
+/* twin: no dereference at all, and an allocation before the site (a candidate call
+ * itself) must not hide the path that refutes the site */
+void *tok_call_first(struct tok_trans *tp, size_t n)
+{
+	kfree(kzalloc(n, GFP_KERNEL));
+	return kmalloc(n, GFP_NOFS);
+}

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* cocci/facts/token_calls.cocci on its own: which calls a valid handle covers.
+ * token_calls.expected lists "function callee line how" for each covered call. */
+#include <linux/slab.h>
+
+struct tc_trans {
+	unsigned int t_flags;
+};
+
+int tc_list_empty(unsigned int *flags);
+void *tc_peek(int n);
+
+/* dereferenced first: every call after it */
+void *tc_deref(struct tc_trans *tp, int n)
+{
+	tp->t_flags |= 1;
+	return kmalloc(n, GFP_NOFS);
+}
+
+/* no dereference: a candidate call before the site (tc_list_empty, kzalloc) must not
+ * hide the path from the entry that refutes the site */
+void *tc_list_first(struct tc_trans *tp, int n)
+{
+	void *p = NULL;
+
+	if (!tc_list_empty(&tp->t_flags))
+		p = kzalloc(n, GFP_KERNEL);
+	if (!p)
+		p = kmalloc(n, GFP_NOFS);
+	return p;
+}
+
+void *tc_call_first(struct tc_trans *tp, int n)
+{
+	kfree(kzalloc(n, GFP_KERNEL));
+	return kmalloc(n, GFP_NOFS);
+}
+
+/* valid on entry (dereferenced on every path), but a scope end (tc_commit) comes before
+ * the second allocation */
+void tc_commit(struct tc_trans *tp);
+
+void *tc_entry_then_end(struct tc_trans *tp, int n)
+{
+	void *p = kmalloc(n, GFP_NOFS);
+
+	tp->t_flags |= 2;
+	tc_commit(tp);
+	kfree(p);
+	return kmalloc(n, GFP_NOFS);
+}
+
+/* the third expression of a for loop may not run */
+void *tc_for_increment(struct tc_trans *tp, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++, tp->t_flags++)
+		;
+	return kmalloc(n, GFP_NOFS);
+}
