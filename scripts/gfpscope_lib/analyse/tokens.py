@@ -34,6 +34,7 @@ UNEVALUATED = {"sizeof", "typeof", "__typeof__", "__typeof", "__alignof__", "__a
                "__builtin_types_compatible_p", "__builtin_choose_expr", "_Generic", "__same_type",
                "BUILD_BUG_ON", "BUILD_BUG_ON_ZERO", "static_assert", "__is_constexpr"}
 OPENER = "token:"       # the opener of a token record: token:TAG:PARAM
+TIMEOUT_FACTOR = 3      # the token pass's spatch time limit, in --timeout units
 WALK_LIMIT = 3000       # functions an ownership walk may visit before it gives up (keep)
 
 
@@ -70,14 +71,21 @@ def live_calls(tree, graph, toks, enders, jobs, quiet, timeout, site_fns=None):
     maybe = {c for c in callees if not graph.is_function(c)}
     nonfn = sorted((maybe - unknowns.pasted_functions(tree, files, maybe)) | UNEVALUATED)
     header = masking.word_regex(list(live))  # a body whose header names a token type
+    targets = _leading_to(graph, site_fns, callees)
+    # ... and that calls something a fact about could matter for (an allocator, a target)
+    calls = re.compile(rb"\b(?:%s)\s*\(" % b"|".join(
+        [rulepatterns.allocators().pattern.strip("^$").encode()] +
+        [re.escape(n.encode()) for n in (targets if targets is not None else callees)]))
 
     def keep(hdr, body):
-        return bool(header and header.search(hdr))
-    res, _ = spatch.run_rule(tree, paths.TOKEN_CALLS_RULE, files, jobs, timeout=timeout, quiet=quiet,
+        return bool(header and header.search(hdr) and calls.search(body))
+    # the refutations walk every path of big functions (fs/xfs/libxfs/xfs_bmap.c): the
+    # provider rounds' longer limit
+    res, _ = spatch.run_rule(tree, paths.TOKEN_CALLS_RULE, files, jobs, timeout=timeout * TIMEOUT_FACTOR, quiet=quiet,
                              what="live handles", keep=keep,
                              names={"types": {tag: t["kind"] for tag, t in sorted(live.items())},
                                     "rf": sorted(enders), "rf_re": rulepatterns.scope_enders().pattern,
-                                    "nonfn": nonfn, "targets": _leading_to(graph, site_fns, callees),
+                                    "nonfn": nonfn, "targets": targets,
                                     "alloc_re": rulepatterns.allocators().pattern})
     return res
 
