@@ -350,7 +350,8 @@ def _check_stops(tree, graph, t, prov, balanced, spans):
         return why
     t["after_stop"] = after
     for stop, texts in stops:
-        if t.get("handovers") and not all(_guard(x) for x in texts):
+        if t.get("handovers") and not all(_guard(x) for x in texts) and \
+                not _zeroed_cookie_is_harmless(tree, graph, t, spans):
             return (f"{stop}() restores the cookie without testing that the handle is the current one, "
                     "but a handover moves cookies between objects: freeing the old one would end the "
                     "new one's scope")
@@ -417,6 +418,21 @@ def _paren_end(text, i):
         if depth == 0:
             return j
     return len(text)
+
+
+def _zeroed_cookie_is_harmless(tree, graph, t, spans):
+    """Every handover zeroes the old handle's cookie (old_tp->t_pflags = 0), and the tree's
+    restore clears only the bits its cookie names (memalloc_flags_restore(): current->flags
+    &= ~flags, since 6.9): the old handle's stop then restores nothing. (Before, a restore
+    of 0 cleared PF_MEMALLOC_NOFS: 6.1's XFS tested current->journal_info instead.)"""
+    api = _code(_read(tree, "include/linux/sched/mm.h"))
+    nofs = re.search(r"\bmemalloc_nofs_restore\s*\([^)]*\)\s*\{([^}]*)\}", api)
+    flags = re.search(r"\bmemalloc_flags_restore\s*\(\s*unsigned\s+(?:int\s+)?(\w+)\s*\)\s*\{([^}]*)\}", api)
+    if not (nofs and flags and re.search(r"\bmemalloc_flags_restore\s*\(", nofs.group(1)) and
+            re.fullmatch(r"\s*current\s*->\s*flags\s*&=\s*~\s*%s\s*;\s*" % flags.group(1), flags.group(2))):
+        return False
+    zero = re.compile(r"\b\w+\s*->\s*%s\s*=\s*0\s*;" % re.escape(t["field"]))
+    return all(any(zero.search(x) for x in _fn_texts(tree, graph, h, spans)) for h in t["handovers"])
 
 
 def _guard(text):
