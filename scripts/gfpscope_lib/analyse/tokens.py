@@ -104,18 +104,20 @@ def _handle_fields(tree, toks):
     """(fields, names): the fields a handle can be read from (those declared as a pointer
     to a token type, and those declared as a pointer to, or an instance of, a struct that
     holds one: a carrier, xfs_btree_split_worker() reads args->cur, whose bc_tp is the
-    handle); and the names whose mention may read one (those fields and variables, the
-    token types and the carriers)."""
-    fields, carriers, files = set(), set(), set()
+    handle); and the names whose mention may read one (the globals declared with the
+    types, the token types and the carriers)."""
+    fields, carriers, files, globals_ = set(), set(), set(), set()
     for tag, t in toks.items():
         if not t["token"]:
             continue
         files |= set(t["files"])
         names = [r"struct\s+%s" % re.escape(tag)] + [re.escape(a) for a in t["aliases"]]
         ptr = re.compile(r"(?:%s)\s*\*\s*([A-Za-z_]\w*)\s*[;\[]" % "|".join(names))
+        glob = re.compile(r"^(?:static\s+|extern\s+)?(?:%s)\s*\*\s*([A-Za-z_]\w*)\s*[;=\[]" % "|".join(names), re.M)
         for rel in sorted(t["files"]):
             text = _read(tree, rel)
             fields |= set(ptr.findall(text))
+            globals_ |= set(glob.findall(text))
             for m in re.finditer(r"\bstruct\s+(\w+)\s*\{", text):
                 depth, i = 0, m.end() - 1
                 while i < len(text):
@@ -129,9 +131,10 @@ def _handle_fields(tree, toks):
         held = re.compile(r"\bstruct\s+(?:%s)\s*\**\s*([A-Za-z_]\w*)\s*[;\[]" % "|".join(sorted(carriers)))
         for rel in sorted(files):
             fields |= set(held.findall(_read(tree, rel)))
-    # the types themselves (a handle cast from a void * payload) and the variables declared
-    # with them (a global read bare): naming any of these may read a handle
-    names = set(carriers) | fields | {w for tag, t in toks.items() if t["token"] for w in [tag] + t["aliases"]}
+    # the types themselves (a handle cast from a void * payload) and the globals declared
+    # with them (read bare, at file scope: a line that starts with the declaration); a field
+    # counts only after -> or . (a local named tp is no read of anything)
+    names = set(carriers) | globals_ | {w for tag, t in toks.items() if t["token"] for w in [tag] + t["aliases"]}
     return fields, names
 
 
