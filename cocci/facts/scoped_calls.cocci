@@ -179,6 +179,53 @@ def scall_wrapped():
 def scall_ends(name):
     return name in SCALL_RF or SCALL_RF_RE.fullmatch(name) is not None
 
+# Same node. The rules above follow paths from node to node, so a possible end in the
+# own control-flow node of the candidate is not between them: a macro may run its argument
+# after it ends the scope (#define end_then(c, x) ({ memalloc_nofs_restore(c); x; })),
+# and the operands of an expression, the arguments of a call and the declarators of a
+# declaration may run in any order. A candidate with a possible end in its node is not
+# covered, unless it lies in the arguments of a call to a plain function (-D names:
+# "fn"), which evaluates them before it runs. The node is the expression of the candidate
+# (snode), its declaration (sdecl, sends), a for header (sfor: the init runs before the
+# condition) or the header of an iterator (siter_t, siter_e); a candidate inside an iterator
+# or a declarer that may end a scope (a macro) is not covered either (siter, sdeclr).
+SCALL_FN = set()
+scall_same = {}     # candidate key -> {keys of possible ends in its expression}
+scall_inarg = set() # (candidate key, end key): the candidate is in the arguments of the end
+scall_decls = {}    # file -> [(line, col, line_end, col_end)] of its declarations
+scall_endat = {}    # file -> {keys of its possible ends}
+scall_iter_t = {}   # candidate key -> {key of the iterator whose header holds it}
+scall_iter_e = set()  # keys of the iterators whose header holds a possible end
+scall_within = {}   # file -> [(line, col, line_end, col_end)] of statements that may end a scope
+
+def scall_k(p):
+    return (p[0].file, int(p[0].line), int(p[0].column))
+
+def scall_extent(p):
+    return (int(p[0].line), int(p[0].column), int(p[0].line_end), int(p[0].column_end))
+
+def scall_inside(k, ext):
+    return (ext[0], ext[1]) <= (k[1], k[2]) <= (ext[2], ext[3])
+
+def scall_name_at(k):
+    m = re.match(r"[A-Za-z_]\w*", scall_getline(k[0], k[1])[k[2]:])
+    return m.group(0) if m else ""
+
+def scall_same_node(k):
+    """A possible end in the node of k that is not known to run after it, or None."""
+    ends = set(scall_same.get(k, ()))
+    for ext in scall_decls.get(k[0], ()):
+        if scall_inside(k, ext):
+            ends |= {e for e in scall_endat.get(k[0], ()) if scall_inside(e, ext)}
+    for e in ends:
+        if e != k and not ((k, e) in scall_inarg and scall_name_at(e) in SCALL_FN):
+            return e
+    if scall_iter_t.get(k, set()) & scall_iter_e:
+        return k
+    if any(scall_inside(k, ext) for ext in scall_within.get(k[0], ())):
+        return k
+    return None
+
 def scall_getline(path, line):
     """Line line of path as gfplex and spatch number lines (only \n ends one), its bytes
     read as Latin-1 so that a column (a byte offset) indexes it; linecache decodes UTF-8
@@ -227,6 +274,7 @@ if not scall_names_read:
     SCALL_RF.update(n.get("rf", ()))
     SCALL_EXEMPT.update((f, l, c) for f, l, c in n.get("exempt", ()))
     SCALL_WRAP.update(n.get("wrap", {}))
+    SCALL_FN.update(n.get("fn", ()))
     scall_names_read.append(nfile)
 
 
@@ -243,6 +291,9 @@ symbol current;
 identifier rf : script:python () { scall_ends(rf) };
 expression Fl : script:python () { scall_pf(Fl) };
 position pe : script:python () { scall_not_exempt(pe) };
+iterator I : script:python () { scall_ends(I) };
+declarer DD : script:python () { scall_ends(DD) };
+statement S1;
 @@
 
 (
@@ -292,6 +343,8 @@ if (\(x\|x < 0\|x != 0\)) {
     when != current->flags = E
     when != current->flags &= E
     when != current->flags ^= E
+    when != I(...) S1
+    when != DD(...);
     when any
 g@p(...)
 
@@ -353,6 +406,182 @@ current->flags ^= E
     when != x = cki(...)
     when any
 g@p@q(...)
+
+// a possible end that spatch parses as a statement of its own rather than a call: an
+// iterator, whose header may end the scope, or a declarer
+@u2s exists@
+position cand.p, q;
+expression x, c2;
+identifier g, x3;
+type T2;
+identifier sv : script:python () { sv in SCALL_SV };
+identifier ckp : script:python () { ckp in SCALL_CKP };
+identifier cki : script:python () { cki in SCALL_CKI };
+iterator I : script:python () { scall_ends(I) };
+declarer DD : script:python () { scall_ends(DD) };
+statement S1;
+symbol current;
+expression Fl : script:python () { scall_pf(Fl) };
+@@
+
+(
+I(...) S1
+|
+DD(...);
+)
+... when != c2 = sv(...)
+    when != T2 x3 = sv(...);
+    when != sv(...)
+    when != current->flags |= Fl
+    when != c2 = memalloc_flags_save(Fl)
+    when != T2 x3 = memalloc_flags_save(Fl);
+    when != x = ckp(...)
+    when != x = cki(...)
+    when any
+g@p@q(...)
+
+// Same node (scall_same_node): the possible ends in the node of a candidate
+@snode@
+position cand.p, q;
+position pe : script:python () { scall_not_exempt(pe) };
+identifier rf : script:python () { scall_ends(rf) };
+identifier g;
+expression E, F;
+symbol current;
+@@
+
+\( E \& <+... \( rf@pe(...) \| current@pe->flags = F \| current@pe->flags &= F \| current@pe->flags ^= F \) ...+> \& <+... g@p@q(...) ...+> \)
+
+@sarg@
+position cand.p, q, pe;
+identifier rf : script:python () { scall_ends(rf) };
+identifier g;
+@@
+
+rf@pe(..., <+... g@p@q(...) ...+>, ...)
+
+@sdecl depends on cand@
+declaration D;
+position pd;
+@@
+
+D@pd
+
+@sends depends on cand@
+position pe : script:python () { scall_not_exempt(pe) };
+identifier rf : script:python () { scall_ends(rf) };
+expression F;
+symbol current;
+@@
+
+\( rf@pe(...) \| current@pe->flags = F \| current@pe->flags &= F \| current@pe->flags ^= F \)
+
+@sfor@
+position cand.p, q;
+position pe : script:python () { scall_not_exempt(pe) };
+identifier rf : script:python () { scall_ends(rf) };
+identifier g, x;
+type T;
+expression F;
+statement S;
+symbol current;
+@@
+
+(
+for (<+... \( rf@pe(...) \| current->flags = F \| current->flags &= F \| current->flags ^= F \) ...+>; <+... g@p@q(...) ...+>; ...) S
+|
+for (T x = <+... \( rf@pe(...) \| current->flags = F \| current->flags &= F \| current->flags ^= F \) ...+>; <+... g@p@q(...) ...+>; ...) S
+)
+
+@sdeclr@
+position cand.p, q;
+declarer DD : script:python () { scall_ends(DD) };
+identifier g;
+@@
+
+DD(..., <+... g@p@q(...) ...+>, ...);
+
+@siter depends on cand@
+iterator I : script:python () { scall_ends(I) };
+statement S, S0;
+position ps;
+@@
+
+\( S0@ps \& I(...) S \)
+
+@siter_t@
+position cand.p, q, pi;
+iterator I;
+identifier g;
+statement S;
+@@
+
+I@pi(..., <+... g@p@q(...) ...+>, ...) S
+
+@siter_e depends on cand@
+position pi;
+position pe : script:python () { scall_not_exempt(pe) };
+iterator I;
+identifier rf : script:python () { scall_ends(rf) };
+expression F;
+statement S;
+symbol current;
+@@
+
+I@pi(..., <+... \( rf@pe(...) \| current->flags = F \| current->flags &= F \| current->flags ^= F \) ...+>, ...) S
+
+@script:python@
+q << u2s.q;
+@@
+scall_bad.add(scall_key(q))
+
+@script:python@
+q << snode.q;
+pe << snode.pe;
+@@
+scall_same.setdefault(scall_k(q), set()).add(scall_k(pe))
+
+@script:python@
+q << sarg.q;
+pe << sarg.pe;
+@@
+scall_inarg.add((scall_k(q), scall_k(pe)))
+
+@script:python@
+pd << sdecl.pd;
+@@
+scall_decls.setdefault(pd[0].file, []).append(scall_extent(pd))
+
+@script:python@
+pe << sends.pe;
+@@
+scall_endat.setdefault(pe[0].file, set()).add(scall_k(pe))
+
+@script:python@
+q << sfor.q;
+@@
+scall_bad.add(scall_key(q))
+
+@script:python@
+q << sdeclr.q;
+@@
+scall_bad.add(scall_key(q))
+
+@script:python@
+ps << siter.ps;
+@@
+scall_within.setdefault(ps[0].file, []).append(scall_extent(ps))
+
+@script:python@
+q << siter_t.q;
+pi << siter_t.pi;
+@@
+scall_iter_t.setdefault(scall_k(q), set()).add(scall_k(pi))
+
+@script:python@
+pi << siter_e.pi;
+@@
+scall_iter_e.add(scall_k(pi))
 
 @ulab_goto depends on checked disable not_int2, not_ptr2 exists@
 identifier x, l;
@@ -450,7 +679,8 @@ p << cand.p;
 ps << cand.ps;
 @@
 k = scall_key(p)
-if k not in scall_bad and (p[0].file, p[0].current_element) not in scall_bad_fn:
+if k not in scall_bad and (p[0].file, p[0].current_element) not in scall_bad_fn and \
+        scall_same_node(scall_k(p)) is None:
     text = scall_getline(p[0].file, int(p[0].line))[int(p[0].column):]
     what = "return" if re.match(r"return\b", text) else "call"
     m = re.match(r"[A-Za-z_]\w*", text)
@@ -531,6 +761,9 @@ symbol current;
 identifier rf : script:python () { scall_ends(rf) };
 expression Fl : script:python () { scall_pf(Fl) };
 position pe : script:python () { scall_not_exempt(pe) };
+iterator I : script:python () { scall_ends(I) };
+declarer DD : script:python () { scall_ends(DD) };
+statement S1;
 @@
 
 (
@@ -580,6 +813,8 @@ if (\(x\|x < 0\|x != 0\)) {
     when != current->flags = E
     when != current->flags &= E
     when != current->flags ^= E
+    when != I(...) S1
+    when != DD(...);
     when any
 return@p ...;
 
@@ -645,6 +880,56 @@ current->flags ^= E
 return@p@q ...;
 
 
+
+@u2s_r depends on returns exists@
+position cand_r.p, q;
+expression x, c2;
+identifier x3;
+type T2;
+identifier sv : script:python () { sv in SCALL_SV };
+identifier ckp : script:python () { ckp in SCALL_CKP };
+identifier cki : script:python () { cki in SCALL_CKI };
+iterator I : script:python () { scall_ends(I) };
+declarer DD : script:python () { scall_ends(DD) };
+statement S1;
+symbol current;
+expression Fl : script:python () { scall_pf(Fl) };
+@@
+
+(
+I(...) S1
+|
+DD(...);
+)
+... when != c2 = sv(...)
+    when != T2 x3 = sv(...);
+    when != sv(...)
+    when != current->flags |= Fl
+    when != c2 = memalloc_flags_save(Fl)
+    when != T2 x3 = memalloc_flags_save(Fl);
+    when != x = ckp(...)
+    when != x = cki(...)
+    when any
+return@p@q ...;
+
+@script:python@
+q << u2s_r.q;
+@@
+scall_bad.add(scall_key(q))
+
+@siter_r depends on cand_r@
+iterator I : script:python () { scall_ends(I) };
+statement S, S0;
+position ps;
+@@
+
+\( S0@ps \& I(...) S \)
+
+@script:python@
+ps << siter_r.ps;
+@@
+scall_within.setdefault(ps[0].file, []).append(scall_extent(ps))
+
 @ulab_r depends on returns && checked exists@
 identifier ulab_goto.l;
 position cand_r.p, q;
@@ -688,7 +973,8 @@ p << cand_r.p;
 ps << cand_r.ps;
 @@
 k = scall_key(p)
-if k not in scall_bad and (p[0].file, p[0].current_element) not in scall_bad_fn:
+if k not in scall_bad and (p[0].file, p[0].current_element) not in scall_bad_fn and \
+        not any(scall_inside(scall_k(p), ext) for ext in scall_within.get(p[0].file, ())):
     text = scall_getline(p[0].file, int(p[0].line))[int(p[0].column):]
     what = "return" if re.match(r"return\b", text) else "call"
     m = re.match(r"[A-Za-z_]\w*", text)
@@ -745,6 +1031,9 @@ identifier rf : script:python () { scall_ends(rf) };
 symbol current;
 expression Fl : script:python () { scall_pf(Fl) };
 position pe : script:python () { scall_not_exempt(pe) };
+iterator I : script:python () { scall_ends(I) };
+declarer DD : script:python () { scall_ends(DD) };
+statement S1;
 @@
 void fn@pf(...) {
 (
@@ -757,6 +1046,19 @@ void fn@pf(...) {
 |
 ... when any
 \(rf@pe(...)\|current->flags = E\|current->flags &= E\|current->flags ^= E\)
+... when != c2 = sv(...)
+    when != T2 x3 = sv(...);
+    when != sv(...)
+    when != current->flags |= Fl
+    when != c2 = memalloc_flags_save(Fl)
+    when != T2 x3 = memalloc_flags_save(Fl);
+|
+... when any
+(
+I(...) S1
+|
+DD(...);
+)
 ... when != c2 = sv(...)
     when != T2 x3 = sv(...);
     when != sv(...)
