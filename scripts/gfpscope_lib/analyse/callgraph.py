@@ -75,6 +75,7 @@ class Graph:
         self.plain_refs = set()   # names whose address is taken other than so
         self.icalls = {}          # member -> {caller} of calls through ->member(
         self.wrap_defs = {}       # name -> [(file, line, fn, params, body)]: DEFINE records (wrappers.py)
+        self._defined_enders = None
 
     def finish(self):
         """After the whole graph is read: which static functions are nodes of their own."""
@@ -94,6 +95,12 @@ class Graph:
         """name is defined as a function and not as a calling macro: a call of it does not
         hide a break (a name defined nowhere, or as a macro, might)."""
         return name in self.defined and name not in self.macros
+
+    def defined_enders(self):
+        """The names defined in the tree that the local rule's list of scope ends matches."""
+        if self._defined_enders is None:
+            self._defined_enders = {n for n in self.defined if self.enders.match(n)}
+        return self._defined_enders
 
     def node(self, name, file):
         """The function that name means in file: "name@file" for a split static function."""

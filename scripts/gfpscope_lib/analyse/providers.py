@@ -65,10 +65,12 @@ class Providers:
     def by_shape(self, shape):
         return sorted(n for n, s in self.starts.items() if s["shape"] == shape)
 
-    def rule_names(self, enders, wraps=None):
-        """The scoped-calls rule's name lists for these starts and scope-ending calls (and the
-        wrapper macros, wrappers.rule_data, for the region pass)."""
-        return regions.names(self.by_shape("plain"), self.by_shape("ptr"), self.by_shape("int"), enders, wraps)
+    def rule_names(self, enders, graph, wraps=None):
+        """The scoped-calls rule's name lists for these starts and scope-ending calls, which of
+        them are plain functions (graph), and the wrapper macros (wrappers.rule_data) for the
+        region pass."""
+        return regions.names(self.by_shape("plain"), self.by_shape("ptr"), self.by_shape("int"), enders, wraps,
+                             regions.plain_functions(graph, enders))
 
     def rule_defines(self, returns=False, wraps=()):
         """The scoped-calls rule's defines and variants (regions.defines) for these starts."""
@@ -294,7 +296,7 @@ def discover(tree, findings, graph, jobs, quiet, timeout, conf=None):
         res, _ = spatch.run_rule(tree, regions.RULE, files, jobs, timeout=ROUND_TIMEOUT_FACTOR * timeout,
                                  quiet=quiet, what=f"providers, round {p.rounds}",
                                  keep=masking.words_keeper(header_words=todo), defines=defines,
-                                 variants=variants, names=p.rule_names(ending),
+                                 variants=variants, names=p.rule_names(ending, graph),
                                  transform=lambda d: loops.rewrite(d, graph.is_function))
         p.failed += [{"rule": "providers", "file": rel, "status": r["status"], "detail": r["detail"]}
                      for rel, r in sorted(res.items()) if r["status"] != "ok"]

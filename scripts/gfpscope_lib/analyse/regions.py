@@ -26,14 +26,25 @@ RULE = paths.SCOPED_CALLS_RULE
 SAVES = ["memalloc_nofs_save", "memalloc_noio_save"]
 
 
-def names(plain=(), ckp=(), cki=(), enders=(), wraps=None):
+def names(plain=(), ckp=(), cki=(), enders=(), wraps=None, functions=()):
     """The name lists the rule adds to the memalloc API's (sorted: they key the fact cache),
-    and the wrapper macros (wrappers.rule_data), when there are some."""
+    the scope-ending names that are plain functions (plain_functions), and the wrapper
+    macros (wrappers.rule_data), when there are some."""
     out = {"sv": sorted(set(plain)), "ckp": sorted(set(ckp)), "cki": sorted(set(cki)),
-           "rf": sorted(set(enders))}
+           "rf": sorted(set(enders)), "fn": sorted(set(functions))}
     if wraps:
         out["wrap"] = wraps
     return out
+
+
+def plain_functions(graph, enders):
+    """The scope-ending names (enders, and the memalloc restores and the other names of the
+    local rule's list that the tree defines) that are plain functions: defined as a function
+    and nowhere as a macro (graph.is_function). A call of one evaluates its arguments before
+    it runs, so a call in them runs before the end; a macro may run its argument after it
+    ends the scope, and a name defined nowhere may be a macro. The rules take every name
+    not listed for a macro (cocci/facts/scoped_calls.cocci, token_calls.cocci)."""
+    return sorted(n for n in set(enders) | graph.defined_enders() if graph.is_function(n))
 
 
 def names_none_of(words):

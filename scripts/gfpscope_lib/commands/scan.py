@@ -61,7 +61,7 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     defines, variants = prov.rule_defines(wraps=sorted(wraps))
     # only a function that calls a start (or uses a wrapper) can hold a covered call: blank the others
     keep = masking.words_keeper(body_words=REGION_WORDS + sorted(prov.starts) + sorted(wraps))
-    names = prov.rule_names(prov.may_end | prov.unresolved, wrappers.rule_data(wraps))
+    names = prov.rule_names(prov.may_end | prov.unresolved, graph, wrappers.rule_data(wraps))
 
     def unrolled(data):
         return loops.rewrite(data, graph.is_function)
