@@ -177,6 +177,83 @@ def gfpscope_message(p, ps, flag):
         flag, gfpscope_opened_by(ps), ps[0].line), {"t": "covered", "file": p[0].file, "line": int(p[0].line),
         "col": int(p[0].column), "flag": flag, "save": saver, "save_line": int(ps[0].line)})
 
+# Same node. u1 and u2 follow paths from node to node, so a clearing event in the
+# control-flow node of the site is not between the save and the site: a macro may run its argument
+# after it ends the scope (#define end_then(c, x) ({ memalloc_nofs_restore(c); x; })), and
+# the operands of an expression, the arguments of a call and the declarators of a
+# declaration run in any order. Such a site is not covered, unless it lies in the
+# arguments of a call to a function of the list (rf) that this file does not #define: a
+# function evaluates its arguments before it runs.
+gfpscope_same = {}      # site -> {clearing events in its expression}
+gfpscope_inarg = set()  # (site, event): the site is in the arguments of a listed function
+gfpscope_decls = {}     # file -> [(line, col, line_end, col_end)] of its declarations
+gfpscope_events = {}    # file -> {its clearing events}
+gfpscope_node_bad = set()  # sites refuted by an event in their node (for the facts)
+gfpscope_iter_t = {}    # site -> {iterators whose header holds it}
+gfpscope_iter_e = set() # iterators whose header holds a clearing event
+gfpscope_lines = {}
+# the scope-ending calls of the list, as the rules below write them (identifier rf =~)
+gfpscope_rf = re.compile(r"^(memalloc_[A-Za-z0-9_]+_restore|current_restore_flags[A-Za-z0-9_]*|stop_this_handle|jbd2_journal_stop|jbd2__journal_restart|jbd2_journal_restart|jbd2_journal_free_reserved|ext4_journal_stop|__ext4_journal_stop|ocfs2_commit_trans|xfs_trans_commit|xfs_trans_cancel|xfs_trans_free|xfs_trans_clear_context|cifs_server_unlock|ext4_writepages_up_read|ext4_writepages_up_write|fsnotify_group_unlock)$")
+
+def gfpscope_k(p):
+    return (p[0].file, int(p[0].line), int(p[0].column))
+
+def gfpscope_extent(p):
+    return (int(p[0].line), int(p[0].column), int(p[0].line_end), int(p[0].column_end))
+
+def gfpscope_inside(k, ext):
+    return (ext[0], ext[1]) <= (k[1], k[2]) <= (ext[2], ext[3])
+
+def gfpscope_text(path):
+    if path not in gfpscope_lines:
+        try:
+            with open(path, "rb") as f:
+                gfpscope_lines[path] = f.read().decode("latin-1")
+        except OSError:
+            gfpscope_lines[path] = ""
+    return gfpscope_lines[path]
+
+def gfpscope_name_at(k):
+    lines = gfpscope_text(k[0]).split("\n")
+    line = lines[k[1] - 1] if 0 < k[1] <= len(lines) else ""
+    m = re.match(r"[A-Za-z_]\w*", line[k[2]:])
+    return m.group(0) if m else ""
+
+def gfpscope_plain_function(k):
+    """The listed call at k is a function: not a macro of this file."""
+    name = gfpscope_name_at(k)
+    return name not in gfpscope_macro_ends and not re.search(
+        r"(?m)^[ \t]*#[ \t]*define[ \t]+%s\b" % re.escape(name), gfpscope_text(k[0]))
+
+def gfpscope_same_node(k):
+    """A clearing event in the node of site k that is not known to run after it, or None."""
+    events = set(gfpscope_same.get(k, ()))
+    for ext in gfpscope_decls.get(k[0], ()):
+        if gfpscope_inside(k, ext):
+            events |= {e for e in gfpscope_events.get(k[0], ()) if gfpscope_inside(e, ext)}
+    for e in sorted(events):
+        if not ((k, e) in gfpscope_inarg and gfpscope_plain_function(e)):
+            return e
+    kk = (k[0], str(k[1]), str(k[2]))
+    if gfpscope_iter_t.get(kk, set()) & gfpscope_iter_e:
+        return k
+    return None
+
+def gfpscope_refuted_in_node(p, ps):
+    """Site p has a clearing event in its own node: it is not covered. In facts mode it is
+    reported as ended, with the save that reaches it."""
+    k = gfpscope_key(p)
+    if k not in gfpscope_node_bad and gfpscope_same_node(gfpscope_k(p)) is None:
+        return False
+    gfpscope_bad.add(k)
+    gfpscope_node_bad.add(k)
+    s = (int(ps[0].line), int(ps[0].column))
+    if k not in gfpscope_ended or s < gfpscope_ended[k][0]:
+        gfpscope_ended[k] = (s, {"t": "ended", "file": p[0].file, "line": int(p[0].line),
+                                 "col": int(p[0].column), "save": gfpscope_saver(ps),
+                                 "save_line": int(ps[0].line)})
+    return True
+
 def gfpscope_flush():
     """The queued report lines, in file order; empties the queue."""
     out = [gfpscope_pending[k] for k in sorted(gfpscope_pending,
@@ -226,12 +303,168 @@ M << mend2.M;
 gfpscope_macro_ends.add(M)
 
 // ---------------------------------------------------------------------
+// Clearing events in the node of a site (gfpscope_same_node): in its
+// expression (lnode) or declaration (ldecl, levent), before it in a for
+// header (lfor), in the header of an iterator (liter_t, liter_e); a site in
+// the arguments of a macro of this file that ends a scope and that spatch
+// reads as a declarer (ldeclr), and a declarer that ends a scope before a
+// site (lu2s: spatch does not read it as a call, so rf and em miss it).
+// ---------------------------------------------------------------------
+
+@lnode@
+position q, pe;
+identifier em : script:python() { em in gfpscope_macro_ends };
+identifier rf : script:python() { gfpscope_rf.fullmatch(rf) is not None };
+expression E, F;
+symbol current;
+@@
+
+\( E \& <+... \( rf@pe(...) \| em@pe(...) \| current@pe->flags = F \| current@pe->flags &= F \| current@pe->flags ^= F \) ...+> \& <+... \( GFP_NOFS@q \| GFP_NOIO@q \) ...+> \)
+
+@script:python@
+q << lnode.q;
+pe << lnode.pe;
+@@
+gfpscope_same.setdefault(gfpscope_k(q), set()).add(gfpscope_k(pe))
+
+@larg@
+position q, pe;
+identifier rf : script:python() { gfpscope_rf.fullmatch(rf) is not None };
+@@
+
+rf@pe(..., <+... \( GFP_NOFS@q \| GFP_NOIO@q \) ...+>, ...)
+
+@script:python@
+q << larg.q;
+pe << larg.pe;
+@@
+gfpscope_inarg.add((gfpscope_k(q), gfpscope_k(pe)))
+
+@ldecl@
+declaration D;
+position pd;
+@@
+
+D@pd
+
+@script:python@
+pd << ldecl.pd;
+@@
+gfpscope_decls.setdefault(pd[0].file, []).append(gfpscope_extent(pd))
+
+@levent@
+position pe;
+identifier em : script:python() { em in gfpscope_macro_ends };
+identifier rf : script:python() { gfpscope_rf.fullmatch(rf) is not None };
+expression F;
+symbol current;
+@@
+
+\( rf@pe(...) \| em@pe(...) \| current@pe->flags = F \| current@pe->flags &= F \| current@pe->flags ^= F \)
+
+@script:python@
+pe << levent.pe;
+@@
+gfpscope_events.setdefault(pe[0].file, set()).add(gfpscope_k(pe))
+
+@lfor@
+position q;
+identifier em : script:python() { em in gfpscope_macro_ends };
+identifier rf : script:python() { gfpscope_rf.fullmatch(rf) is not None };
+identifier x;
+type T;
+expression F;
+statement S;
+symbol current;
+@@
+
+(
+for (<+... \( rf(...) \| em(...) \| current->flags = F \| current->flags &= F \| current->flags ^= F \) ...+>; <+... \( GFP_NOFS@q \| GFP_NOIO@q \) ...+>; ...) S
+|
+for (T x = <+... \( rf(...) \| em(...) \| current->flags = F \| current->flags &= F \| current->flags ^= F \) ...+>; <+... \( GFP_NOFS@q \| GFP_NOIO@q \) ...+>; ...) S
+)
+
+@script:python@
+q << lfor.q;
+@@
+gfpscope_node_bad.add(gfpscope_key(q))
+
+@liter_t@
+position q, pi;
+iterator I;
+statement S;
+@@
+
+I@pi(..., <+... \( GFP_NOFS@q \| GFP_NOIO@q \) ...+>, ...) S
+
+@liter_e@
+position pi;
+iterator I;
+identifier em : script:python() { em in gfpscope_macro_ends };
+identifier rf : script:python() { gfpscope_rf.fullmatch(rf) is not None };
+expression F;
+statement S;
+symbol current;
+@@
+
+I@pi(..., <+... \( rf(...) \| em(...) \| current->flags = F \| current->flags &= F \| current->flags ^= F \) ...+>, ...) S
+
+@script:python@
+q << liter_t.q;
+pi << liter_t.pi;
+@@
+gfpscope_iter_t.setdefault(gfpscope_key(q), set()).add(gfpscope_k(pi))
+
+@script:python@
+pi << liter_e.pi;
+@@
+gfpscope_iter_e.add(gfpscope_k(pi))
+
+@ldeclr@
+position q;
+declarer DD : script:python() { DD in gfpscope_macro_ends };
+@@
+
+DD(..., <+... \( GFP_NOFS@q \| GFP_NOIO@q \) ...+>, ...);
+
+@script:python@
+q << ldeclr.q;
+@@
+gfpscope_node_bad.add(gfpscope_key(q))
+
+@lu2s exists@
+position q;
+declarer DD : script:python() { DD in gfpscope_macro_ends };
+expression Fl : script:python() { gfpscope_pf_noio(Fl) };
+expression c;
+type T;
+identifier x;
+symbol current;
+@@
+
+DD(...);
+... when != c = memalloc_noio_save();
+    when != T x = memalloc_noio_save();
+    when != memalloc_noio_save();
+    when != c = memalloc_flags_save(Fl)
+    when != T x = memalloc_flags_save(Fl);
+    when != current->flags |= Fl
+    when any
+\( GFP_NOFS@q \| GFP_NOIO@q \)
+
+@script:python@
+q << lu2s.q;
+@@
+gfpscope_node_bad.add(gfpscope_key(q))
+
+// ---------------------------------------------------------------------
 // GFP_NOFS: covered by a nofs or a noio scope.
 // ---------------------------------------------------------------------
 
 @cand_nofs exists@
 position ps, p;
 identifier em : script:python() { em in gfpscope_macro_ends };
+declarer DD : script:python() { DD in gfpscope_macro_ends };
 expression Fl : script:python() { gfpscope_pf_nofs(Fl) };
 expression Fl2 : script:python() { gfpscope_pf_nofs(Fl2) };
 expression c, c2, a, E;
@@ -266,6 +499,7 @@ current@ps->flags |= Fl;
     when != current->flags = E
     when != current->flags &= E
     when != current->flags ^= E
+    when != DD(...);
     when any
 f(..., \( a \& <+... GFP_NOFS@p ...+> \), ...)
 
@@ -344,7 +578,7 @@ gfpscope_bad.add(gfpscope_key(q))
 p << cand_nofs.p;
 ps << cand_nofs.ps;
 @@
-if not gfpscope_covered(p, ps):
+if gfpscope_refuted_in_node(p, ps) or not gfpscope_covered(p, ps):
     cocci.include_match(False)
 
 // ---------------------------------------------------------------------
@@ -355,6 +589,7 @@ if not gfpscope_covered(p, ps):
 @cand_noio exists@
 position ps, p;
 identifier em : script:python() { em in gfpscope_macro_ends };
+declarer DD : script:python() { DD in gfpscope_macro_ends };
 expression Fl : script:python() { gfpscope_pf_noio(Fl) };
 expression Fl2 : script:python() { gfpscope_pf_noio(Fl2) };
 expression c, c2, a, E;
@@ -389,6 +624,7 @@ current@ps->flags |= Fl;
     when != current->flags = E
     when != current->flags &= E
     when != current->flags ^= E
+    when != DD(...);
     when any
 f(..., \( a \& <+... GFP_NOIO@p ...+> \), ...)
 
@@ -465,7 +701,7 @@ gfpscope_bad.add(gfpscope_key(q))
 p << cand_noio.p;
 ps << cand_noio.ps;
 @@
-if not gfpscope_covered(p, ps):
+if gfpscope_refuted_in_node(p, ps) or not gfpscope_covered(p, ps):
     cocci.include_match(False)
 
 // ---------------------------------------------------------------------
@@ -517,6 +753,47 @@ current->flags ^= E
 @script:python depends on facts@
 p << ended.p;
 ps << ended.ps;
+@@
+k = gfpscope_key(p)
+s = (int(ps[0].line), int(ps[0].column))
+if k not in gfpscope_ok and (k not in gfpscope_ended or s < gfpscope_ended[k][0]):
+    gfpscope_ended[k] = (s, {"t": "ended", "file": p[0].file, "line": int(p[0].line),
+                             "col": int(p[0].column), "save": gfpscope_saver(ps),
+                             "save_line": int(ps[0].line)})
+
+// the same, for a declarer that ends the scope (a macro spatch reads as a declaration)
+@ended_d depends on facts exists@
+position p, ps;
+expression Fl : script:python() { gfpscope_pf_nofs(Fl) };
+expression c;
+type T;
+identifier x;
+symbol current;
+declarer DD : script:python() { DD in gfpscope_macro_ends };
+@@
+
+(
+c = \(memalloc_nofs_save@ps\|memalloc_noio_save@ps\)();
+|
+T x = \(memalloc_nofs_save@ps\|memalloc_noio_save@ps\)();
+|
+\(memalloc_nofs_save@ps\|memalloc_noio_save@ps\)();
+|
+c = memalloc_flags_save@ps(Fl);
+|
+T x = memalloc_flags_save@ps(Fl);
+|
+current@ps->flags |= Fl;
+)
+... when any
+DD(...);
+... when != \(memalloc_nofs_save\|memalloc_noio_save\)()
+    when any
+\(GFP_NOFS@p\|GFP_NOIO@p\)
+
+@script:python depends on facts@
+p << ended_d.p;
+ps << ended_d.ps;
 @@
 k = gfpscope_key(p)
 s = (int(ps[0].line), int(ps[0].column))
