@@ -205,16 +205,18 @@ def gfpscope_inside(k, ext):
     return (ext[0], ext[1]) <= (k[1], k[2]) <= (ext[2], ext[3])
 
 def gfpscope_text(path):
+    """The file as text (bytes read as Latin-1: a column is a byte offset), and its lines."""
     if path not in gfpscope_lines:
         try:
             with open(path, "rb") as f:
-                gfpscope_lines[path] = f.read().decode("latin-1")
+                text = f.read().decode("latin-1")
         except OSError:
-            gfpscope_lines[path] = ""
+            text = ""
+        gfpscope_lines[path] = (text, text.split("\n"))
     return gfpscope_lines[path]
 
 def gfpscope_name_at(k):
-    lines = gfpscope_text(k[0]).split("\n")
+    lines = gfpscope_text(k[0])[1]
     line = lines[k[1] - 1] if 0 < k[1] <= len(lines) else ""
     m = re.match(r"[A-Za-z_]\w*", line[k[2]:])
     return m.group(0) if m else ""
@@ -223,7 +225,18 @@ def gfpscope_plain_function(k):
     """The listed call at k is a function: not a macro of this file."""
     name = gfpscope_name_at(k)
     return name not in gfpscope_macro_ends and not re.search(
-        r"(?m)^[ \t]*#[ \t]*define[ \t]+%s\b" % re.escape(name), gfpscope_text(k[0]))
+        r"(?m)^[ \t]*#[ \t]*define[ \t]+%s\b" % re.escape(name), gfpscope_text(k[0])[0])
+
+gfpscope_cands = set()  # the sites a save reaches (cand_nofs, cand_noio)
+
+def gfpscope_holds_cand(pd):
+    """The declaration at pd holds a site a save reaches."""
+    ext = gfpscope_extent(pd)
+    return any(c[0] == pd[0].file and gfpscope_inside(c, ext) for c in gfpscope_cands)
+
+def gfpscope_in_decl(pe):
+    k = gfpscope_k(pe)
+    return any(gfpscope_inside(k, ext) for ext in gfpscope_decls.get(k[0], ()))
 
 def gfpscope_same_node(k):
     """A clearing event in the node of site k that is not known to run after it, or None."""
@@ -303,161 +316,6 @@ M << mend2.M;
 gfpscope_macro_ends.add(M)
 
 // ---------------------------------------------------------------------
-// Clearing events in the node of a site (gfpscope_same_node): in its
-// expression (lnode) or declaration (ldecl, levent), before it in a for
-// header (lfor), in the header of an iterator (liter_t, liter_e); a site in
-// the arguments of a macro of this file that ends a scope and that spatch
-// reads as a declarer (ldeclr), and a declarer that ends a scope before a
-// site (lu2s: spatch does not read it as a call, so rf and em miss it).
-// ---------------------------------------------------------------------
-
-@lnode@
-position q, pe;
-identifier em : script:python() { em in gfpscope_macro_ends };
-identifier rf : script:python() { gfpscope_rf.fullmatch(rf) is not None };
-expression E, F;
-symbol current;
-@@
-
-\( E \& <+... \( rf@pe(...) \| em@pe(...) \| current@pe->flags = F \| current@pe->flags &= F \| current@pe->flags ^= F \) ...+> \& <+... \( GFP_NOFS@q \| GFP_NOIO@q \) ...+> \)
-
-@script:python@
-q << lnode.q;
-pe << lnode.pe;
-@@
-gfpscope_same.setdefault(gfpscope_k(q), set()).add(gfpscope_k(pe))
-
-@larg@
-position q, pe;
-identifier rf : script:python() { gfpscope_rf.fullmatch(rf) is not None };
-@@
-
-rf@pe(..., <+... \( GFP_NOFS@q \| GFP_NOIO@q \) ...+>, ...)
-
-@script:python@
-q << larg.q;
-pe << larg.pe;
-@@
-gfpscope_inarg.add((gfpscope_k(q), gfpscope_k(pe)))
-
-@ldecl@
-declaration D;
-position pd;
-@@
-
-D@pd
-
-@script:python@
-pd << ldecl.pd;
-@@
-gfpscope_decls.setdefault(pd[0].file, []).append(gfpscope_extent(pd))
-
-@levent@
-position pe;
-identifier em : script:python() { em in gfpscope_macro_ends };
-identifier rf : script:python() { gfpscope_rf.fullmatch(rf) is not None };
-expression F;
-symbol current;
-@@
-
-\( rf@pe(...) \| em@pe(...) \| current@pe->flags = F \| current@pe->flags &= F \| current@pe->flags ^= F \)
-
-@script:python@
-pe << levent.pe;
-@@
-gfpscope_events.setdefault(pe[0].file, set()).add(gfpscope_k(pe))
-
-@lfor@
-position q;
-identifier em : script:python() { em in gfpscope_macro_ends };
-identifier rf : script:python() { gfpscope_rf.fullmatch(rf) is not None };
-identifier x;
-type T;
-expression F;
-statement S;
-symbol current;
-@@
-
-(
-for (<+... \( rf(...) \| em(...) \| current->flags = F \| current->flags &= F \| current->flags ^= F \) ...+>; <+... \( GFP_NOFS@q \| GFP_NOIO@q \) ...+>; ...) S
-|
-for (T x = <+... \( rf(...) \| em(...) \| current->flags = F \| current->flags &= F \| current->flags ^= F \) ...+>; <+... \( GFP_NOFS@q \| GFP_NOIO@q \) ...+>; ...) S
-)
-
-@script:python@
-q << lfor.q;
-@@
-gfpscope_node_bad.add(gfpscope_key(q))
-
-@liter_t@
-position q, pi;
-iterator I;
-statement S;
-@@
-
-I@pi(..., <+... \( GFP_NOFS@q \| GFP_NOIO@q \) ...+>, ...) S
-
-@liter_e@
-position pi;
-iterator I;
-identifier em : script:python() { em in gfpscope_macro_ends };
-identifier rf : script:python() { gfpscope_rf.fullmatch(rf) is not None };
-expression F;
-statement S;
-symbol current;
-@@
-
-I@pi(..., <+... \( rf(...) \| em(...) \| current->flags = F \| current->flags &= F \| current->flags ^= F \) ...+>, ...) S
-
-@script:python@
-q << liter_t.q;
-pi << liter_t.pi;
-@@
-gfpscope_iter_t.setdefault(gfpscope_key(q), set()).add(gfpscope_k(pi))
-
-@script:python@
-pi << liter_e.pi;
-@@
-gfpscope_iter_e.add(gfpscope_k(pi))
-
-@ldeclr@
-position q;
-declarer DD : script:python() { DD in gfpscope_macro_ends };
-@@
-
-DD(..., <+... \( GFP_NOFS@q \| GFP_NOIO@q \) ...+>, ...);
-
-@script:python@
-q << ldeclr.q;
-@@
-gfpscope_node_bad.add(gfpscope_key(q))
-
-@lu2s exists@
-position q;
-declarer DD : script:python() { DD in gfpscope_macro_ends };
-expression Fl : script:python() { gfpscope_pf_noio(Fl) };
-expression c;
-type T;
-identifier x;
-symbol current;
-@@
-
-DD(...);
-... when != c = memalloc_noio_save();
-    when != T x = memalloc_noio_save();
-    when != memalloc_noio_save();
-    when != c = memalloc_flags_save(Fl)
-    when != T x = memalloc_flags_save(Fl);
-    when != current->flags |= Fl
-    when any
-\( GFP_NOFS@q \| GFP_NOIO@q \)
-
-@script:python@
-q << lu2s.q;
-@@
-gfpscope_node_bad.add(gfpscope_key(q))
-
-// ---------------------------------------------------------------------
 // GFP_NOFS: covered by a nofs or a noio scope.
 // ---------------------------------------------------------------------
 
@@ -508,6 +366,11 @@ a << cand_nofs.a;
 @@
 if not gfpscope_clean_flags(a):
     cocci.include_match(False)
+
+@script:python@
+p << cand_nofs.p;
+@@
+gfpscope_cands.add(gfpscope_k(p))
 
 // a path from the function entry to the site without any save statement
 @u1_nofs exists@
@@ -574,12 +437,6 @@ q << u2_nofs.q;
 @@
 gfpscope_bad.add(gfpscope_key(q))
 
-@script:python@
-p << cand_nofs.p;
-ps << cand_nofs.ps;
-@@
-if gfpscope_refuted_in_node(p, ps) or not gfpscope_covered(p, ps):
-    cocci.include_match(False)
 
 // ---------------------------------------------------------------------
 // GFP_NOIO: covered by a noio scope only (a nofs scope keeps __GFP_FS
@@ -633,6 +490,11 @@ a << cand_noio.a;
 @@
 if not gfpscope_clean_flags(a):
     cocci.include_match(False)
+
+@script:python@
+p << cand_noio.p;
+@@
+gfpscope_cands.add(gfpscope_k(p))
 
 @u1_noio exists@
 position cand_noio.p, q;
@@ -696,6 +558,182 @@ gfpscope_bad.add(gfpscope_key(q))
 q << u2_noio.q;
 @@
 gfpscope_bad.add(gfpscope_key(q))
+
+
+// ---------------------------------------------------------------------
+// Clearing events in the node of a site (gfpscope_same_node): in its
+// expression (lnode) or declaration (ldecl, levent), before it in a for
+// header (lfor), in the header of an iterator (liter_t, liter_e); a site in
+// the arguments of a macro of this file that ends a scope and that spatch
+// reads as a declarer (ldeclr), and a declarer that ends a scope before a
+// site (lu2s: spatch does not read it as a call, so rf and em miss it).
+// ---------------------------------------------------------------------
+
+@lnode depends on cand_nofs || cand_noio@
+position q : script:python() { gfpscope_k(q) in gfpscope_cands };
+position pe;
+identifier em : script:python() { em in gfpscope_macro_ends };
+identifier rf : script:python() { gfpscope_rf.fullmatch(rf) is not None };
+expression E, F;
+symbol current;
+@@
+
+\( E \& <+... \( rf@pe(...) \| em@pe(...) \| current@pe->flags = F \| current@pe->flags &= F \| current@pe->flags ^= F \) ...+> \& <+... \( GFP_NOFS@q \| GFP_NOIO@q \) ...+> \)
+
+@script:python@
+q << lnode.q;
+pe << lnode.pe;
+@@
+gfpscope_same.setdefault(gfpscope_k(q), set()).add(gfpscope_k(pe))
+
+@larg depends on cand_nofs || cand_noio@
+position q : script:python() { gfpscope_k(q) in gfpscope_cands };
+position pe;
+identifier rf : script:python() { gfpscope_rf.fullmatch(rf) is not None };
+@@
+
+rf@pe(..., <+... \( GFP_NOFS@q \| GFP_NOIO@q \) ...+>, ...)
+
+@script:python@
+q << larg.q;
+pe << larg.pe;
+@@
+gfpscope_inarg.add((gfpscope_k(q), gfpscope_k(pe)))
+
+// (only the declarations that hold a site, and the events in them: a binding of every
+// declaration and every event of a file made spatch combine them, seconds on a large file)
+@ldecl depends on cand_nofs || cand_noio@
+declaration D;
+position pd : script:python() { gfpscope_holds_cand(pd) };
+@@
+
+D@pd
+
+@script:python@
+pd << ldecl.pd;
+@@
+gfpscope_decls.setdefault(pd[0].file, []).append(gfpscope_extent(pd))
+
+@levent depends on ldecl@
+position pe : script:python() { gfpscope_in_decl(pe) };
+identifier em : script:python() { em in gfpscope_macro_ends };
+identifier rf : script:python() { gfpscope_rf.fullmatch(rf) is not None };
+expression F;
+symbol current;
+@@
+
+\( rf@pe(...) \| em@pe(...) \| current@pe->flags = F \| current@pe->flags &= F \| current@pe->flags ^= F \)
+
+@script:python@
+pe << levent.pe;
+@@
+gfpscope_events.setdefault(pe[0].file, set()).add(gfpscope_k(pe))
+
+@lfor depends on cand_nofs || cand_noio@
+position q : script:python() { gfpscope_k(q) in gfpscope_cands };
+identifier em : script:python() { em in gfpscope_macro_ends };
+identifier rf : script:python() { gfpscope_rf.fullmatch(rf) is not None };
+identifier x;
+type T;
+expression F;
+statement S;
+symbol current;
+@@
+
+(
+for (<+... \( rf(...) \| em(...) \| current->flags = F \| current->flags &= F \| current->flags ^= F \) ...+>; <+... \( GFP_NOFS@q \| GFP_NOIO@q \) ...+>; ...) S
+|
+for (T x = <+... \( rf(...) \| em(...) \| current->flags = F \| current->flags &= F \| current->flags ^= F \) ...+>; <+... \( GFP_NOFS@q \| GFP_NOIO@q \) ...+>; ...) S
+)
+
+@script:python@
+q << lfor.q;
+@@
+gfpscope_node_bad.add(gfpscope_key(q))
+
+@liter_t depends on cand_nofs || cand_noio@
+position q : script:python() { gfpscope_k(q) in gfpscope_cands };
+position pi;
+iterator I;
+statement S;
+@@
+
+I@pi(..., <+... \( GFP_NOFS@q \| GFP_NOIO@q \) ...+>, ...) S
+
+@liter_e depends on liter_t@
+position pi;
+iterator I;
+identifier em : script:python() { em in gfpscope_macro_ends };
+identifier rf : script:python() { gfpscope_rf.fullmatch(rf) is not None };
+expression F;
+statement S;
+symbol current;
+@@
+
+I@pi(..., <+... \( rf(...) \| em(...) \| current->flags = F \| current->flags &= F \| current->flags ^= F \) ...+>, ...) S
+
+@script:python@
+q << liter_t.q;
+pi << liter_t.pi;
+@@
+gfpscope_iter_t.setdefault(gfpscope_key(q), set()).add(gfpscope_k(pi))
+
+@script:python@
+pi << liter_e.pi;
+@@
+gfpscope_iter_e.add(gfpscope_k(pi))
+
+@ldeclr_any depends on cand_nofs || cand_noio@
+declarer DD : script:python() { DD in gfpscope_macro_ends };
+@@
+
+DD(...);
+
+@ldeclr depends on ldeclr_any@
+position q : script:python() { gfpscope_k(q) in gfpscope_cands };
+declarer DD : script:python() { DD in gfpscope_macro_ends };
+@@
+
+DD(..., <+... \( GFP_NOFS@q \| GFP_NOIO@q \) ...+>, ...);
+
+@script:python@
+q << ldeclr.q;
+@@
+gfpscope_node_bad.add(gfpscope_key(q))
+
+@lu2s depends on ldeclr_any exists@
+position q : script:python() { gfpscope_k(q) in gfpscope_cands };
+declarer DD : script:python() { DD in gfpscope_macro_ends };
+expression Fl : script:python() { gfpscope_pf_noio(Fl) };
+expression c;
+type T;
+identifier x;
+symbol current;
+@@
+
+DD(...);
+... when != c = memalloc_noio_save();
+    when != T x = memalloc_noio_save();
+    when != memalloc_noio_save();
+    when != c = memalloc_flags_save(Fl)
+    when != T x = memalloc_flags_save(Fl);
+    when != current->flags |= Fl
+    when any
+\( GFP_NOFS@q \| GFP_NOIO@q \)
+
+@script:python@
+q << lu2s.q;
+@@
+gfpscope_node_bad.add(gfpscope_key(q))
+
+// the verdicts: covered unless refuted (u1, u2, or an event in the node)
+
+@script:python@
+p << cand_nofs.p;
+ps << cand_nofs.ps;
+@@
+if gfpscope_refuted_in_node(p, ps) or not gfpscope_covered(p, ps):
+    cocci.include_match(False)
 
 @script:python@
 p << cand_noio.p;

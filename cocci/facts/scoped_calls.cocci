@@ -211,6 +211,16 @@ def scall_name_at(k):
     m = re.match(r"[A-Za-z_]\w*", scall_getline(k[0], k[1])[k[2]:])
     return m.group(0) if m else ""
 
+scall_cands = set()  # keys of the candidates
+
+def scall_holds_cand(pd):
+    ext = scall_extent(pd)
+    return any(c[0] == pd[0].file and scall_inside(c, ext) for c in scall_cands)
+
+def scall_in_decl(pe):
+    k = scall_k(pe)
+    return any(scall_inside(k, ext) for ext in scall_decls.get(k[0], ()))
+
 def scall_same_node(k):
     """A possible end in the node of k that is not known to run after it, or None."""
     ends = set(scall_same.get(k, ()))
@@ -409,7 +419,22 @@ g@p@q(...)
 
 // a possible end that spatch parses as a statement of its own rather than a call: an
 // iterator, whose header may end the scope, or a declarer
-@u2s exists@
+// the files with an iterator or a declarer that may end a scope: only they need the
+// rules about them
+@iter_any@
+iterator I : script:python () { scall_ends(I) };
+statement S;
+@@
+
+I(...) S
+
+@declr_any@
+declarer DD : script:python () { scall_ends(DD) };
+@@
+
+DD(...);
+
+@u2s depends on iter_any || declr_any exists@
 position cand.p, q;
 expression x, c2;
 identifier g, x3;
@@ -460,15 +485,27 @@ identifier g;
 
 rf@pe(..., <+... g@p@q(...) ...+>, ...)
 
+@script:python@
+p << cand.p;
+@@
+scall_cands.add(scall_k(p))
+
+// (only the declarations that hold a candidate, and the ends in them: a binding of every
+// declaration and every end of a file made spatch combine them, seconds on a large file)
 @sdecl depends on cand@
 declaration D;
-position pd;
+position pd : script:python () { scall_holds_cand(pd) };
 @@
 
 D@pd
 
-@sends depends on cand@
-position pe : script:python () { scall_not_exempt(pe) };
+@script:python@
+pd << sdecl.pd;
+@@
+scall_decls.setdefault(pd[0].file, []).append(scall_extent(pd))
+
+@sends depends on sdecl@
+position pe : script:python () { scall_not_exempt(pe) and scall_in_decl(pe) };
 identifier rf : script:python () { scall_ends(rf) };
 expression F;
 symbol current;
@@ -493,7 +530,7 @@ for (<+... \( rf@pe(...) \| current->flags = F \| current->flags &= F \| current
 for (T x = <+... \( rf@pe(...) \| current->flags = F \| current->flags &= F \| current->flags ^= F \) ...+>; <+... g@p@q(...) ...+>; ...) S
 )
 
-@sdeclr@
+@sdeclr depends on declr_any@
 position cand.p, q;
 declarer DD : script:python () { scall_ends(DD) };
 identifier g;
@@ -501,7 +538,7 @@ identifier g;
 
 DD(..., <+... g@p@q(...) ...+>, ...);
 
-@siter depends on cand@
+@siter depends on cand && iter_any@
 iterator I : script:python () { scall_ends(I) };
 statement S, S0;
 position ps;
@@ -518,7 +555,7 @@ statement S;
 
 I@pi(..., <+... g@p@q(...) ...+>, ...) S
 
-@siter_e depends on cand@
+@siter_e depends on siter_t@
 position pi;
 position pe : script:python () { scall_not_exempt(pe) };
 iterator I;
@@ -547,10 +584,6 @@ pe << sarg.pe;
 @@
 scall_inarg.add((scall_k(q), scall_k(pe)))
 
-@script:python@
-pd << sdecl.pd;
-@@
-scall_decls.setdefault(pd[0].file, []).append(scall_extent(pd))
 
 @script:python@
 pe << sends.pe;
@@ -881,7 +914,7 @@ return@p@q ...;
 
 
 
-@u2s_r depends on returns exists@
+@u2s_r depends on returns && (iter_any || declr_any) exists@
 position cand_r.p, q;
 expression x, c2;
 identifier x3;
@@ -917,7 +950,7 @@ q << u2s_r.q;
 @@
 scall_bad.add(scall_key(q))
 
-@siter_r depends on cand_r@
+@siter_r depends on cand_r && iter_any@
 iterator I : script:python () { scall_ends(I) };
 statement S, S0;
 position ps;
