@@ -26,7 +26,10 @@
 //# -D names=FILE: a JSON object: types {struct tag: kind}, rf (scope-ending
 //# calls besides the memalloc restores), rf_re (the local rule's regex of
 //# them), nonfn (names called in these files that are macros or defined
-//# nowhere: their arguments may not be evaluated).
+//# nowhere: their arguments may not be evaluated), fn (the scope-ending names
+//# that are plain functions: a call in their arguments runs before they do; a
+//# call in the arguments of any other may run after it ends the scope, and is
+//# not covered, nor is a call with a possible end elsewhere in its own node).
 //
 // Confidence: High
 // Options: --no-includes --include-headers
@@ -91,6 +94,61 @@ def tok_target(g):
 def tok_is_good(p):
     return tok_key(p) in tok_good
 
+# Same node. u1 and u2 follow paths from node to node, so a possible end in the own node
+# of a call is not between the dereference and the call: a macro may run its argument
+# after it ends the scope, and the operands of an expression, the arguments of a call and
+# the declarators of a declaration run in any order. Such a call is not covered, unless
+# it lies in the arguments of a call to a plain function (names: "fn"), which evaluates
+# them before it runs. The node is the expression of the call (tnode), its declaration
+# (tdecl, tends), a for header (tfor: the init runs before the condition) or the header of
+# an iterator (titer_t, titer_e); a call inside an iterator or a declarer that may end a
+# scope (a macro) is not covered either (titer, tdeclr).
+TOK_FN = set()
+tok_cands = set()     # keys of the candidate calls
+tok_same = {}         # call key -> {keys of possible ends in its expression}
+tok_inarg = set()     # (call key, end key): the call is in the arguments of the end
+tok_decls = {}        # file -> [(line, col, line_end, col_end)] of declarations holding a call
+tok_endat = {}        # file -> {keys of the possible ends in them}
+tok_iter_t = {}       # call key -> {keys of the iterators whose header holds it}
+tok_iter_e = set()    # keys of the iterators whose header holds a possible end
+tok_within = {}       # file -> [(line, col, line_end, col_end)] of iterators that may end a scope
+tok_node_bad = set()  # call keys refuted outright
+
+def tok_extent(p):
+    return (int(p[0].line), int(p[0].column), int(p[0].line_end), int(p[0].column_end))
+
+def tok_inside(k, ext):
+    return (ext[0], ext[1]) <= (k[1], k[2]) <= (ext[2], ext[3])
+
+def tok_holds_cand(pd):
+    ext = tok_extent(pd)
+    return any(c[0] == pd[0].file and tok_inside(c, ext) for c in tok_cands)
+
+def tok_in_decl(pe):
+    k = tok_key(pe)
+    return any(tok_inside(k, ext) for ext in tok_decls.get(k[0], ()))
+
+def tok_name_at(k):
+    m = re.match(r"[A-Za-z_]\w*", tok_line(k[0], k[1])[k[2]:])
+    return m.group(0) if m else ""
+
+def tok_same_node(k):
+    """A possible end in the node of call k that is not known to run after it, or None."""
+    if k in tok_node_bad:
+        return k
+    ends = set(tok_same.get(k, ()))
+    for ext in tok_decls.get(k[0], ()):
+        if tok_inside(k, ext):
+            ends |= {e for e in tok_endat.get(k[0], ()) if tok_inside(e, ext)}
+    for e in ends:
+        if e != k and not ((k, e) in tok_inarg and tok_name_at(e) in TOK_FN):
+            return e
+    if tok_iter_t.get(k, set()) & tok_iter_e:
+        return k
+    if any(tok_inside(k, ext) for ext in tok_within.get(k[0], ())):
+        return k
+    return None
+
 @script:python@
 nfile << virtual.names;
 @@
@@ -100,6 +158,7 @@ if not tok_names_read:
     TOK_TYPES.update(n.get("types", {}))
     TOK_NONFN.update(n.get("nonfn", ()))
     TOK_RF.update(n.get("rf", ()))
+    TOK_FN.update(n.get("fn", ()))
     if n.get("rf_re"):
         # the scope-ending calls of the local rule (rulepatterns.scope_enders)
         TOK_RF_LOCAL.append(re.compile(n["rf_re"]))
@@ -305,6 +364,196 @@ pt << u2.pt;
 @@
 tok_bad.add(("u2", f, p) + tok_key(pt))
 
+// the files with an iterator or a declarer that may end a scope: only they need the
+// rules about them
+@iter_any@
+iterator I : script:python () { tok_ends(I) };
+statement S;
+@@
+
+I(...) S
+
+@declr_any@
+declarer DD : script:python () { tok_ends(DD) };
+@@
+
+DD(...);
+
+// a possible end that spatch parses as a statement of its own rather than a call: an
+// iterator, whose header may end the scope, or a declarer
+@u2s depends on iter_any || declr_any exists@
+identifier f, p, fld;
+identifier g : script:python () { tok_target(g) };
+identifier sn : script:python () { sn in TOK_TYPES };
+position pg : script:python () { tok_is_good(pg) };
+iterator I : script:python () { tok_ends(I) };
+declarer DD : script:python () { tok_ends(DD) };
+statement S1;
+position pt;
+@@
+f(..., struct sn *p, ...) {
+... when any
+(
+I(...) S1
+|
+DD(...);
+)
+... when != p@pg->fld
+g@pt(...)
+... when any
+}
+
+@script:python@
+f << u2s.f;
+p << u2s.p;
+pt << u2s.pt;
+@@
+tok_bad.add(("u2", f, p) + tok_key(pt))
+
+@script:python@
+pt << cand_in.pt;
+@@
+tok_cands.add(tok_key(pt))
+
+// Same node (tok_same_node): the possible ends in the node of a candidate
+@tnode depends on cand_in@
+position q : script:python () { tok_key(q) in tok_cands };
+position pe;
+identifier rf : script:python () { tok_ends(rf) };
+identifier g;
+expression E, F;
+symbol current;
+@@
+
+\( E \& <+... \( rf@pe(...) \| current@pe->flags = F \| current@pe->flags &= F \| current@pe->flags ^= F \) ...+> \& <+... g@q(...) ...+> \)
+
+@script:python@
+q << tnode.q;
+pe << tnode.pe;
+@@
+tok_same.setdefault(tok_key(q), set()).add(tok_key(pe))
+
+@targ depends on cand_in@
+position q : script:python () { tok_key(q) in tok_cands };
+position pe;
+identifier rf : script:python () { tok_ends(rf) };
+identifier g;
+@@
+
+rf@pe(..., <+... g@q(...) ...+>, ...)
+
+@script:python@
+q << targ.q;
+pe << targ.pe;
+@@
+tok_inarg.add((tok_key(q), tok_key(pe)))
+
+// (only the declarations that hold a candidate, and the ends in them)
+@tdecl depends on cand_in@
+declaration D;
+position pd : script:python () { tok_holds_cand(pd) };
+@@
+
+D@pd
+
+@script:python@
+pd << tdecl.pd;
+@@
+tok_decls.setdefault(pd[0].file, []).append(tok_extent(pd))
+
+@tends depends on tdecl@
+position pe : script:python () { tok_in_decl(pe) };
+identifier rf : script:python () { tok_ends(rf) };
+expression F;
+symbol current;
+@@
+
+\( rf@pe(...) \| current@pe->flags = F \| current@pe->flags &= F \| current@pe->flags ^= F \)
+
+@script:python@
+pe << tends.pe;
+@@
+tok_endat.setdefault(pe[0].file, set()).add(tok_key(pe))
+
+@tfor depends on cand_in@
+position q : script:python () { tok_key(q) in tok_cands };
+identifier rf : script:python () { tok_ends(rf) };
+identifier g, x;
+type T;
+expression F;
+statement S;
+symbol current;
+@@
+
+(
+for (<+... \( rf(...) \| current->flags = F \| current->flags &= F \| current->flags ^= F \) ...+>; <+... g@q(...) ...+>; ...) S
+|
+for (T x = <+... \( rf(...) \| current->flags = F \| current->flags &= F \| current->flags ^= F \) ...+>; <+... g@q(...) ...+>; ...) S
+)
+
+@script:python@
+q << tfor.q;
+@@
+tok_node_bad.add(tok_key(q))
+
+@tdeclr depends on declr_any@
+position q : script:python () { tok_key(q) in tok_cands };
+declarer DD : script:python () { tok_ends(DD) };
+identifier g;
+@@
+
+DD(..., <+... g@q(...) ...+>, ...);
+
+@script:python@
+q << tdeclr.q;
+@@
+tok_node_bad.add(tok_key(q))
+
+@titer depends on iter_any && cand_in@
+iterator I : script:python () { tok_ends(I) };
+statement S, S0;
+position ps;
+@@
+
+\( S0@ps \& I(...) S \)
+
+@script:python@
+ps << titer.ps;
+@@
+tok_within.setdefault(ps[0].file, []).append(tok_extent(ps))
+
+@titer_t depends on cand_in@
+position q : script:python () { tok_key(q) in tok_cands };
+position pi;
+iterator I;
+identifier g;
+statement S;
+@@
+
+I@pi(..., <+... g@q(...) ...+>, ...) S
+
+@script:python@
+q << titer_t.q;
+pi << titer_t.pi;
+@@
+tok_iter_t.setdefault(tok_key(q), set()).add(tok_key(pi))
+
+@titer_e depends on titer_t@
+position pi;
+iterator I;
+identifier rf : script:python () { tok_ends(rf) };
+expression F;
+statement S;
+symbol current;
+@@
+
+I@pi(..., <+... \( rf(...) \| current->flags = F \| current->flags &= F \| current->flags ^= F \) ...+>, ...) S
+
+@script:python@
+pi << titer_e.pi;
+@@
+tok_iter_e.add(tok_key(pi))
+
 @script:python@
 f << cand_in.f;
 p << cand_in.p;
@@ -318,7 +567,8 @@ fk = (pt[0].file, f, p)
 sn = tok_type.get(fk)
 entry = fk not in tok_not_entry and fk in tok_first
 if sn and pt[0].current_element == f and fk not in tok_reassigned and \
-        ("u2", f, p) + k not in tok_bad and (entry or ("u1", f, p) + k not in tok_bad):
+        ("u2", f, p) + k not in tok_bad and (entry or ("u1", f, p) + k not in tok_bad) and \
+        tok_same_node(k) is None:
     print("GFPSCOPE " + json.dumps({"t": "scall", "what": "call", "file": pt[0].file,
           "line": int(pt[0].line), "col": int(pt[0].column), "caller": f,
           "save_line": tok_first.get(fk), "opener": "token:%s:%s" % (sn, p),

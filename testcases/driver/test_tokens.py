@@ -26,6 +26,11 @@ EXPECTED = {
                                      "->finish_item()): assumed to run in the task that owns the handle"),
     ("split.c", "tok_reenter_helper"): ("convert", "transaction-handle", "high", "tp dereferenced at line 29"),
     ("users.c", "tok_traced"): ("convert", "transaction-handle", "high", "tp dereferenced at line 144"),
+    # a call in the argument of a function that commits runs before the commit
+    ("ender_args.c", "tok_ea_fn_helper"): ("convert", "transaction-handle", "high",
+                                           "tok_ea_fn_helper <- tok_ea_fn (tp dereferenced at line 25"),
+    ("ender_args.c", "tok_ea_fn_site"): ("convert", "transaction-handle", "high",
+                                         "tok_ea_fn_site (tp dereferenced at line 31"),
     # the twins: not known valid, not any more, or another task's
     ("users.c", "tok_nullable"): ("keep", "no-scope", None, "a candidate for GFP_KERNEL | __GFP_NOLOCKDEP"),
     ("users.c", "tok_after_stop"): ("keep", "no-scope", None, "takes a struct tok_trans handle (tp)"),
@@ -39,6 +44,13 @@ EXPECTED = {
                                "tok_maybe <- tok_without (fs/tokfs/users.c): called outside any scope"),
     ("split.c", "tok_split_helper"): ("keep", "no-scope", None,
                                       "its handle may be another task's: tok_split_worker() may run in another task"),
+    # a call in the argument of a macro that commits (it may run the call after the commit),
+    # or beside a commit in one expression (the operands run in any order)
+    ("ender_args.c", "tok_ea_macro_helper"): ("keep", "no-scope", None,
+                                              "tok_ea_macro_helper <- tok_ea_macro (fs/tokfs/ender_args.c)"),
+    ("ender_args.c", "tok_ea_macro_site"): ("keep", "no-scope", None, "not known valid at the site"),
+    ("ender_args.c", "tok_ea_sibling_helper"): ("keep", "no-scope", None,
+                                                "tok_ea_sibling_helper <- tok_ea_sibling (fs/tokfs/ender_args.c)"),
     # look-alike types are no tokens: their handles prove nothing
     ("fake.c", "fake_user"): ("keep", "no-scope", None, "no caller in the tree"),
     ("fake.c", "cond_user"): ("keep", "no-scope", None, "no caller in the tree"),
@@ -77,7 +89,7 @@ class TokenVerdicts(ScannedTree):
                   and not os.path.basename(s["file"]).startswith("neg_")}
         self.assertEqual(marked, {"tok_nullable", "tok_after_stop", "tok_assert_only", "tok_addr_only",
                                   "tok_short_circuit", "tok_reassigned", "tok_maybe", "tok_split_helper",
-                                  "tok_shadowed", "tok_call_first"})
+                                  "tok_shadowed", "tok_call_first", "tok_ea_macro_site"})
 
     def test_providers_json_records_each_type_and_why(self):
         types = self.shared.load("providers.json")["tokens"]["types"]

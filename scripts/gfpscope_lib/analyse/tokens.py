@@ -25,7 +25,7 @@ import re
 
 from ..collect import lexsites, masking, spatch
 from ..core import paths
-from . import rulepatterns, unknowns
+from . import regions, rulepatterns, unknowns
 from .tokentypes import _fn_texts, _read, _spans_reader
 
 # what reads its argument's type or value at compile time only: a dereference there is none
@@ -85,7 +85,7 @@ def live_calls(tree, graph, toks, enders, jobs, quiet, timeout, site_fns=None):
                              what="live handles", keep=keep,
                              names={"types": {tag: t["kind"] for tag, t in sorted(live.items())},
                                     "rf": sorted(enders), "rf_re": rulepatterns.scope_enders().pattern,
-                                    "nonfn": nonfn, "targets": targets,
+                                    "nonfn": nonfn, "fn": regions.plain_functions(graph, enders), "targets": targets,
                                     "alloc_re": rulepatterns.allocators().pattern})
     return res
 
