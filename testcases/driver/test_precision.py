@@ -95,6 +95,26 @@ EXPECTED = {
                                        "prcfs_wrap_local (prcfs_local_nofs() at line 21, whose #define "
                                        "(fs/prcfs/wrap_b.c:14) runs the argument between memalloc_nofs_save()"),
     ("wrap_b.c", "prcfs_wrap_redefined_b"): ("keep", "no-scope", "no scope in the function"),
+    # a call in the node of a call that may end the scope (ender_args.c): in the argument of
+    # a function, it runs before the function does (convert); the twins may run after the
+    # end: in the argument of a macro that restores first or of a name defined nowhere,
+    # beside the end in one expression or declaration, after it in its own argument or a for
+    # header's init, in the body of an iterator or after a declarer macro that ends it
+    ("ender_args.c", "prcfs_ea_fn_helper"): ("convert", "caller-scope",
+                                             "prcfs_ea_fn_helper <- prcfs_ea_fn (memalloc_nofs_save() at line 35)"),
+    ("ender_args.c", "prcfs_ea_fn_site"): ("convert", "local-scope",
+                                           "prcfs_ea_fn_site (memalloc_nofs_save() at line 42)"),
+    ("ender_args.c", "prcfs_ea_macro_helper"): ("keep", "no-scope", "<- prcfs_ea_macro (fs/prcfs/ender_args.c)"),
+    ("ender_args.c", "prcfs_ea_macro_site"): ("keep", "scope-ended",
+                                              "line 64: prcfs_ea_end_then() may end a scope"),
+    ("ender_args.c", "prcfs_ea_undef_helper"): ("keep", "no-scope", "<- prcfs_ea_undef (fs/prcfs/ender_args.c)"),
+    ("ender_args.c", "prcfs_ea_sibling_helper"): ("keep", "no-scope",
+                                                  "<- prcfs_ea_sibling (fs/prcfs/ender_args.c)"),
+    ("ender_args.c", "prcfs_ea_inner_helper"): ("keep", "no-scope", "<- prcfs_ea_inner (fs/prcfs/ender_args.c)"),
+    ("ender_args.c", "prcfs_ea_decl_helper"): ("keep", "no-scope", "<- prcfs_ea_decl (fs/prcfs/ender_args.c)"),
+    ("ender_args.c", "prcfs_ea_for_helper"): ("keep", "no-scope", "<- prcfs_ea_for (fs/prcfs/ender_args.c)"),
+    ("ender_args.c", "prcfs_ea_iter_helper"): ("keep", "no-scope", "<- prcfs_ea_iter (fs/prcfs/ender_args.c)"),
+    ("ender_args.c", "prcfs_ea_declr_helper"): ("keep", "no-scope", "<- prcfs_ea_declr (fs/prcfs/ender_args.c)"),
 }
 
 
