@@ -252,7 +252,7 @@ class OwnEndsRule(unittest.TestCase):
                      for r in res["own_ends.c"]["records"] if r.get("t") == "end")
         with open(os.path.join(d, "own_ends.expected")) as f:
             self.assertEqual(got, sorted(l.strip() for l in f if l.strip()))
-        self.assertEqual(len(got), 16)
+        self.assertEqual(len(got), 21)
 
 
 if __name__ == "__main__":

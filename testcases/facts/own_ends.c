@@ -10,6 +10,7 @@ int my_trans_alloc(int n, struct my_trans **tpp);
 void my_trans_stop(struct my_trans *tp);
 void work(void);
 void mangle(unsigned int *c);
+void work_with(unsigned int c);
 
 /* own: the cookie comes from this function's save on every path */
 void oe_own(void)
@@ -135,5 +136,52 @@ void oe_narrow(void)
 {
 	unsigned char d = memalloc_nofs_save();
 
+	memalloc_nofs_restore(d);
+}
+
+/* not own: a macro handed the cookie may assign it (the names file says oe_clobber and
+ * oe_zero_then are macros) */
+#define oe_clobber(v)	((v) = 0)
+#define oe_zero_then(v, x)	({ (v) = 0; x; })
+
+void oe_macro_write(void)
+{
+	unsigned int d = memalloc_nofs_save();
+
+	oe_clobber(d);
+	memalloc_nofs_restore(d);
+}
+
+/* not own: the restore is in the argument of a macro, which may write the cookie first */
+void oe_in_macro(void)
+{
+	unsigned int d = memalloc_nofs_save();
+
+	oe_zero_then(d, memalloc_nofs_restore(d));
+}
+
+/* not own: the cookie is written beside the restore, in one expression */
+void oe_comma(void)
+{
+	unsigned int d = memalloc_nofs_save();
+
+	d = 0, memalloc_nofs_restore(d);
+}
+
+/* not own: the cookie is changed by a prefix increment */
+void oe_prefix(void)
+{
+	unsigned int d = memalloc_nofs_save();
+
+	++d;
+	memalloc_nofs_restore(d);
+}
+
+/* own: a function handed the cookie by value cannot change it */
+void oe_by_value(void)
+{
+	unsigned int d = memalloc_nofs_save();
+
+	work_with(d);
 	memalloc_nofs_restore(d);
 }

@@ -16,7 +16,7 @@ the rule did not see (a file it failed on, a function spatch did not parse,
 a call inside a macro, a plain edge the graph keeps no position of) leaves
 the function unbalanced.
 """
-from ..collect import loops, masking, spatch
+from ..collect import lexsites, loops, masking, spatch
 from ..collect.words import files_with
 from ..core import paths
 
@@ -32,9 +32,14 @@ def balanced(tree, graph, prov, jobs, quiet, timeout):
     if not files:
         return set(), [], []
     callgraph.add_positions(graph, tree, files)
+    # a macro (or a name defined nowhere) may write the cookie it is handed, or run an end in
+    # its argument after it writes the cookie: the rule is told which callees are no plain
+    # functions
+    callees = {f[3] for f in lexsites.graph_records(tree, files) if f[0] == "CALL" and len(f) >= 6}
     res, _ = spatch.run_rule(tree, paths.OWN_ENDS_RULE, files, jobs, timeout=timeout, quiet=quiet,
                              what="own ends", keep=masking.words_keeper(body_words=sorted(direct)),
-                             names={"starts": sorted(prov.starts), "stops": sorted(stops)},
+                             names={"starts": sorted(prov.starts), "stops": sorted(stops),
+                                    "nonfn": sorted(c for c in callees if not graph.is_function(c))},
                              transform=lambda d: loops.rewrite(d, graph.is_function))
     own, facts, failed = set(), [], []
     for rel, r in sorted(res.items()):
