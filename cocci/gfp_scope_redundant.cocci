@@ -69,6 +69,14 @@
 //  a scope-ending helper or writes current->flags (directly, in a
 //  statement expression or a do { } while (0), or through one more such
 //  definition) is a clearing event where it is called.
+//  Same statement: u1 and u2 go from node to node, so a clearing event in
+//  the control-flow node of the site is refuted apart: in its expression
+//  (the site in the argument of such a macro, which may run it after the
+//  restore; beside a restore; a restore in the argument of the allocator),
+//  in another declarator, in the init of a for header whose condition
+//  holds the site, in the header of an iterator, or a macro of the file
+//  read as a declarer. A site in the argument of a function of the list
+//  that the file does not #define stays covered: C runs the argument first.
 //# Run alone (make coccicheck), the rule sees only the macros of the file:
 //# a header macro that ends a scope, or a function in another file that
 //# does, is not seen. gfpscope scan knows both (the call graph of the tree and

@@ -76,7 +76,8 @@ class Counts(unittest.TestCase):
 
 class SharedNameLists(unittest.TestCase):
     """The scope-ending list is written in two SmPL files (SmPL has no include), as a regex in
-    the local rule and as Python data in the scoped-calls rule: keep them equal."""
+    the local rule (and as a Python regex there) and as Python data in the scoped-calls rule:
+    keep them equal."""
 
     def test_every_copy_of_the_list_is_the_same(self):
         import ast
@@ -88,6 +89,9 @@ class SharedNameLists(unittest.TestCase):
             copies = re.findall(r'identifier rf =~ "([^"]+)";', f.read())
         self.assertGreaterEqual(len(copies), 4)  # mend, cand and u2 of each kind at least
         self.assertEqual(set(copies), {want})
+        # and once as Python, for the rules about the node of a site (gfpscope_rf)
+        with open(os.path.join(paths.COCCI, "gfp_scope_redundant.cocci"), encoding="utf-8") as f:
+            self.assertEqual(re.findall(r'gfpscope_rf = re.compile\(r"([^"]+)"\)', f.read()), [want])
         # the scoped-calls rule holds it as data: SCALL_RF's names and SCALL_RF_RE's patterns
         with open(os.path.join(paths.COCCI, "facts", "scoped_calls.cocci"), encoding="utf-8") as f:
             text = f.read()
