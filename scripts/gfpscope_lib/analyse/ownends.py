@@ -25,7 +25,7 @@ RESTORES = ["memalloc_nofs_restore", "memalloc_noio_restore", "memalloc_flags_re
 
 def balanced(tree, graph, prov, jobs, quiet, timeout):
     """(names of the balanced functions, the own ends' facts, files the rule failed on)."""
-    from . import callgraph
+    from . import callgraph, unknowns
     stops = set(prov.stops)
     direct = set(RESTORES) | stops
     files = sorted(set().union(*files_with(tree, sorted(direct)).values()))
@@ -36,10 +36,12 @@ def balanced(tree, graph, prov, jobs, quiet, timeout):
     # its argument after it writes the cookie: the rule is told which callees are no plain
     # functions
     callees = {f[3] for f in lexsites.graph_records(tree, files) if f[0] == "CALL" and len(f) >= 6}
+    maybe = {c for c in callees if not graph.is_function(c)}
+    nonfn = sorted(maybe - unknowns.pasted_functions(tree, files, maybe))
     res, _ = spatch.run_rule(tree, paths.OWN_ENDS_RULE, files, jobs, timeout=timeout, quiet=quiet,
                              what="own ends", keep=masking.words_keeper(body_words=sorted(direct)),
                              names={"starts": sorted(prov.starts), "stops": sorted(stops),
-                                    "nonfn": sorted(c for c in callees if not graph.is_function(c))},
+                                    "nonfn": nonfn},
                              transform=lambda d: loops.rewrite(d, graph.is_function))
     own, facts, failed = set(), [], []
     for rel, r in sorted(res.items()):
