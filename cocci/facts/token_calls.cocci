@@ -399,6 +399,7 @@ I(...) S1
 DD(...);
 )
 ... when != p@pg->fld
+    when any
 g@pt(...)
 ... when any
 }
