@@ -158,7 +158,9 @@ class TokenVerdicts(ScannedTree):
 class TokenCallsRule(unittest.TestCase):
     """cocci/facts/token_calls.cocci on its cases (testcases/facts/token_calls.*): the calls a
     valid handle covers, and the look-alikes it must not (a candidate call before the site,
-    a scope end after the dereference, a for loop's third expression)."""
+    a scope end after the dereference, a for loop's third expression, a call in the argument
+    of a macro that commits or beside a commit; the argument of a function that commits is
+    covered)."""
 
     def test_cases(self):
         from gfpscope_lib.collect import spatch
