@@ -26,7 +26,7 @@ import re
 from ..collect import lexsites, masking, spatch
 from ..core import paths
 from . import regions, rulepatterns, unknowns
-from .tokentypes import _fn_texts, _read, _spans_reader
+from .tokentypes import _end, _fn_texts, _read, _spans_reader
 
 # what reads its argument's type or value at compile time only: a dereference there is none
 UNEVALUATED = {"sizeof", "typeof", "__typeof__", "__typeof", "__alignof__", "__alignof", "_Alignof",
@@ -119,13 +119,8 @@ def _handle_fields(tree, toks):
             fields |= set(ptr.findall(text))
             globals_ |= set(glob.findall(text))
             for m in re.finditer(r"\bstruct\s+(\w+)\s*\{", text):
-                depth, i = 0, m.end() - 1
-                while i < len(text):
-                    depth += {"{": 1, "}": -1}.get(text[i], 0)
-                    if depth == 0:
-                        break
-                    i += 1
-                if ptr.search(text, m.end(), i):
+                end = _end(text, m.end() - 1)
+                if ptr.search(text, m.end(), end):
                     carriers.add(m.group(1))
     if carriers:
         held = re.compile(r"\bstruct\s+(?:%s)\s*\**\s*([A-Za-z_]\w*)\s*[;\[]" % "|".join(sorted(carriers)))

@@ -26,7 +26,7 @@ import re
 
 from ..collect import lexsites, masking, spatch
 from ..collect.words import files_with
-from ..core import paths
+from ..core import paths, textpos
 from . import rulepatterns
 
 FIELD = re.compile(r"^([A-Za-z_]\w*)->([A-Za-z_]\w*)$")
@@ -180,7 +180,7 @@ def _instances(tree, t, files):
             found = found or ((pat.search(text), what) if pat.search(text) else None)
         if not found:
             for u in re.finditer(r"\bunion\s*\w*\s*\{", text):
-                if re.search(any_name + r"\s*\*", text[u.end():_block_end(text, u.end() - 1)]):
+                if re.search(any_name + r"\s*\*", text[u.end():_end(text, u.end() - 1)]):
                     found = (u, "a union that holds a pointer of the type")
                     break
         if found:
@@ -188,16 +188,6 @@ def _instances(tree, t, files):
             line = text.count("\n", 0, m.start()) + 1
             return f"{rel}:{line}: {what} ({' '.join(m.group(0).split())[:60]})"
     return None
-
-
-def _block_end(text, i):
-    """The index of the "}" closing the "{" at text[i] (or the end of the text)."""
-    depth = 0
-    for j in range(i, len(text)):
-        depth += {"{": 1, "}": -1}.get(text[j], 0)
-        if depth == 0:
-            return j
-    return len(text)
 
 
 def _aliases(tree, t, files):
@@ -404,20 +394,10 @@ def _ends_life(text, stop, seeds, after_stop):
         if re.search(r"\b(?:return|goto|break)\b", between) or closes:
             return None  # the free may not run (or is in another block)
         for c in re.finditer(r"\b([A-Za-z_]\w*)\s*\(", between):  # nested calls too
-            args = between[c.end():_paren_end(between, c.end() - 1)]
+            args = between[c.end():_end(between, c.end() - 1)]
             if re.search(r"\b%s\b(?!\s*->)" % arg, args):
                 after_stop.add(c.group(1))
     return "frees it"
-
-
-def _paren_end(text, i):
-    """The index of the ")" closing the "(" at text[i] (or the end of the text)."""
-    depth = 0
-    for j in range(i, len(text)):
-        depth += {"(": 1, ")": -1}.get(text[j], 0)
-        if depth == 0:
-            return j
-    return len(text)
 
 
 def _zeroed_cookie_is_harmless(tree, graph, t, spans):
@@ -581,6 +561,12 @@ def types(tree, graph, prov, balanced, jobs, quiet, timeout):
             _check_interleaving(tree, graph, t, prov, spans)
         t["token"], t["why"] = why is None, why
     return cands, failed
+
+
+def _end(text, i):
+    """Where the bracket at text[i] closes, or the end of the text."""
+    j = textpos.closing(text, i)
+    return len(text) if j is None else j
 
 
 def _code(text):

@@ -39,3 +39,21 @@ def line_at(data, line):
         return None
     end = data.find(b"\n", start)
     return data[start:len(data) if end < 0 else end]
+
+
+_PAIRS = {"(": ")", "{": "}", "[": "]"}
+
+
+def closing(text, i):
+    """The index of the bracket that closes the one at text[i] ("(", "{" or "["), nested
+    ones counted, or None when the text ends first. Plain text: no comment or string is
+    skipped (the callers read code whose comments are blanked, or accept the risk)."""
+    opening, close = text[i], _PAIRS[text[i]]
+    depth = 0
+    for j in range(i, len(text)):
+        c = text[j]
+        depth += 1 if c == opening else -1 if c == close else 0
+        if depth == 0:
+            return j
+    return None
+

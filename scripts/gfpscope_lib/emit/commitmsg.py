@@ -11,7 +11,7 @@ import os
 import re
 import textwrap
 
-from ..core import reasons
+from ..core import reasons, textpos
 
 SUBJECT_MAX = 75   # checkpatch and the usual mail clients
 WIDTH = 72         # body lines; checkpatch warns over 75
@@ -199,7 +199,7 @@ def condense(evidence):
     """
     text = evidence.strip()
     m = re.match(r"^(?P<chain>[\w$]+(?: <- [\w$]+)*) \(", text)
-    close = _closing(text, m.end() - 1) if m else None
+    close = textpos.closing(text, m.end() - 1) if m else None
     if close is None:
         return _AT_LINE.sub("", text).strip()
     names = m["chain"].split(" <- ")
@@ -207,16 +207,6 @@ def condense(evidence):
     rest = _AT_LINE.sub("", text[close + 1:]).rstrip()
     top = f"{names[-1]}() [{scope}]"
     return " -> ".join([top] + [n + "()" for n in reversed(names[:-1])]) + rest
-
-
-def _closing(text, i):
-    """The index of the ")" that closes the "(" at text[i] (nested ones inside), or None."""
-    depth = 0
-    for j in range(i, len(text)):
-        depth += {"(": 1, ")": -1}.get(text[j], 0)
-        if depth == 0:
-            return j
-    return None
 
 
 def _chain_lines(text):
