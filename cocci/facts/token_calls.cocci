@@ -48,6 +48,9 @@ tok_names_read = []
 tok_type = {}
 tok_files = {}
 TOK_TYPES = {}
+TOK_CARRIERS = {}
+tok_carrier = {}
+tok_first_field = {}
 TOK_NONFN = set()
 TOK_RF = set()
 TOK_RF_LOCAL = []
@@ -77,11 +80,12 @@ def tok_line(path, line):
     lines = tok_files[path]
     return lines[line - 1].decode("latin-1") if 0 < line <= len(lines) else ""
 
-def tok_type_at(pp, p):
-    """The token type of parameter p, declared on the lines up to its position."""
+def tok_type_at(pp, p, types=None):
+    """The token type (or carrier) of parameter p, declared on the lines up to its position."""
     line = int(pp[0].line)
     text = " ".join(tok_line(pp[0].file, l) for l in range(max(1, line - 3), line + 1))
-    found = [t for t in TOK_TYPES if re.search(r"\bstruct\s+%s\s*\*\s*%s\b" % (re.escape(t), re.escape(p)), text)]
+    found = [t for t in (TOK_TYPES if types is None else types)
+             if re.search(r"\bstruct\s+%s\s*\*\s*%s\b" % (re.escape(t), re.escape(p)), text)]
     return found[0] if len(found) == 1 else None
 
 def tok_target(g):
@@ -156,6 +160,7 @@ if not tok_names_read:
     with open(nfile, encoding="utf-8") as f:
         n = json.load(f)
     TOK_TYPES.update(n.get("types", {}))
+    TOK_CARRIERS.update(n.get("carriers", {}))
     TOK_NONFN.update(n.get("nonfn", ()))
     TOK_RF.update(n.get("rf", ()))
     TOK_FN.update(n.get("fn", ()))
@@ -187,6 +192,25 @@ if tok_type[(pp[0].file, f, p)]:
     print("GFPSCOPE " + json.dumps({"t": "scall", "what": "param", "file": pp[0].file,
           "line": int(pp[0].line), "col": int(pp[0].column), "caller": f, "param": p,
           "type": tok_type[(pp[0].file, f, p)]}))
+
+// a parameter of a struct that holds a handle in a field (args->trans, cur->bc_tp): the
+// handle is live where p->field is dereferenced before the call on every path (never on
+// entry: a call may have set the field)
+@cpar@
+identifier f, p;
+identifier cn : script:python () { cn in TOK_CARRIERS };
+position pp;
+@@
+f(..., struct cn *p@pp, ...) { ... }
+
+@script:python@
+f << cpar.f;
+p << cpar.p;
+pp << cpar.pp;
+@@
+c = tok_type_at(pp, p, TOK_CARRIERS)
+if c and not tok_type.get((pp[0].file, f, p)):
+    tok_carrier[(pp[0].file, f, p)] = c
 
 // The rules below bind the function and its parameter themselves, rather than
 // inheriting them from par: an inherited binding makes spatch match the whole
@@ -279,15 +303,33 @@ if tok_type.get(k) and k not in tok_reassigned and not tok_in_bad(pd):
     tok_good.add(tok_key(pd))
     tok_first[k] = min(tok_first.get(k, 1 << 30), int(pd[0].line))
 
+@deref_f@
+identifier p, hf, fld;
+position pd;
+@@
+p->hf@pd->fld
+
+@script:python@
+p << deref_f.p;
+hf << deref_f.hf;
+pd << deref_f.pd;
+@@
+k = (pd[0].file, pd[0].current_element, p)
+if hf in TOK_CARRIERS.get(tok_carrier.get(k), {}) and k not in tok_reassigned and not tok_in_bad(pd):
+    tok_good.add(tok_key(pd))
+    if int(pd[0].line) < tok_first.get(k, 1 << 30):
+        tok_first[k] = int(pd[0].line)
+        tok_first_field[k] = hf
+
 // a path through the whole function with no good dereference: p may be NULL on entry
 @uentry exists@
-identifier f, p, fld;
-identifier sn : script:python () { sn in TOK_TYPES };
+identifier f, p, fld, hf;
+identifier sn : script:python () { sn in TOK_TYPES or sn in TOK_CARRIERS };
 position pg : script:python () { tok_is_good(pg) };
 position pu;
 @@
 f@pu(..., struct sn *p, ...) {
-... when != p@pg->fld
+... when != \(p@pg->fld \| p->hf@pg->fld\)
 }
 
 @script:python@
@@ -299,7 +341,7 @@ tok_not_entry.add((pu[0].file, pu[0].current_element, p))
 // every call that matters in such a function: the candidates, refuted below
 @cand_in exists@
 identifier f, p;
-identifier sn : script:python () { sn in TOK_TYPES };
+identifier sn : script:python () { sn in TOK_TYPES or sn in TOK_CARRIERS };
 identifier g : script:python () { tok_target(g) };
 position pt;
 @@
@@ -310,23 +352,23 @@ g@pt(...)
 }
 
 @u1 exists@
-identifier f, p, fld;
+identifier f, p, fld, hf;
 identifier g : script:python () { tok_target(g) };
-identifier sn : script:python () { sn in TOK_TYPES };
+identifier sn : script:python () { sn in TOK_TYPES or sn in TOK_CARRIERS };
 position pg : script:python () { tok_is_good(pg) };
 position pt;
 @@
 f(..., struct sn *p, ...) {
-... when != p@pg->fld
+... when != \(p@pg->fld \| p->hf@pg->fld\)
     when any
 g@pt(...)
 ... when any
 }
 
 @u2 exists@
-identifier f, p, fld;
+identifier f, p, fld, hf;
 identifier g : script:python () { tok_target(g) };
-identifier sn : script:python () { sn in TOK_TYPES };
+identifier sn : script:python () { sn in TOK_TYPES or sn in TOK_CARRIERS };
 position pg : script:python () { tok_is_good(pg) };
 identifier rf : script:python () { tok_ends(rf) };
 symbol current;
@@ -344,7 +386,7 @@ current->flags &= E
 |
 current->flags ^= E
 )
-... when != p@pg->fld
+... when != \(p@pg->fld \| p->hf@pg->fld\)
     when any
 g@pt(...)
 ... when any
@@ -382,9 +424,9 @@ DD(...);
 // a possible end that spatch parses as a statement of its own rather than a call: an
 // iterator, whose header may end the scope, or a declarer
 @u2s depends on iter_any || declr_any exists@
-identifier f, p, fld;
+identifier f, p, fld, hf;
 identifier g : script:python () { tok_target(g) };
-identifier sn : script:python () { sn in TOK_TYPES };
+identifier sn : script:python () { sn in TOK_TYPES or sn in TOK_CARRIERS };
 position pg : script:python () { tok_is_good(pg) };
 iterator I : script:python () { tok_ends(I) };
 declarer DD : script:python () { tok_ends(DD) };
@@ -398,7 +440,7 @@ I(...) S1
 |
 DD(...);
 )
-... when != p@pg->fld
+... when != \(p@pg->fld \| p->hf@pg->fld\)
     when any
 g@pt(...)
 ... when any
@@ -566,11 +608,17 @@ pt << cand_in.pt;
 k = tok_key(pt)
 fk = (pt[0].file, f, p)
 sn = tok_type.get(fk)
+handle = p
 entry = fk not in tok_not_entry and fk in tok_first
+if not sn and fk in tok_carrier:
+    # a handle in a field of p: a call may set the field, so no proof from the entry
+    handle = "%s->%s" % (p, tok_first_field.get(fk))
+    sn = TOK_CARRIERS[tok_carrier[fk]].get(tok_first_field.get(fk))
+    entry = False
 if sn and pt[0].current_element == f and fk not in tok_reassigned and \
         ("u2", f, p) + k not in tok_bad and (entry or ("u1", f, p) + k not in tok_bad) and \
         tok_same_node(k) is None:
     print("GFPSCOPE " + json.dumps({"t": "scall", "what": "call", "file": pt[0].file,
           "line": int(pt[0].line), "col": int(pt[0].column), "caller": f,
-          "save_line": tok_first.get(fk), "opener": "token:%s:%s" % (sn, p),
+          "save_line": tok_first.get(fk), "opener": "token:%s:%s" % (sn, handle),
           "kind": TOK_TYPES[sn], "how": "deref" if ("u1", f, p) + k not in tok_bad else "entry"}))

@@ -31,6 +31,18 @@ EXPECTED = {
                                            "tok_ea_fn_helper <- tok_ea_fn (tp dereferenced at line 25"),
     ("ender_args.c", "tok_ea_fn_site"): ("convert", "transaction-handle", "high",
                                          "tok_ea_fn_site (tp dereferenced at line 31"),
+    # a handle in a field of a parameter: moderate, the struct is assumed to hold this task's
+    ("cursor.c", "tok_cur_deref"): ("convert", "transaction-handle", "moderate",
+                                    "tok_cur_deref (cur->bc_tp dereferenced at line 10: a live struct tok_trans "
+                                    "holds the nofs scope"),
+    ("cursor.c", "tok_cur_callee"): ("convert", "transaction-handle", "moderate",
+                                     "cur->bc_tp is a field of a parameter: assumed to hold this task's handle"),
+    ("cursor.c", "tok_cur_after"): ("keep", "no-scope", None, "no scope in the function"),
+    ("cursor.c", "tok_cur_nullable"): ("keep", "no-scope", None, "no scope in the function"),
+    ("cursor.c", "tok_cur_committed"): ("keep", "no-scope", None, "no scope in the function"),
+    ("cursor.c", "tok_cur_async_helper"): ("keep", "no-scope", None,
+                                           "its handle may be another task's: tok_cur_worker() may run in "
+                                           "another task"),
     # the twins: not known valid, not any more, or another task's
     ("users.c", "tok_nullable"): ("keep", "no-scope", None, "a candidate for GFP_KERNEL | __GFP_NOLOCKDEP"),
     ("users.c", "tok_after_stop"): ("keep", "no-scope", None, "takes a struct tok_trans handle (tp)"),
@@ -55,6 +67,19 @@ EXPECTED = {
     ("fake.c", "fake_user"): ("keep", "no-scope", None, "no caller in the tree"),
     ("fake.c", "cond_user"): ("keep", "no-scope", None, "no caller in the tree"),
     ("fake.c", "cast_user"): ("keep", "no-scope", None, "no caller in the tree"),
+    ("fake.c", "big_user"): ("keep", "no-scope", None, "no caller in the tree"),
+    ("fake.c", "addr_user"): ("keep", "no-scope", None, "no caller in the tree"),
+    ("fake.c", "mac_user"): ("keep", "no-scope", None, "no caller in the tree"),
+    # a type with made-up handles that a validity test tells apart (ext4's no-journal
+    # handle_t): a dereference shows the handle is real; the test alone proves nothing
+    ("users.c", "gd_user_deref"): ("convert", "transaction-handle", "high",
+                                   "handle dereferenced at line 9: a live struct gd_handle holds the nofs scope "
+                                   "(gd_set_context() saves it in handle->saved; gd_clear_context() restores it; "
+                                   "dereferenced, it is no made-up handle: those are numbers below GD_MAX_REF, as "
+                                   "gd_handle_valid() tests)"),
+    ("users.c", "gd_user_valid_only"): ("keep", "no-scope", None, "not known valid at the site"),
+    ("users.c", "gd_user_valid_branch"): ("keep", "no-scope", None, "not known valid at the site"),
+    ("users.c", "gd_user_nojournal"): ("keep", "no-scope", None, "no scope in the function"),
     ("interleave.c", "ilv_work"): ("keep", "no-scope", None, "ilv_work <- ilv_interleaved"),
 }
 
@@ -89,7 +114,8 @@ class TokenVerdicts(ScannedTree):
                   and not os.path.basename(s["file"]).startswith("neg_")}
         self.assertEqual(marked, {"tok_nullable", "tok_after_stop", "tok_assert_only", "tok_addr_only",
                                   "tok_short_circuit", "tok_reassigned", "tok_maybe", "tok_split_helper",
-                                  "tok_shadowed", "tok_call_first", "tok_ea_macro_site"})
+                                  "tok_shadowed", "tok_call_first", "tok_ea_macro_site",
+                                  "gd_user_valid_only", "gd_user_valid_branch"})
 
     def test_providers_json_records_each_type_and_why(self):
         types = self.shared.load("providers.json")["tokens"]["types"]
@@ -107,6 +133,19 @@ class TokenVerdicts(ScannedTree):
         self.assertIn("cond_new() (fs/fakefs/fake.c:", types["cond_handle"]["why"])
         self.assertIn("does not open the scope into it on every path", types["cond_handle"]["why"])
         self.assertIn("a cast to a pointer of the type", types["cast_handle"]["why"])
+        # made-up handles: a validity test with a first-page bound leaves the type a token;
+        # a bound past the page, a cast of an array or of an allocation does not
+        gd = types["gd_handle"]
+        self.assertTrue(gd["token"], gd["why"])
+        self.assertEqual(gd["guard"], {"fn": "gd_handle_valid", "bound": "GD_MAX_REF", "value": 4096})
+        self.assertEqual(gd["made_up"], ["fs/guardfs/journal.c:32", "fs/guardfs/journal.c:42"])
+        self.assertEqual([s["fn"] for s in gd["stops"]], ["gd_clear_context"])
+        self.assertIn("(of ref) makes a handle no dereference tells apart: no validity test bounds it in the "
+                      "first page", types["big_handle"]["why"])
+        self.assertIn("a cast to a pointer of the type of something that may be a real object "
+                      "((struct addr_handle *)addr_spare)", types["addr_handle"]["why"])
+        self.assertIn("a cast of an allocation to a pointer of the type", types["mac_handle"]["why"])
+        self.assertIsNone(tok["guard"])
         self.assertIn("ilv_interleaved() ends a scope (a restore, a write to current->flags or another "
                       "provider's stop) after a start of struct ilv_trans", types["ilv_trans"]["why"])
         # a stop's caller that hands the stopped handle on before the free: the type stays a
@@ -138,7 +177,7 @@ class TokenVerdicts(ScannedTree):
         self.assertEqual(r.returncode, 0, r.stderr)
         with open(os.path.join(self.shared.out, "gfpscope.patch"), encoding="utf-8") as f:
             patch = f.read()
-        self.assertEqual(patch.count("+\treturn kmalloc(n, GFP_KERNEL);"), 4, patch)  # deref, helper, reenter, traced
+        self.assertEqual(patch.count("+\treturn kmalloc(n, GFP_KERNEL);"), 7, patch)  # deref x3, helper x2, reenter, traced
 
     def test_whatif_token_assumes_a_type_is_a_token(self):
         r = self.shared.gfpscope("whatif", "--kdir", self.tree, "--out", self.shared.out,

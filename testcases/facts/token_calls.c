@@ -83,3 +83,77 @@ void tc_fn_arg(struct tc_trans *tp, int n)
 	tp->t_flags |= 4;
 	tc_commit_with(tp, kmalloc(n, GFP_NOFS));
 }
+
+/* a handle in a field of a parameter (cur->bc_tp): dereferenced before the call */
+struct tc_cursor {
+	struct tc_trans *bc_tp;
+	struct tc_cursor *bc_next;
+	int bc_level;
+};
+
+/* an unrelated struct with a field of the same name */
+struct tc_other {
+	struct tc_cursor *bc_tp;
+};
+
+void *tc_field_deref(struct tc_cursor *cur, int n)
+{
+	cur->bc_tp->t_flags |= 1;
+	return kmalloc(n, GFP_NOFS);
+}
+
+/* twin: dereferenced after the call only; a call may have set the field, so no proof
+ * from the entry */
+void *tc_field_after(struct tc_cursor *cur, int n)
+{
+	void *p = kmalloc(n, GFP_NOFS);
+
+	cur->bc_tp->t_flags |= 1;
+	return p;
+}
+
+/* twin: on one path only */
+void *tc_field_maybe(struct tc_cursor *cur, int n)
+{
+	if (cur->bc_tp)
+		cur->bc_tp->t_flags |= 1;
+	return kmalloc(n, GFP_NOFS);
+}
+
+/* twin: the cursor itself, not its handle, is dereferenced */
+void *tc_field_cursor_only(struct tc_cursor *cur, int n)
+{
+	cur->bc_next->bc_level = 1;
+	cur->bc_level++;
+	return kmalloc(n, GFP_NOFS);
+}
+
+/* twin: a struct whose field of that name holds no handle */
+void *tc_field_other(struct tc_other *o, int n)
+{
+	o->bc_tp->bc_level = 1;
+	return kmalloc(n, GFP_NOFS);
+}
+
+/* twin: the handle is committed after the dereference */
+void *tc_field_end(struct tc_cursor *cur, int n)
+{
+	cur->bc_tp->t_flags |= 1;
+	tc_commit(cur->bc_tp);
+	return kmalloc(n, GFP_NOFS);
+}
+
+/* twin: the address of the field's dereference only */
+void *tc_field_addr(struct tc_cursor *cur, int n)
+{
+	tc_list_empty(&cur->bc_tp->t_flags);
+	return kmalloc(n, GFP_NOFS);
+}
+
+/* twin: the cursor is another one by the time of the dereference */
+void *tc_field_reassigned(struct tc_cursor *cur, int n)
+{
+	cur = cur->bc_next;
+	cur->bc_tp->t_flags |= 1;
+	return kmalloc(n, GFP_NOFS);
+}

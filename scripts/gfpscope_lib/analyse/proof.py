@@ -188,7 +188,8 @@ def _check_site(tree, s, fns, calls, site_lists):
         param = sc["opener"].rpartition(":")[2]
         with open(tree.abspath(sc["file"]), "rb") as f:
             line = textpos.line_at(f.read(), sc["line"]) or b""
-        ok = re.search(rb"\b%s\s*->" % re.escape(param.encode()), line) is not None
+        handle = rb"\s*->\s*".join(re.escape(x.encode()) for x in param.split("->"))  # tp, or cur->bc_tp
+        ok = re.search(rb"\b%s\s*->" % handle, line) is not None
     elif sc["opener"].startswith("PF_MEMALLOC_"):
         with open(tree.abspath(sc["file"]), "rb") as f:
             line = textpos.line_at(f.read(), sc["line"]) or b""

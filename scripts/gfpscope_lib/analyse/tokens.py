@@ -24,9 +24,10 @@ Assumed: a function given a handle through an ops table runs in the task that ow
 import re
 
 from ..collect import lexsites, masking, spatch
+from ..collect.words import files_with
 from ..core import paths
 from . import regions, rulepatterns, unknowns
-from .tokentypes import _end, _fn_texts, _read, _spans_reader
+from .tokentypes import _code, _end, _fn_texts, _read, _spans_reader
 
 # what reads its argument's type or value at compile time only: a dereference there is none
 UNEVALUATED = {"sizeof", "typeof", "__typeof__", "__typeof", "__alignof__", "__alignof", "_Alignof",
@@ -66,11 +67,21 @@ def live_calls(tree, graph, toks, enders, jobs, quiet, timeout, site_fns=None):
     live = {tag: t for tag, t in toks.items() if t["token"]}
     if not live:
         return {}
-    files = sorted(set().union(*[set(t["files"]) for t in live.values()]))
+    files = set().union(*[set(t["files"]) for t in live.values()])
+    held = carriers(tree, toks)
+    fderef = re.compile(r"->\s*(?:%s)\s*->" % "|".join(
+        sorted({re.escape(f) for fs in held.values() for f in fs}))) if held else None
+    if held:  # the files that dereference a handle a parameter's field holds (args->trans->t_mountp)
+        hits = files_with(tree, sorted(held))
+        files |= {rel for rel in set().union(*hits.values()) if fderef.search(_read(tree, rel))} if hits else set()
+    files = sorted(files)
     callees = {f[3] for f in lexsites.graph_records(tree, files) if f[0] == "CALL" and len(f) >= 6}
     maybe = {c for c in callees if not graph.is_function(c)}
     nonfn = sorted((maybe - unknowns.pasted_functions(tree, files, maybe)) | UNEVALUATED)
     header = masking.word_regex(list(live))  # a body whose header names a token type
+    # ... or a struct that holds one, when the body dereferences such a field
+    cheader = masking.word_regex(list(held)) if held else None
+    bderef = re.compile(fderef.pattern.encode()) if held else None
     targets = _leading_to(graph, site_fns, callees)
     # ... and that calls something a fact about could matter for (an allocator, a target)
     calls = re.compile(rb"\b(?:%s)\s*\(" % b"|".join(
@@ -78,12 +89,14 @@ def live_calls(tree, graph, toks, enders, jobs, quiet, timeout, site_fns=None):
         [re.escape(n.encode()) for n in (targets if targets is not None else callees)]))
 
     def keep(hdr, body):
-        return bool(header and header.search(hdr) and calls.search(body))
+        return bool(((header and header.search(hdr)) or (cheader and cheader.search(hdr) and bderef.search(body)))
+                    and calls.search(body))
     # the refutations walk every path of big functions (fs/xfs/libxfs/xfs_bmap.c): the
     # provider rounds' longer limit
     res, _ = spatch.run_rule(tree, paths.TOKEN_CALLS_RULE, files, jobs, timeout=timeout * TIMEOUT_FACTOR, quiet=quiet,
                              what="live handles", keep=keep,
                              names={"types": {tag: t["kind"] for tag, t in sorted(live.items())},
+                                    "carriers": held,
                                     "rf": sorted(enders), "rf_re": rulepatterns.scope_enders().pattern,
                                     "nonfn": nonfn, "fn": regions.plain_functions(graph, enders), "targets": targets,
                                     "alloc_re": rulepatterns.allocators().pattern})
@@ -131,6 +144,30 @@ def _handle_fields(tree, toks):
     # counts only after -> or . (a local named tp is no read of anything)
     names = set(carriers) | globals_ | {w for tag, t in toks.items() if t["token"] for w in [tag] + t["aliases"]}
     return fields, names
+
+
+def carriers(tree, toks):
+    """{struct C: {field: tag}}: the structs that hold a handle in a field declared as a
+    pointer to a token type (struct xfs_btree_cur's bc_tp, struct xfs_da_args's trans), read
+    in the token types' files. A field declared with two types, or a struct whose handles
+    hold scopes of two kinds, is left out."""
+    out, bad = {}, set()
+    for tag, t in sorted(toks.items()):
+        if not t["token"]:
+            continue
+        names = [r"struct\s+%s" % re.escape(tag)] + [re.escape(a) for a in t["aliases"]]
+        ptr = re.compile(r"(?:%s)\s*\*\s*([A-Za-z_]\w*)\s*[;\[]" % "|".join(names))
+        for rel in sorted(t["files"]):
+            text = _code(_read(tree, rel))
+            for m in re.finditer(r"\bstruct\s+(\w+)\s*\{", text):
+                for hf in ptr.findall(text, m.end(), _end(text, m.end() - 1)):
+                    fields = out.setdefault(m.group(1), {})
+                    if fields.setdefault(hf, tag) != tag:
+                        bad.add(m.group(1))
+    for c, fields in out.items():
+        if len({toks[tag]["kind"] for tag in fields.values()}) > 1:
+            bad.add(c)
+    return {c: f for c, f in sorted(out.items()) if c not in bad}
 
 
 def _async_reader(tree, graph, toks, takers=()):
@@ -255,8 +292,11 @@ def label(rec, toks):
              f"{param} dereferenced on every path (first at line {rec['save_line']})")
     if t.get("assumed"):
         return f"{where}: a live struct {tag} would hold a nofs scope (assumed by whatif; {stops})"
+    guard = t.get("guard")
+    real = (f"; dereferenced, it is no made-up handle: those are numbers below {guard['bound']}, as "
+            f"{guard['fn']}() tests" if guard else "")
     return (f"{where}: a live struct {tag} holds the {t.get('kind', 'nofs')} scope ({seeds} saves it in "
-            f"{param}->{t.get('field')}; {stops})")
+            f"{param}->{t.get('field')}; {stops}{real})")
 
 
 def params(results):
@@ -274,7 +314,7 @@ def as_json(toks, dropped, assumed):
     out = {}
     for tag, t in sorted(toks.items()):
         out[tag] = {k: t.get(k) for k in ("token", "why", "kind", "field", "seeds", "aliases", "handovers",
-                                          "creators", "stops")}
+                                          "creators", "stops", "guard", "made_up")}
         out[tag]["after_stop"] = sorted(t.get("after_stop") or ())
     return {"types": out, "foreign": dict(sorted(dropped.items())), "ops_assumed": dict(sorted(assumed.items()))}
 

@@ -27,7 +27,7 @@ import re
 from ..collect import lexsites, masking, spatch
 from ..collect.words import files_with
 from ..core import paths, textpos
-from . import rulepatterns
+from . import rulepatterns, tokenguard
 
 FIELD = re.compile(r"^([A-Za-z_]\w*)->([A-Za-z_]\w*)$")
 
@@ -147,7 +147,7 @@ def _check_creations(t, records, handovers):
     return None
 
 
-def _instances(tree, t, files):
+def _instances(tree, t, files, spans):
     """Why some object of the type is not made by an allocation, or None: the type named
     other than as a pointer (an instance: a local, a global, a member, a compound literal,
     a macro's argument) except in sizeof/offsetof/__alignof__ or as container_of()'s type,
@@ -157,14 +157,13 @@ def _instances(tree, t, files):
     any_name = "(?:%s)" % "|".join(names)
     named = re.compile(r"\b%s\b(?!\s*[*{;])" % any_name)
     allowed = re.compile(r"(?:\b(?:sizeof|offsetof|__alignof__|_Alignof)\s*\(\s*|,\s*)$")
-    # a cast is followed by its operand; "(struct x *);" is a prototype's only parameter
-    cast = re.compile(r"\(\s*%s\s*\*\s*\)\s*[\w(&*~!-]" % any_name)
     ptr_typedef = re.compile(r"\btypedef\s+%s\s*\*" % any_name)
+    made = []
     for rel in sorted(files):
         text = _read(tree, rel)
         if not text:
             return f"{rel} is unreadable"
-        text = re.sub(r"/\*.*?\*/|//[^\n]*", " ", text, flags=re.S)
+        text = _code(text)  # (lines kept: the reason names one)
         found = None
         for m in named.finditer(text):
             before, after = text[max(0, m.start() - 40):m.start()], text[m.end():m.end() + 3]
@@ -175,9 +174,15 @@ def _instances(tree, t, files):
                 continue  # sizeof(struct T), container_of(p, struct T, member)
             found = (m, "the type used other than as a pointer")
             break
-        for pat, what in ((cast, "a cast to a pointer of the type"),
-                          (ptr_typedef, "a typedef of a pointer to the type")):
-            found = found or ((pat.search(text), what) if pat.search(text) else None)
+        if not found and ptr_typedef.search(text):
+            found = (ptr_typedef.search(text), "a typedef of a pointer to the type")
+        # a cast makes a handle out of a number (tokenguard.py): only a validity test
+        # that tells it apart leaves the type a token
+        casts, bad = tokenguard.made_up(text, any_name, rulepatterns.allocators())
+        if not found and bad:
+            line = text.count("\n", 0, bad[0]) + 1
+            return f"{rel}:{line}: {bad[1]} ({' '.join(text[bad[0]:].split(';', 1)[0].split())[:60]})"
+        made += [(rel, text.count("\n", 0, at) + 1, operand, value) for at, operand, value in casts or ()]
         if not found:
             for u in re.finditer(r"\bunion\s*\w*\s*\{", text):
                 if re.search(any_name + r"\s*\*", text[u.end():_end(text, u.end() - 1)]):
@@ -187,7 +192,32 @@ def _instances(tree, t, files):
             m, what = found
             line = text.count("\n", 0, m.start()) + 1
             return f"{rel}:{line}: {what} ({' '.join(m.group(0).split())[:60]})"
+    if made:
+        t["guard"] = tokenguard.find(tree, any_name, _guard_texts(tree, files, spans))
+        rel, line, operand, value = made[0]
+        cast = f"{rel}:{line}: a cast to a pointer of the type (of {operand})"
+        if not t["guard"]:
+            return f"{cast} makes a handle no dereference tells apart: no validity test bounds it in the first page"
+        big = [m for m in made if m[3] is not None and m[3] >= t["guard"]["value"]]
+        if big:
+            return f"{big[0][0]}:{big[0][1]}: a cast to a pointer of the type of {big[0][2]}, which " \
+                   f"{t['guard']['fn']}() calls valid"
+        t["made_up"] = [f"{r}:{n}" for r, n, _o, _v in made]
     return None
+
+
+def _guard_texts(tree, files, spans):
+    """The function texts that may test a handle against a bound ((unsigned long)h < B)."""
+    test = re.compile(r"\(\s*unsigned\s+long\s*\)\s*[A-Za-z_]\w*\s*(?:<|>=)")
+    out = []
+    for rel in sorted(files):
+        text = _read(tree, rel)
+        if not test.search(text):
+            continue
+        lines = _code(text).split("\n")
+        for ss in spans(rel).values():
+            out += [x for x in ("\n".join(lines[a - 1:b]) for a, b in ss) if test.search(x)]
+    return out
 
 
 def _aliases(tree, t, files):
@@ -204,6 +234,10 @@ def _made_up_returns(tree, graph, t, producers, spans):
     an address), or None: only NULL, ERR_PTR()/ERR_CAST(), a name, a field, or a call's
     result may come back."""
     ok = re.compile(r"^(?:NULL|0|[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*|[A-Za-z_]\w*\s*\(.*\))$", re.S)
+    if t.get("made_up"):  # a made-up handle the validity test tells apart (_instances checked the casts)
+        any_name = "|".join([r"struct\s+%s" % re.escape(t["tag"])] + [re.escape(a) for a in t["aliases"]])
+        ok = re.compile(r"^(?:%s|\(\s*(?:%s)\s*\*\s*\)\s*(?:[A-Za-z_]\w*|\d+[uUlL]*))$"
+                        % (ok.pattern.strip("^$"), any_name), re.S)
     for fn in producers:
         for text in _fn_texts(tree, graph, fn, spans):
             body = _code(text)[text.find("{"):]
@@ -324,7 +358,8 @@ def _type_stops(tree, graph, t, prov, spans):
             if graph.def_files.get(stop, set()) & files:
                 return None, f"{stop}() restores a cookie and has no function body to check (a macro?)"
             continue
-        if not any(field.search(x) or takes.search(x.split("{", 1)[0]) for x in texts):
+        # (a restore from the field of another type that names it too is that type's stop)
+        if not any((field.search(x) and takes.search(x)) or takes.search(x.split("{", 1)[0]) for x in texts):
             continue
         if stop in graph.refs:
             return None, f"{stop}() restores the cookie and its address is taken: it is called where no check looks"
@@ -533,7 +568,7 @@ def types(tree, graph, prov, balanced, jobs, quiet, timeout):
             files = sorted(set().union(*hits.values())) if hits else []
         t["files"] = files
         # cheap, and they settle most look-alikes before spatch reads a file
-        why = _instances(tree, t, files) or _never_opened(tree, t, files, spans)
+        why = _instances(tree, t, files, spans) or _never_opened(tree, t, files, spans)
         if why:
             t["token"], t["why"] = False, why
             continue

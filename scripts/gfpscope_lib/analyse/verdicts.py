@@ -172,13 +172,18 @@ def _scope_holder(node, witness):
 
 
 def _handle_assumption(ipa, opener, holder):
-    """For a proof by a live handle reached through an ops table: the note that says what it
-    assumes (the table's caller owns the handle), or None."""
-    if not (opener or "").startswith(tokens.OPENER):
+    """For a proof by a live handle reached through an ops table, or read from a field of a
+    parameter: the note that says what it assumes (the table's caller owns the handle; the
+    struct the parameter points to holds this task's handle), or None."""
+    parts = tokens.opener_parts(opener)
+    if not parts:
         return None
     via = (ipa.get("token_assumed") or {}).get(holder)
-    return (f"; {holder.partition('@')[0]}() is reached through an ops table ({via}): assumed to run "
-            "in the task that owns the handle") if via else None
+    note = (f"; {holder.partition('@')[0]}() is reached through an ops table ({via}): assumed to run "
+            "in the task that owns the handle") if via else ""
+    if "->" in parts[1]:
+        note += f"; {parts[1]} is a field of a parameter: assumed to hold this task's handle"
+    return note or None
 
 
 def _handle_notes(s, node, ipa):

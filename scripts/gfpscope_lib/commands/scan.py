@@ -92,6 +92,7 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     callgraph.add_positions(graph, tree, token_files)
     tres = tokens.live_calls(tree, graph, toks, prov.may_end | prov.unresolved, jobs, quiet, timeout,
                              site_fns=site_fns)
+    callgraph.add_positions(graph, tree, sorted(tres))  # (files that name only a struct holding a handle)
     scope_covered = {(os.path.normpath(rec["file"]), rec["line"], rec["col"]) for r in res.values() for rec in r["records"]
                      if rec.get("what", "call") == "call"}
     foreign, assumed = tokens.owned(tree, graph, toks, tres, scope_covered)

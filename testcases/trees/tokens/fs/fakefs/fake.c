@@ -100,3 +100,130 @@ void *cast_user(struct cast_handle *h, size_t n)
 	h->h_ref++;
 	return kmalloc(n, GFP_NOFS);
 }
+
+/* a validity test whose bound lies past the first page: a made-up handle below it may
+ * be a mapped address, so a dereference does not tell it apart */
+struct big_handle {
+	unsigned long saved;
+	int h_ref;
+};
+
+static inline int big_valid(struct big_handle *h)
+{
+	if ((unsigned long)h < 65536)
+		return 0;
+	return 1;
+}
+
+void big_start(struct big_handle *h)
+{
+	h->saved = memalloc_nofs_save();
+}
+
+void big_stop(struct big_handle *h)
+{
+	memalloc_nofs_restore(h->saved);
+	kfree(h);
+}
+
+struct big_handle *big_new(void)
+{
+	struct big_handle *h = kzalloc(sizeof(*h), GFP_KERNEL);
+
+	if (h)
+		big_start(h);
+	return h;
+}
+
+struct big_handle *big_nojournal(unsigned long ref)
+{
+	return (struct big_handle *)ref;
+}
+
+void *big_user(struct big_handle *h, size_t n)
+{
+	h->h_ref++;
+	return kmalloc(n, GFP_NOFS);
+}
+
+/* a cast of an array: the made-up handle is a real object, and a validity test with
+ * a first-page bound does not tell it apart */
+struct addr_handle {
+	unsigned long saved;
+	int h_ref;
+};
+
+static char addr_spare[64];
+
+static inline int addr_valid(struct addr_handle *h)
+{
+	if ((unsigned long)h < 4096)
+		return 0;
+	return 1;
+}
+
+void addr_start(struct addr_handle *h)
+{
+	h->saved = memalloc_nofs_save();
+}
+
+void addr_stop(struct addr_handle *h)
+{
+	memalloc_nofs_restore(h->saved);
+	kfree(h);
+}
+
+struct addr_handle *addr_new(void)
+{
+	struct addr_handle *h = kzalloc(sizeof(*h), GFP_KERNEL);
+
+	if (h)
+		addr_start(h);
+	return h;
+}
+
+struct addr_handle *addr_nojournal(void)
+{
+	return (struct addr_handle *)addr_spare;
+}
+
+void *addr_user(struct addr_handle *h, size_t n)
+{
+	h->h_ref++;
+	return kmalloc(n, GFP_NOFS);
+}
+
+/* an allocation cast to the type in a macro (jbd2_alloc_handle()'s shape): an object
+ * made where no creation check looks */
+struct mac_handle {
+	unsigned long saved;
+	int h_ref;
+};
+
+#define mac_alloc_handle(gfp) ((struct mac_handle *)kzalloc(16, gfp))
+
+void mac_start(struct mac_handle *h)
+{
+	h->saved = memalloc_nofs_save();
+}
+
+void mac_stop(struct mac_handle *h)
+{
+	memalloc_nofs_restore(h->saved);
+	kfree(h);
+}
+
+struct mac_handle *mac_new(void)
+{
+	struct mac_handle *h = mac_alloc_handle(GFP_KERNEL);
+
+	if (h)
+		mac_start(h);
+	return h;
+}
+
+void *mac_user(struct mac_handle *h, size_t n)
+{
+	h->h_ref++;
+	return kmalloc(n, GFP_NOFS);
+}
