@@ -27,7 +27,7 @@ from ..collect import lexsites, masking, spatch
 from ..collect.words import files_with
 from ..core import paths
 from . import regions, rulepatterns, unknowns
-from .tokentypes import _code, _end, _fn_texts, _read, _spans_reader
+from .tokentext import block_end, code, fn_texts, read, spans_reader
 
 # what reads its argument's type or value at compile time only: a dereference there is none
 UNEVALUATED = {"sizeof", "typeof", "__typeof__", "__typeof", "__alignof__", "__alignof", "_Alignof",
@@ -73,7 +73,7 @@ def live_calls(tree, graph, toks, enders, jobs, quiet, timeout, site_fns=None):
         sorted({re.escape(f) for fs in held.values() for f in fs}))) if held else None
     if held:  # the files that dereference a handle a parameter's field holds (args->trans->t_mountp)
         hits = files_with(tree, sorted(held))
-        files |= {rel for rel in set().union(*hits.values()) if fderef.search(_read(tree, rel))} if hits else set()
+        files |= {rel for rel in set().union(*hits.values()) if fderef.search(read(tree, rel))} if hits else set()
     files = sorted(files)
     callees = {f[3] for f in lexsites.graph_records(tree, files) if f[0] == "CALL" and len(f) >= 6}
     maybe = {c for c in callees if not graph.is_function(c)}
@@ -128,17 +128,17 @@ def _handle_fields(tree, toks):
         ptr = re.compile(r"(?:%s)\s*\*\s*([A-Za-z_]\w*)\s*[;\[]" % "|".join(names))
         glob = re.compile(r"^(?:static\s+|extern\s+)?(?:%s)\s*\*\s*([A-Za-z_]\w*)\s*[;=\[]" % "|".join(names), re.M)
         for rel in sorted(t["files"]):
-            text = _read(tree, rel)
+            text = read(tree, rel)
             fields |= set(ptr.findall(text))
             globals_ |= set(glob.findall(text))
             for m in re.finditer(r"\bstruct\s+(\w+)\s*\{", text):
-                end = _end(text, m.end() - 1)
+                end = block_end(text, m.end() - 1)
                 if ptr.search(text, m.end(), end):
                     carriers.add(m.group(1))
     if carriers:
         held = re.compile(r"\bstruct\s+(?:%s)\s*\**\s*([A-Za-z_]\w*)\s*[;\[]" % "|".join(sorted(carriers)))
         for rel in sorted(files):
-            fields |= set(held.findall(_read(tree, rel)))
+            fields |= set(held.findall(read(tree, rel)))
     # the types themselves (a handle cast from a void * payload) and the globals declared
     # with them (read bare, at file scope: a line that starts with the declaration); a field
     # counts only after -> or . (a local named tp is no read of anything)
@@ -158,9 +158,9 @@ def carriers(tree, toks):
         names = [r"struct\s+%s" % re.escape(tag)] + [re.escape(a) for a in t["aliases"]]
         ptr = re.compile(r"(?:%s)\s*\*\s*([A-Za-z_]\w*)\s*[;\[]" % "|".join(names))
         for rel in sorted(t["files"]):
-            text = _code(_read(tree, rel))
+            text = code(read(tree, rel))
             for m in re.finditer(r"\bstruct\s+(\w+)\s*\{", text):
-                for hf in ptr.findall(text, m.end(), _end(text, m.end() - 1)):
+                for hf in ptr.findall(text, m.end(), block_end(text, m.end() - 1)):
                     fields = out.setdefault(m.group(1), {})
                     if fields.setdefault(hf, tag) != tag:
                         bad.add(m.group(1))
@@ -176,7 +176,7 @@ def _async_reader(tree, graph, toks, takers=()):
     runs (ASYNC_SHAPES) and its body reads a field a handle can be read from
     (_handle_fields), in one of its function definitions; a name with none (a macro, a
     name defined nowhere) counts when its address is taken (the safe side)."""
-    spans, memo = _spans_reader(tree), {}
+    spans, memo = spans_reader(tree), {}
     fields, names = _handle_fields(tree, toks)
     words = [r"(?:->|\.)\s*%s\b" % re.escape(f) for f in sorted(fields)] + \
         [r"\b%s\b" % re.escape(n) for n in sorted(names)]
@@ -188,7 +188,7 @@ def _async_reader(tree, graph, toks, takers=()):
         if name not in graph.refs:
             return False
         if name not in memo:
-            texts = _fn_texts(tree, graph, name, spans)
+            texts = fn_texts(tree, graph, name, spans)
             heads = [re.search(r"\b%s\s*\(([^)]*)\)" % re.escape(name), t) for t in texts]
             memo[name] = not texts or any(
                 m is None or (ASYNC_SHAPES.match(m.group(1)) is not None and

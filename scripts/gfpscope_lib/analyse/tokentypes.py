@@ -24,56 +24,13 @@ Anything else, and the type is not a token: its reason is in providers.json.
 """
 import re
 
-from ..collect import lexsites, masking, spatch
+from ..collect import masking, spatch
 from ..collect.words import files_with
-from ..core import paths, textpos
-from . import rulepatterns, tokenguard
+from ..core import paths
+from . import rulepatterns, tokenguard, tokenstops
+from .tokentext import block_end, code, fn_text, fn_texts, read, spans_reader
 
 FIELD = re.compile(r"^([A-Za-z_]\w*)->([A-Za-z_]\w*)$")
-
-
-def _fn_text(tree, graph, name, spans):
-    """The text of name's only definition (None when it has none or several)."""
-    files = graph.def_files.get(name, set())
-    if len(files) != 1:
-        return None
-    (rel,) = files
-    got = spans(rel).get(name)
-    if not got or len(got) != 1:
-        return None
-    try:
-        with open(tree.abspath(rel), "rb") as f:
-            lines = f.read().split(b"\n")
-    except OSError:
-        return None
-    a, b = got[0]
-    return b"\n".join(lines[a - 1:b]).decode("latin-1")
-
-
-def _fn_texts(tree, graph, name, spans):
-    """The text of every function definition of name (a #define of it is no definition)."""
-    out = []
-    for rel in sorted(graph.def_files.get(name, ())):
-        got = spans(rel).get(name) or []
-        if got:
-            lines = _read(tree, rel).split("\n")
-            out += ["\n".join(lines[a - 1:b]) for a, b in got]
-    return out
-
-
-def _spans_reader(tree):
-    cache = {}
-
-    def spans(rel):
-        if rel not in cache:
-            out = {}
-            for f in lexsites.graph_records(tree, [rel]):
-                if f[0] == "FN" and len(f) >= 7:
-                    out.setdefault(f[2], []).append((int(f[5]), int(f[6])))
-            cache[rel] = out
-        return cache[rel]
-    return spans
-
 
 def _typedef_of(tree, name):
     """The struct tag a typedef names (typedef struct tag name;), or None."""
@@ -95,7 +52,7 @@ def candidates(tree, graph, prov, spans):
         if s.get("via") or s.get("declared") or not m:
             continue
         var, field = m.groups()
-        text = _fn_text(tree, graph, fn, spans) or ""
+        text = fn_text(tree, graph, fn, spans) or ""
         d = re.search(r"\bstruct\s+(\w+)\s*\*\s*%s\b" % re.escape(var), text)
         tag, alias = (d.group(1), None) if d else (None, None)
         if not d:
@@ -160,10 +117,10 @@ def _instances(tree, t, files, spans):
     ptr_typedef = re.compile(r"\btypedef\s+%s\s*\*" % any_name)
     made = []
     for rel in sorted(files):
-        text = _read(tree, rel)
+        text = read(tree, rel)
         if not text:
             return f"{rel} is unreadable"
-        text = _code(text)  # (lines kept: the reason names one)
+        text = code(text)  # (lines kept: the reason names one)
         found = None
         for m in named.finditer(text):
             before, after = text[max(0, m.start() - 40):m.start()], text[m.end():m.end() + 3]
@@ -185,7 +142,7 @@ def _instances(tree, t, files, spans):
         made += [(rel, text.count("\n", 0, at) + 1, operand, value) for at, operand, value in casts or ()]
         if not found:
             for u in re.finditer(r"\bunion\s*\w*\s*\{", text):
-                if re.search(any_name + r"\s*\*", text[u.end():_end(text, u.end() - 1)]):
+                if re.search(any_name + r"\s*\*", text[u.end():block_end(text, u.end() - 1)]):
                     found = (u, "a union that holds a pointer of the type")
                     break
         if found:
@@ -211,10 +168,10 @@ def _guard_texts(tree, files, spans):
     test = re.compile(r"\(\s*unsigned\s+long\s*\)\s*[A-Za-z_]\w*\s*(?:<|>=)")
     out = []
     for rel in sorted(files):
-        text = _read(tree, rel)
+        text = read(tree, rel)
         if not test.search(text):
             continue
-        lines = _code(text).split("\n")
+        lines = code(text).split("\n")
         for ss in spans(rel).values():
             out += [x for x in ("\n".join(lines[a - 1:b]) for a, b in ss) if test.search(x)]
     return out
@@ -224,7 +181,7 @@ def _aliases(tree, t, files):
     """typedef struct T name; in the type's files: more names of the type."""
     pat = re.compile(r"\btypedef\s+struct\s+%s\s+([A-Za-z_]\w*)\s*;" % re.escape(t["tag"]))
     for rel in files:
-        for a in pat.findall(_read(tree, rel)):
+        for a in pat.findall(read(tree, rel)):
             if a not in t["aliases"]:
                 t["aliases"].append(a)
 
@@ -239,8 +196,8 @@ def _made_up_returns(tree, graph, t, producers, spans):
         ok = re.compile(r"^(?:%s|\(\s*(?:%s)\s*\*\s*\)\s*(?:[A-Za-z_]\w*|\d+[uUlL]*))$"
                         % (ok.pattern.strip("^$"), any_name), re.S)
     for fn in producers:
-        for text in _fn_texts(tree, graph, fn, spans):
-            body = _code(text)[text.find("{"):]
+        for text in fn_texts(tree, graph, fn, spans):
+            body = code(text)[text.find("{"):]
             for m in re.finditer(r"\breturn\b\s*([^;]*);", body):
                 if not ok.match(m.group(1).strip()):
                     return f"{fn}() returns {' '.join(m.group(1).split())[:40]}, not a handle it was given or made"
@@ -254,7 +211,7 @@ def _allocations_elsewhere(tree, graph, t, files, spans):
     creators = {c["fn"] for c in t["creators"]}
     caches = set()
     for c in t["creators"]:
-        line = (_read(tree, c["file"]).split("\n") + [""])[c["line"] - 1]
+        line = (read(tree, c["file"]).split("\n") + [""])[c["line"] - 1]
         m = re.search(r"\bkmem_cache_\w*alloc\w*\s*\(\s*([A-Za-z_]\w*)\s*,", line)
         if m:
             caches.add(m.group(1))
@@ -263,7 +220,7 @@ def _allocations_elsewhere(tree, graph, t, files, spans):
     pat = re.compile("|".join(uses))
     hits = files_with(tree, [re.escape(c) for c in sorted(caches)]) if caches else {}
     for rel in sorted(set(files) | set().union(*hits.values()) if hits else set(files)):
-        text = _code(_read(tree, rel))
+        text = code(read(tree, rel))
         fns = spans(rel)
         for m in pat.finditer(text):
             stmt = text[max(text.rfind(";", 0, m.start()), text.rfind("{", 0, m.start())) + 1:m.start()]
@@ -288,11 +245,7 @@ def _never_opened(tree, t, files, spans):
     openers = set(t["seeds"]) | set(t["handovers"])
     opens = re.compile(r"\b(?:%s)\s*\(" % "|".join(map(re.escape, sorted(openers))))
     for rel in files:
-        try:
-            with open(tree.abspath(rel), "rb") as f:
-                lines = _code(f.read().decode("latin-1")).split("\n")
-        except OSError:
-            continue
+        lines = code(read(tree, rel)).split("\n")
         for fn, ss in sorted(spans(rel).items()):
             for a, b in ss:
                 body = "\n".join(lines[a - 1:b])
@@ -324,8 +277,7 @@ def _producers(tree, t, files):
     pat = re.compile(r"\b(?:%s)\s*\*\s*([A-Za-z_]\w*)\s*\(" % "|".join(names))
     out = set()
     for rel in files:
-        with open(tree.abspath(rel), encoding="latin-1") as f:
-            out |= set(pat.findall(f.read()))
+        out |= set(pat.findall(read(tree, rel)))
     return sorted(out)
 
 
@@ -334,219 +286,15 @@ def _handovers(tree, graph, t, files, spans):
     pat = re.compile(r"\b\w+->%s\s*=\s*\w+->%s\s*;" % ((re.escape(t["field"]),) * 2))
     out = set()
     for rel in sorted(files):
-        with open(tree.abspath(rel), encoding="latin-1") as f:
-            text = f.read()
+        text = read(tree, rel)
         for m in pat.finditer(text):
             line = text.count("\n", 0, m.start()) + 1
             out |= {n for n, ss in spans(rel).items() for a, b in ss if a <= line <= b}
     return out
 
-
-def _type_stops(tree, graph, t, prov, spans):
-    """(the stops of the type, why not, or None): the seed stops that restore from the
-    field or take a pointer of the type, each with the texts of its definitions. A stop
-    defined in the type's files with no function definition (a #define, a name defined
-    nowhere readable) cannot be checked; one whose address is taken is called where no
-    check looks."""
-    field = re.compile(r"->\s*%s\b" % re.escape(t["field"]))
-    takes = re.compile(r"\b(?:%s)\s*\*" % "|".join([r"struct\s+%s" % re.escape(t["tag"])] +
-                                                   [re.escape(a) for a in t["aliases"]]))
-    files, out = set(t["files"]), []
-    for stop in sorted(prov.stops):
-        texts = _fn_texts(tree, graph, stop, spans)
-        if not texts:
-            if graph.def_files.get(stop, set()) & files:
-                return None, f"{stop}() restores a cookie and has no function body to check (a macro?)"
-            continue
-        # (a restore from the field of another type that names it too is that type's stop)
-        if not any((field.search(x) and takes.search(x)) or takes.search(x.split("{", 1)[0]) for x in texts):
-            continue
-        if stop in graph.refs:
-            return None, f"{stop}() restores the cookie and its address is taken: it is called where no check looks"
-        out.append((stop, texts))
-    return out, None
-
-
-def _check_stops(tree, graph, t, prov, balanced, spans):
-    """Why a stop may end a token's scope while the token lives on, or None."""
-    t["stops"], after = [], set()
-    stops, why = _type_stops(tree, graph, t, prov, spans)
-    if why:
-        return why
-    t["after_stop"] = after
-    for stop, texts in stops:
-        if t.get("handovers") and not all(_guard(x) for x in texts) and \
-                not _zeroed_cookie_is_harmless(tree, graph, t, spans):
-            return (f"{stop}() restores the cookie without testing that the handle is the current one, "
-                    "but a handover moves cookies between objects: freeing the old one would end the "
-                    "new one's scope")
-        callers = []
-        for caller, _f, _l, _c in graph.callers(stop):
-            if caller in balanced:
-                callers.append(f"{caller} (opened it itself)")
-                continue
-            ctexts = _fn_texts(tree, graph, caller, spans)
-            if not ctexts:
-                return f"{caller}() calls {stop}() and cannot be read"
-            for ctext in ctexts:
-                how = _ends_life(_code(ctext), stop, t["seeds"], after)
-                if not how:
-                    return (f"{caller}() calls {stop}() and neither frees the handle right after it nor "
-                            "opened the scope itself: a handle may outlive its scope")
-                callers.append(f"{caller} ({how})")
-        t["stops"].append({"fn": stop, "callers": sorted(set(callers))})
-    if not t["stops"]:
-        return f"no stop restores the cookie from ->{t['field']}"
-    return None
-
-
-_FREE = r"(?:kfree|kvfree|kmem_cache_free\s*\(\s*[A-Za-z_]\w*\s*,)"
-
-
-def _ends_life(text, stop, seeds, after_stop):
-    """How every call of stop in this function text ends the handle's life, or None: the
-    free of exactly that argument (kfree(x), kmem_cache_free(c, x)) follows in the same
-    block, with no return, goto or break before it; or the function re-entered the scope
-    into it itself (_reenters). Between the stop and the free the handle may be read
-    (x->field); a function it is handed to there (xfs_trans_free_dqinfo(tp)) gets a
-    stopped handle: its name goes into after_stop, and the ownership walk keeps handle
-    facts away from what it reaches."""
-    every = re.findall(r"\b%s\s*\(\s*([^;]*?)\s*\)\s*;" % re.escape(stop), text)
-    if len(every) == 1 and _reenters(text, seeds, stop, every[0]):
-        return f"re-entered it with {_names(seeds)}"
-    calls = list(re.finditer(r"^([ \t]*)%s\s*\(\s*([A-Za-z_]\w*)\s*\)\s*;" % re.escape(stop), text, re.M))
-    if len(calls) != len(re.findall(r"\b%s\s*\(" % re.escape(stop), text)) or not calls:
-        return None  # a call that is not a plain statement on a plain name
-    for m in calls:
-        indent, arg = m.group(1), re.escape(m.group(2))
-        free = re.compile(r"^%s(?:kfree|kvfree)\s*\(\s*%s\s*\)\s*;|^%skmem_cache_free\s*\(\s*[A-Za-z_]\w*\s*,\s*%s\s*\)\s*;"
-                          % (re.escape(indent), arg, re.escape(indent), arg), re.M)
-        f = free.search(text, m.end())
-        if not f:
-            return None
-        between = text[m.end():f.start()]
-        closes = bool(indent) and re.search(r"^%s\}" % re.escape(indent[:-1]), between, re.M)
-        if re.search(r"\b(?:return|goto|break)\b", between) or closes:
-            return None  # the free may not run (or is in another block)
-        for c in re.finditer(r"\b([A-Za-z_]\w*)\s*\(", between):  # nested calls too
-            args = between[c.end():_end(between, c.end() - 1)]
-            if re.search(r"\b%s\b(?!\s*->)" % arg, args):
-                after_stop.add(c.group(1))
-    return "frees it"
-
-
-def _zeroed_cookie_is_harmless(tree, graph, t, spans):
-    """Every handover zeroes the old handle's cookie (old_tp->t_pflags = 0), and the tree's
-    restore clears only the bits its cookie names (memalloc_flags_restore(): current->flags
-    &= ~flags, since 6.9): the old handle's stop then restores nothing. (Before, a restore
-    of 0 cleared PF_MEMALLOC_NOFS: 6.1's XFS tested current->journal_info instead.)"""
-    api = _code(_read(tree, "include/linux/sched/mm.h"))
-    nofs = re.search(r"\bmemalloc_nofs_restore\s*\([^)]*\)\s*\{([^}]*)\}", api)
-    flags = re.search(r"\bmemalloc_flags_restore\s*\(\s*unsigned\s+(?:int\s+)?(\w+)\s*\)\s*\{([^}]*)\}", api)
-    if not (nofs and flags and re.search(r"\bmemalloc_flags_restore\s*\(", nofs.group(1)) and
-            re.fullmatch(r"\s*current\s*->\s*flags\s*&=\s*~\s*%s\s*;\s*" % flags.group(1), flags.group(2))):
-        return False
-    zero = re.compile(r"\b\w+\s*->\s*%s\s*=\s*0\s*;" % re.escape(t["field"]))
-    return all(any(zero.search(x) for x in _fn_texts(tree, graph, h, spans)) for h in t["handovers"])
-
-
-def _guard(text):
-    """The lvalue the stop's restore is guarded by (if (current->journal_info == tp)), or None."""
-    head = text.split("restore", 1)[0]
-    m = re.search(r"\bif\s*\(\s*((?:->|[^()=!<>])+?)\s*==\s*[A-Za-z_]\w*\s*\)", head)
-    return m.group(1).strip() if m else None
-
-
-def _check_handovers(tree, graph, t, prov, spans):
-    """Why a handover may leave the stops testing the old handle, or None: it must assign
-    what each stop's guard compares (current->journal_info = new_tp)."""
-    if not t.get("handovers"):
-        return None
-    stops, why = _type_stops(tree, graph, t, prov, spans)
-    if why:
-        return why
-    guards = {_guard(x) for _stop, texts in stops for x in texts}
-    if None in guards or not guards:
-        return None  # _check_stops says why
-    for h in t["handovers"]:
-        for text in _fn_texts(tree, graph, h, spans) or [""]:
-            for g in guards:
-                if not re.search(r"%s\s*=\s*[A-Za-z_]\w*\s*;" % re.escape(g).replace(r"\ ", r"\s*"), text):
-                    return (f"{h}() moves the cookie but does not set {g}, which the stop tests: the old "
-                            "handle's stop would still end the scope")
-    return None
-
-
-def _names(fns):
-    return "/".join(f"{f}()" for f in fns)
-
-
-def _reenters(text, seeds, stop, arg):
-    """The function opens the scope into the same handle itself, then stops it: both calls
-    are statements of the body's top level (one tab in), the seed's first, and each is the
-    only one. Its stop restores what its own seed saved (xfs_btree_split_worker())."""
-    def top(name):
-        return re.findall(r"^\t%s\s*\(\s*%s\s*\)\s*;" % (re.escape(name), re.escape(arg)), text, re.M)
-    calls = [m for seed in seeds for m in re.finditer(r"\b%s\s*\(" % re.escape(seed), text)]
-    stops = list(re.finditer(r"\b%s\s*\(" % re.escape(stop), text))
-    return (len(calls) == 1 and len(stops) == 1 and calls[0].start() < stops[0].start() and
-            any(top(seed) for seed in seeds) and bool(top(stop)))
-
-
-_RESTORE = re.compile(r"\b(?:memalloc_\w+_restore|current_restore_flags\w*)\s*\(|"
-                      r"\bcurrent\s*->\s*flags\s*(?:=|&=|\^=)")
-
-
-def _check_interleaving(tree, graph, t, prov, spans):
-    """Why a function may end a scope while a handle it started is live, or None.
-
-    A restore puts back the flags of its save: `c = memalloc_nofs_save(); start(&tp);
-    memalloc_nofs_restore(c);` ends the scope with tp still live; so does another
-    provider's stop. Read in text order, in every definition: in a function that calls a
-    start of the type, after a start, no restore, write to current->flags or other
-    scope-ending call may come before a call that ends the handle (one that may reach the
-    type's own stops)."""
-    starts = {n for n, s in prov.starts.items()
-              if set(t["seeds"]) & ({n} | set(s.get("via") or ()))}
-    own = _reaching(graph, {st["fn"] for st in t.get("stops") or ()})
-    other = (set(prov.may_end) | set(prov.stops)) - own - starts
-    start_re = re.compile(r"\b(?:%s)\s*\(" % "|".join(map(re.escape, sorted(starts))))
-    own_re = re.compile(r"\b(?:%s)\s*\(" % "|".join(map(re.escape, sorted(own)))) if own else None
-    other_re = re.compile(r"\b(?:%s)\s*\(" % "|".join(map(re.escape, sorted(other)))) if other else None
-    for start in sorted(starts):
-        for caller in sorted({c for c, _f, _l, _k in graph.callers(start)} - starts):
-            for text in _fn_texts(tree, graph, caller, spans):
-                events = sorted([(m.start(), "s") for m in start_re.finditer(text)] +
-                                [(m.start(), "e") for m in (own_re.finditer(text) if own_re else ())] +
-                                [(m.start(), "r") for m in (other_re.finditer(text) if other_re else ())] +
-                                [(m.start(), "r") for m in _RESTORE.finditer(text)])
-                live = False
-                for _pos, kind in events:
-                    if kind == "s":
-                        live = True
-                    elif kind == "e":
-                        live = False
-                    elif live:
-                        return (f"{caller}() ends a scope (a restore, a write to current->flags or another "
-                                f"provider's stop) after a start of struct {t['tag']}, with no stop of the "
-                                "handle between: the handle may outlive its scope")
-    return None
-
-
-def _reaching(graph, names, limit=20000):
-    """names and the functions that may call one of them (over the whole graph)."""
-    seen, todo = set(names), list(names)
-    while todo and len(seen) < limit:
-        for caller, _f, _l, _c in graph.callers(todo.pop()):
-            if caller != "-" and caller not in seen:
-                seen.add(caller)
-                todo.append(caller)
-    return seen
-
-
 def types(tree, graph, prov, balanced, jobs, quiet, timeout):
     """({tag: type record}, failed files): the candidates, each with token True/False and why."""
-    spans = _spans_reader(tree)
+    spans = spans_reader(tree)
     cands = candidates(tree, graph, prov, spans)
     failed = []
     for tag, stops in sorted(prov.assumed_tokens.items()):  # whatif --token: taken as declared
@@ -591,29 +339,8 @@ def types(tree, graph, prov, balanced, jobs, quiet, timeout):
         why = why or _check_creations(t, records, t["handovers"]) or \
             _made_up_returns(tree, graph, t, producers, spans) or \
             _allocations_elsewhere(tree, graph, t, files, spans) or \
-            _check_handovers(tree, graph, t, prov, spans) or \
-            _check_stops(tree, graph, t, prov, balanced, spans) or \
-            _check_interleaving(tree, graph, t, prov, spans)
+            tokenstops.check_handovers(tree, graph, t, prov, spans) or \
+            tokenstops.check_stops(tree, graph, t, prov, balanced, spans) or \
+            tokenstops.check_interleaving(tree, graph, t, prov, spans)
         t["token"], t["why"] = why is None, why
     return cands, failed
-
-
-def _end(text, i):
-    """Where the bracket at text[i] closes, or the end of the text."""
-    j = textpos.closing(text, i)
-    return len(text) if j is None else j
-
-
-def _code(text):
-    """text with its comments blanked (newlines kept, so offsets and lines stay)."""
-    return re.sub(r"/\*.*?\*/|//[^\n]*", lambda m: re.sub(r"[^\n]", " ", m.group(0)), text, flags=re.S)
-
-
-def _read(tree, rel):
-    try:
-        with open(tree.abspath(rel), encoding="latin-1") as f:
-            return f.read()
-    except OSError:
-        return ""
-
-

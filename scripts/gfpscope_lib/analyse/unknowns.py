@@ -27,6 +27,7 @@ import re
 import subprocess
 
 from ..collect import lexsites
+from ..core import textpos
 from . import rulepatterns
 
 DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)")
@@ -166,12 +167,8 @@ def _templates_in(tree, d):
 
 def _defines_at(body, i):
     """Is the parameter list that opens before body[i] followed by a function body?"""
-    depth = 1
-    while i < len(body) and depth:
-        depth += {"(": 1, ")": -1}.get(body[i], 0)
-        i += 1
-    rest = re.sub(r"\\\n|\s", "", body[i:i + 80])
-    return depth == 0 and rest.startswith("{")
+    j = textpos.closing(body, i - 1)
+    return j is not None and re.sub(r"\\\n|\s", "", body[j + 1:j + 81]).startswith("{")
 
 
 def _search_dirs(tree, files):
