@@ -38,6 +38,10 @@ EXPECTED = {
     ("cursor.c", "tok_cur_callee"): ("convert", "transaction-handle", "moderate",
                                      "cur->bc_tp is a field of a parameter: assumed to hold this task's handle"),
     ("cursor.c", "tok_cur_after"): ("keep", "no-scope", None, "no scope in the function"),
+    ("cursor.c", "tok_cur_state_alloc"): ("keep", "dual-context", None,
+                                          "tok_cur_state_alloc() takes a struct tok_cursor (cur), which holds a "
+                                          "transaction handle, and runs both inside and outside a scope: a "
+                                          "candidate for GFP_KERNEL | __GFP_NOLOCKDEP review"),
     ("cursor.c", "tok_cur_nullable"): ("keep", "no-scope", None, "no scope in the function"),
     ("cursor.c", "tok_cur_committed"): ("keep", "no-scope", None, "no scope in the function"),
     ("cursor.c", "tok_cur_async_helper"): ("keep", "no-scope", None,
@@ -115,7 +119,7 @@ class TokenVerdicts(ScannedTree):
         self.assertEqual(marked, {"tok_nullable", "tok_after_stop", "tok_assert_only", "tok_addr_only",
                                   "tok_short_circuit", "tok_reassigned", "tok_maybe", "tok_split_helper",
                                   "tok_shadowed", "tok_call_first", "tok_ea_macro_site",
-                                  "gd_user_valid_only", "gd_user_valid_branch"})
+                                  "gd_user_valid_only", "gd_user_valid_branch", "tok_cur_state_alloc"})
 
     def test_providers_json_records_each_type_and_why(self):
         types = self.shared.load("providers.json")["tokens"]["types"]

@@ -170,6 +170,25 @@ def carriers(tree, toks):
     return {c: f for c, f in sorted(out.items()) if c not in bad}
 
 
+def carrier_takers(tree, toks, site_fns):
+    """{(file, function): (param, struct)}: the functions holding a site whose parameter
+    list declares a pointer to a struct that holds a handle (xfs_da_state_alloc(struct
+    xfs_da_args *args)): a site there that runs both inside and outside a transaction is a
+    GFP_KERNEL | __GFP_NOLOCKDEP candidate, as one in a function given the handle itself."""
+    held = carriers(tree, toks)
+    if not held:
+        return {}
+    decl = re.compile(r"\bstruct\s+(%s)\s*\*\s*([A-Za-z_]\w*)\s*[,)]" % "|".join(map(re.escape, held)))
+    spans, out = spans_reader(tree), {}
+    for rel, fn in sorted(site_fns):
+        for a, _b in spans(rel).get(fn) or ():
+            header = code(read(tree, rel)).split("\n")[a - 1:a + 15]
+            m = decl.search("\n".join(header).split("{", 1)[0])
+            if m:
+                out[(rel, fn)] = (m.group(2), m.group(1))
+    return out
+
+
 def _async_reader(tree, graph, toks, takers=()):
     """async_entry(name): another task may run name with a handle it read from memory:
     name's address is taken, its only definition has the shape of a function another task

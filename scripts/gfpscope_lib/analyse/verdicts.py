@@ -186,7 +186,7 @@ def _handle_assumption(ipa, opener, holder):
     return note or None
 
 
-def _handle_notes(s, node, ipa):
+def _handle_notes(s, node, ipa, reason=None):
     """What a keep site's evidence adds about handles: the handle may be another task's (a
     work item reaches the function), or the function takes a handle not known valid at the
     site (a GFP_KERNEL | __GFP_NOLOCKDEP candidate, the idiom upstream used for allocations
@@ -196,11 +196,17 @@ def _handle_notes(s, node, ipa):
     if why:
         notes += f"; its handle may be another task's: {why}"
     params = (ipa.get("token_params") or {}).get((s["file"], s["function"]))
+    carrier = (ipa.get("carrier_takers") or {}).get((s["file"], s["function"]))
     if params:
         p, tag = params[0]
         s["nolockdep_candidate"] = True
         notes += (f"; {s['function']}() takes a struct {tag} handle ({p}) that is not known valid at "
                   "the site: a candidate for GFP_KERNEL | __GFP_NOLOCKDEP review")
+    elif carrier and reason == "dual-context":
+        p, struct = carrier
+        s["nolockdep_candidate"] = True
+        notes += (f"; {s['function']}() takes a struct {struct} ({p}), which holds a transaction handle, and "
+                  "runs both inside and outside a scope: a candidate for GFP_KERNEL | __GFP_NOLOCKDEP review")
     return notes
 
 
@@ -269,7 +275,7 @@ def assign(sites, covered, scope_findings, ipa=None, ended=None):
                                "allocator (stored, returned or handed on): check by hand"])
         elif ipa and s["function"]:
             reason, ev = why_not(node, ipa["graph"], witness, ipa["scoped"], _kind(s) == "noio")
-            s.update(verdict="keep", reason=reason, confidence="high", evidence=[ev + _handle_notes(s, node, ipa)])
+            s.update(verdict="keep", reason=reason, confidence="high", evidence=[ev + _handle_notes(s, node, ipa, reason)])
         else:
             s.update(verdict="keep", reason="no-scope", confidence="high",
                      evidence=[f"{fn}: no memalloc scope in this function covers the site on every path"])

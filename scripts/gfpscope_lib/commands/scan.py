@@ -187,6 +187,8 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, provider
     ipa, failed_calls = interprocedural(tree, words, findings, jobs, quiet, timeout, providers_conf,
                                         site_fns={s["function"] for s in sites if s["function"]})
     failed_scope += failed_calls
+    ipa["carrier_takers"] = tokens.carrier_takers(tree, ipa["tokens"],
+                                                  {(s["file"], s["function"]) for s in sites if s["function"]})
     verdicts.assign(sites, covered, findings, ipa, ended)
     proof.add_digests(tree, sites)  # what each convert was proven against (patch/series check it)
     scope = "whole tree" if not rel_paths else ", ".join(rel_paths)

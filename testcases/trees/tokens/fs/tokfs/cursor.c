@@ -72,3 +72,22 @@ void tok_cur_queue(struct tok_cur_work *w)
 {
 	INIT_WORK(&w->work, tok_cur_worker);
 }
+
+/* given the cursor, called with a live handle and without one (xfs_da_state_alloc()'s
+ * shape): keep, dual-context, a candidate for GFP_KERNEL | __GFP_NOLOCKDEP */
+static void *tok_cur_state_alloc(struct tok_cursor *cur, size_t n)
+{
+	cur->bc_level = 0;
+	return kmalloc(n, GFP_NOFS);
+}
+
+void *tok_cur_in(struct tok_cursor *cur, size_t n)
+{
+	cur->bc_tp->t_flags |= 1;
+	return tok_cur_state_alloc(cur, n);
+}
+
+void *tok_cur_out(struct tok_cursor *cur, size_t n)
+{
+	return tok_cur_state_alloc(cur, n);
+}
