@@ -115,7 +115,7 @@ class KernelTree:
                 rel = os.path.relpath(os.path.abspath(given), self.path)
                 if rel.startswith(".."):
                     raise GfpError(f"{p}: outside the kernel tree {self.path}")
-                out.append((p, rel))
+                out.append((p, rel, False))
                 continue
             if real + os.sep != top and not real.startswith(top):
                 shown = "" if real == os.path.abspath(given) else f" (really {real})"
@@ -123,19 +123,21 @@ class KernelTree:
             mode = os.stat(real).st_mode
             if not stat.S_ISDIR(mode) and not stat.S_ISREG(mode):
                 raise GfpError(f"{p}: {file_kind(mode)}, not a file or directory of the kernel tree")
-            out.append((p, os.path.relpath(real, self.real)))
+            out.append((p, os.path.relpath(real, self.real), True))
         return _outermost(out)
 
 
 def _outermost(given):
-    """([rel], [(PATH, holder)]): the rels of (PATH, rel) pairs in order, less those equal to
-    or inside an earlier one, or inside a later one."""
-    def inside(a, b):
-        return b == "." or a == b or a.startswith(b + "/")
+    """([rel], [(PATH, holder)]): the rels of (PATH, rel, resolved) in order, less those equal
+    to or inside an earlier one, or inside a later one. A PATH that does not resolve (a
+    symlink loop) is inside nothing but itself: the walk of a directory skips symlinks, so
+    only its own PATH makes the lexer list it as unreadable."""
+    def inside(a, ok, b):
+        return a == b or ok and (b == "." or a.startswith(b + "/"))
     kept, dropped = [], []
-    for i, (p, rel) in enumerate(given):
-        holder = next((q for j, (q, other) in enumerate(given)
-                       if j != i and inside(rel, other) and (rel != other or j < i)), None)
+    for i, (p, rel, ok) in enumerate(given):
+        holder = next((q for j, (q, other, _ok) in enumerate(given)
+                       if j != i and inside(rel, ok, other) and (rel != other or j < i)), None)
         if holder is None:
             kept.append(rel)
         else:
