@@ -150,8 +150,14 @@ class OddContent(CliCase):
         tree = self.copy_tree()
         name = b"caf\xe9.c"
         scoped_file(os.path.join(os.fsencode(tree), b"fs/foofs/" + name))
-        r = self.gfpscope("scan", "--kdir", tree, "--out", self.out)
+        os.makedirs(os.path.join(os.fsencode(tree), b"fs/d\xe9j\xe0"))  # a subsystem named so
+        scoped_file(os.path.join(os.fsencode(tree), b"fs/d\xe9j\xe0/y.c"))
+        # the table on stdout prints the bytes, even where stdout is strict UTF-8
+        r = subprocess.run([PY, GFPSCOPE, "scan", "--kdir", tree, "--out", self.out], capture_output=True,
+                           env=dict(self.env, PYTHONIOENCODING="utf-8:strict"), cwd=self.tmp, timeout=900)
         self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(b"\nfs/d\xe9j\xe0 ", r.stdout)
+        self.assertNotIn(b"Traceback", r.stderr)
         with open(os.path.join(self.out, "sites.json"), "rb") as f:
             raw = f.read()
         self.assertIn(b'"fs/foofs/caf\\udce9.c"', raw)  # the byte, kept (as Python reads it back)
