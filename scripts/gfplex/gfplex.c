@@ -88,7 +88,9 @@ static void do_file(const char *root, const char *path)
 		printf("E\t%s\tpath too long\n", path);
 		return;
 	}
-	int fd = open(full, O_RDONLY);
+	/* O_NONBLOCK: a FIFO (or a device) named as a PATH opens at once and
+	 * is refused as not a regular file below, instead of blocking forever */
+	int fd = open(full, O_RDONLY | O_NONBLOCK);
 	if (fd < 0) {
 		printf("E\t%s\t%s\n", path, strerror(errno));
 		return;
@@ -160,7 +162,7 @@ static long read_whole(const char *root, const char *path, char **buf, size_t *c
 		*err = "path too long";
 		return -1;
 	}
-	int fd = open(full, O_RDONLY);
+	int fd = open(full, O_RDONLY | O_NONBLOCK);  /* a FIFO: see do_file */
 	if (fd < 0) {
 		*err = strerror(errno);
 		return -1;

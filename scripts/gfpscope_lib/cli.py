@@ -412,6 +412,10 @@ history.
 
 def main(argv=None):
     log.setup()
+    # a file name that is not UTF-8 is kept as surrogates (collect/lexsites.py): print its
+    # bytes, as ls does, in any locale (a UTF-8 one would raise UnicodeEncodeError)
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="surrogateescape")
     ap = build_parser()
     args = ap.parse_args(argv)
     if not getattr(args, "fn", None):

@@ -176,6 +176,11 @@ class OddFiles(CliCase):
         self.assertIn("warning: fs/foofs/loop.c: Too many levels of symbolic links", r.stderr)
         c = self.load("census.json")
         self.assertEqual(c["files"]["unreadable"][0]["file"], "fs/foofs/loop.c")
+        # alone (the greps are not given a PATH that does not resolve), and inside its directory
+        r = self.gfpscope("scan", "--kdir", tree, "--out", self.out, "fs/foofs/loop.c")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("warning: fs/foofs/loop.c: Too many levels of symbolic links", r.stderr)
+        self.assertIn("coverage: 0 sites found", r.stdout)
 
     def test_output_dir_not_writable(self):
         blocker = os.path.join(self.tmp, "afile")

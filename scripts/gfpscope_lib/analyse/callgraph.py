@@ -194,7 +194,7 @@ def lex_graph(tree, position_files=(), enders=CLEARING):
     exe = lexsites.gfplex_binary()
     g = Graph(position_files, enders)
     p = subprocess.Popen([exe, "--graph", tree.path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    with io.TextIOWrapper(p.stdout, encoding="utf-8", errors="replace") as out:
+    with io.TextIOWrapper(p.stdout, encoding="utf-8", errors="surrogateescape") as out:
         for line in out:
             g.add(line)
     err = p.stderr.read()
@@ -210,7 +210,7 @@ def lex_graph(tree, position_files=(), enders=CLEARING):
 def included_c_files(tree):
     """Base names of the .c files that some file #includes ("x.c" or <x.c>, in any
     directory): a static function there is visible in the includer as well."""
-    r = subprocess.run(["grep", "-rhoE", "--include=*.c", "--include=*.h", "--exclude-dir=.git",
+    r = subprocess.run(["grep", "-rahoE", "--include=*.c", "--include=*.h", "--exclude-dir=.git",
                         r'^[[:space:]]*#[[:space:]]*include[[:space:]]*["<][^">]*\.c[">]', "."],
                        cwd=tree.path, capture_output=True, text=True, errors="replace")
     return {os.path.basename(m.rstrip('">').split('"')[-1].split("<")[-1]) for m in r.stdout.split("\n") if m}
@@ -246,7 +246,7 @@ def asm_mentions(tree, names):
     with tempfile.NamedTemporaryFile("w", suffix=".names") as f:
         f.write("\n".join(sorted(names)) + "\n")
         f.flush()
-        r = subprocess.run(["grep", "-rhowF", "-f", f.name, "--include=*.S", "--include=*.s",
+        r = subprocess.run(["grep", "-rahowF", "-f", f.name, "--include=*.S", "--include=*.s",
                             "--include=*.lds", "--exclude-dir=.git", "."], cwd=tree.path,
                            capture_output=True, text=True, errors="replace")
     return set(r.stdout.split())

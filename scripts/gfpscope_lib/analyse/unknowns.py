@@ -67,7 +67,7 @@ _DEFINE_NAME = rb"^[[:space:]]*#[[:space:]]*define[[:space:]]+[A-Za-z_][A-Za-z0-
 def _defines_in(tree, dirs):
     key = (tree.path, tuple(dirs))
     if key not in _DEFINES:
-        r = subprocess.run([b"grep", b"-rhoE", b"--include=*.[ch]", b"--include=*.S", _DEFINE_NAME, b"--"]
+        r = subprocess.run([b"grep", b"-rahoE", b"--include=*.[ch]", b"--include=*.S", _DEFINE_NAME, b"--"]
                            + [os.fsencode(d) for d in dirs], cwd=tree.path, capture_output=True)
         _DEFINES[key] = {m.group(1).decode("latin-1")
                          for m in map(DEFINE.match, r.stdout.split(b"\n")) if m}
@@ -84,7 +84,7 @@ def _defined_macros(tree, names, files):
     ask = sorted(n for n in names - found if n not in known)
     for i in range(0, len(ask), 2000):  # a bounded alternation per grep; drivers/gpu alone
         alt = "|".join(ask[i:i + 2000])  # has a million #defines: never list them all
-        r = subprocess.run(["grep", "-rhoE", "--include=*.[ch]", "--include=*.S",
+        r = subprocess.run(["grep", "-rahoE", "--include=*.[ch]", "--include=*.S",
                             r"^[[:space:]]*#[[:space:]]*define[[:space:]]+(%s)\b" % alt, "--"] + list(rest),
                            cwd=tree.path, capture_output=True)
         hits = {m.group(1).decode("latin-1") for m in map(DEFINE.match, r.stdout.split(b"\n")) if m}
@@ -137,7 +137,7 @@ def pasted_functions(tree, files, names):
 
 
 def _templates_in(tree, d):
-    r = subprocess.run(["grep", "-rlE", "--include=*.[ch]", "##", "--", d], cwd=tree.path,
+    r = subprocess.run(["grep", "-ralE", "--include=*.[ch]", "##", "--", d], cwd=tree.path,
                        capture_output=True, text=True, errors="surrogateescape")
     out = []
     for rel in r.stdout.split("\n"):

@@ -46,9 +46,10 @@ def graph_records(tree, files):
     files are read alone, so names defined elsewhere give no REF, but FN and CALL are whole."""
     if not files:
         return []
-    # errors="replace", as lex_tree and callgraph.lex_graph read gfplex: the same path strings
+    # errors="surrogateescape", as lex_tree and callgraph.lex_graph read gfplex: the same path
+    # strings, which keep a file name's bytes whatever they are (and give them back to gfplex)
     p = subprocess.run([gfplex_binary(), "--graph", tree.path, "-"], input="\n".join(sorted(files)) + "\n",
-                       capture_output=True, text=True, errors="replace")
+                       capture_output=True, text=True, errors="surrogateescape")
     if p.returncode:
         raise GfpError("gfplex --graph failed: " + p.stderr.strip()[:200])
     return [line.split("\t") for line in p.stdout.splitlines()]
@@ -73,7 +74,9 @@ def lex_tree(tree, rel_paths=None):
     for raw in r.stdout.split(b"\n"):
         if not raw:
             continue
-        f = raw.decode("utf-8", "replace").split("\t")
+        # a file name that is not UTF-8 keeps its bytes (as surrogates): every later step
+        # opens the file by this string, and the outputs write the bytes back
+        f = raw.decode("utf-8", "surrogateescape").split("\t")
         if f[0] == "S":
             path, line, col, tok, ctx, call, flags, func, macro = f[1:10]
             sites.append({

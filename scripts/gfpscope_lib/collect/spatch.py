@@ -152,7 +152,9 @@ def _run_batch(cwd, rule, rels, timeout, defines, parse):
             "--timeout", str(timeout), "--sp-file", rule]
     for k, v in defines.items():
         args += ["-D", f"{k}={v}" if v is not None else k]
-    with tempfile.NamedTemporaryFile("w", prefix="gfpscope-groups.", suffix=".txt") as groups:
+    # file names are bytes, kept in str as surrogates (lexsites.py) and given back as they were
+    with tempfile.NamedTemporaryFile("w", prefix="gfpscope-groups.", suffix=".txt",
+                                     errors="surrogateescape") as groups:
         groups.write("\n\n".join(rels) + "\n")
         groups.flush()
         try:
@@ -171,8 +173,8 @@ def _run_batch(cwd, rule, rels, timeout, defines, parse):
             return None
         finally:
             _live.discard(p)
-    out = out_b.decode("utf-8", "replace")
-    err = err_b.decode("utf-8", "replace")
+    out = out_b.decode("utf-8", "surrogateescape")
+    err = err_b.decode("utf-8", "surrogateescape")
     if p.returncode:
         if len(rels) > 1:
             return None
@@ -254,12 +256,50 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
                     f.write(data)
         cached = len(rel_files) - sum(len(v) for v in todo)
         cwd = os.path.join(staged, "tree") if keep or transform else tree.path
+        aliases = _alias_non_utf8(todo, datas, os.path.join(staged, "alias"))
         for (d, _), cache, files in zip(choices, caches, todo):
             if files:
                 _run_todo(cwd, rule, files, results, cache, jobs, timeout, d, quiet, what, parse, batch)
+        for alias, rel in aliases.items():
+            results[rel] = _unalias(results.pop(alias), alias, rel)
         return results, cached
     finally:
         shutil.rmtree(staged, ignore_errors=True)
+
+
+def _alias_non_utf8(todo, datas, adir):
+    """Give spatch a copy under a UTF-8 name of each file whose name is not UTF-8: its Python
+    rules die on such a name (UnicodeDecodeError). The todo lists get the copy's absolute
+    path in place of rel; returns {that path: rel} (_unalias maps the results back)."""
+    out = {}
+    for files in todo:
+        for i, (rel, digest) in enumerate(files):
+            try:
+                rel.encode("utf-8")
+                continue
+            except UnicodeEncodeError:
+                pass
+            os.makedirs(adir, exist_ok=True)
+            alias = os.path.join(adir, f"{len(out)}{os.path.splitext(rel)[1]}")
+            with open(alias, "wb") as f:
+                f.write(datas[rel])
+            files[i] = (alias, digest)
+            out[alias] = rel
+    return out
+
+
+def _unalias(result, alias, rel):
+    """A result for the copy named alias, as if spatch had read rel: every field that names
+    the copy names rel."""
+    def fix(v):
+        if isinstance(v, str):
+            return rel if os.path.normpath(v) == alias else v
+        if isinstance(v, dict):
+            return {k: fix(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [fix(x) for x in v]
+        return v
+    return fix(result)
 
 
 def _run_todo(cwd, rule, todo, results, cache, jobs, timeout, defines, quiet, what, parse, batch):

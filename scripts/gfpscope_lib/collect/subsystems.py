@@ -4,7 +4,9 @@ The MAINTAINERS entry comes from the tree's own scripts/get_maintainer.pl
 (the most specific section it lists for the file). Where the tree has no
 get_maintainer.pl but has a MAINTAINERS file (small test trees), the F:, X:
 and N: patterns are read here the way get_maintainer.pl reads them.
-Answers are cached per MAINTAINERS content, so each file is asked once.
+Answers are cached per MAINTAINERS content and script, so each file is asked once. A
+script that fails (dies, or perl is missing) is said on stderr once, its files are read
+from MAINTAINERS here instead, and those answers are not cached: a fixed script is asked.
 """
 import concurrent.futures as cf
 import fnmatch
@@ -16,6 +18,7 @@ import subprocess
 
 from ..core import paths
 from ..core.atomic import write_json
+from ..core.log import log
 
 # Top-level directories whose second level names the subsystem (fs/btrfs, drivers/md).
 TWO_LEVEL = {"fs", "drivers", "net", "sound", "arch", "include", "security", "tools",
@@ -230,9 +233,11 @@ class Maintainers:
         self._sections = None
         self._cache = {}
         self._cache_path = None
+        self.failed = None  # why the script failed, when it did
         if mtext is not None or os.path.isfile(self.mfile):
-            key = hashlib.sha1(self._mtext()).hexdigest()[:16]
             self.method = "get_maintainer.pl" if os.path.isfile(self.script) else "MAINTAINERS"
+            key = hashlib.sha1(self._mtext() + (self._script_bytes() if self.method == "get_maintainer.pl"
+                                                 else b"")).hexdigest()[:16]
             # "v2": answers since the perl hash seed is fixed
             self._cache_path = os.path.join(paths.cache_home(), "maintainers", f"v2-{self.method}-{key}.json")
             try:
@@ -247,15 +252,31 @@ class Maintainers:
                 self._mtext_bytes = f.read()
         return self._mtext_bytes
 
+    def _script_bytes(self):
+        try:
+            with open(self.script, "rb") as f:
+                return f.read()
+        except OSError as e:  # asked anyway: it fails then, and is said to
+            return str(e).encode()
+
     def _ask_script(self, rel):
+        """The section for rel, or None when the script failed (self.failed says why)."""
         if self.before_ask:
             self.before_ask(rel)
-        r = subprocess.run(["perl", self.script, "--nogit", "--nogit-fallback", "--norolestats",
-                            "--subsystem", "--no-email", "--no-l", "--no-s", "--no-tree", "-f", rel],
-                           cwd=self.tree.path, capture_output=True, text=True,
-                           # sections of equal specificity come in perl's hash order:
-                           # fix the seed so that every run names the same one
-                           env=dict(os.environ, PERL_HASH_SEED="0", PERL_PERTURB_KEYS="0"))
+        try:
+            r = subprocess.run(["perl", self.script, "--nogit", "--nogit-fallback", "--norolestats",
+                                "--subsystem", "--no-email", "--no-l", "--no-s", "--no-tree", "-f", rel],
+                               cwd=self.tree.path, capture_output=True, text=True, errors="replace",
+                               # sections of equal specificity come in perl's hash order:
+                               # fix the seed so that every run names the same one
+                               env=dict(os.environ, PERL_HASH_SEED="0", PERL_PERTURB_KEYS="0"))
+        except OSError as e:
+            self.failed = f"cannot run perl: {e.strerror}"
+            return None
+        if r.returncode:
+            last = [l.strip() for l in r.stderr.splitlines() if l.strip()][-1:]
+            self.failed = f"exit status {r.returncode}" + (f": {last[0][:120]}" if last else "")
+            return None
         names = [l.strip() for l in r.stdout.splitlines() if l.strip()]
         # the sections come most specific first; THE REST only when nothing else matches
         specific = [n for n in names if n != THE_REST]
@@ -307,15 +328,26 @@ class Maintainers:
         self.asked += len(missing)
         if missing:
             ask = self._ask_script if self.method == "get_maintainer.pl" else self._ask_patterns
+            fallback = {}
             if self.method == "get_maintainer.pl":
                 with cf.ThreadPoolExecutor(max_workers=max(1, self.jobs)) as pool:
                     for rel, name in zip(missing, pool.map(ask, missing)):
-                        self._cache[rel] = name
+                        if name is None:
+                            fallback[rel] = None
+                        else:
+                            self._cache[rel] = name
             else:
                 for rel in missing:
                     self._cache[rel] = ask(rel)
+            if fallback:
+                log.warning(f"{os.path.relpath(self.script, self.tree.path)} failed ({self.failed}): "
+                            f"the MAINTAINERS entries of {len(fallback)} files are read from "
+                            "MAINTAINERS instead")
+                self.method = "MAINTAINERS (get_maintainer.pl failed)"
+                fallback = {rel: self._ask_patterns(rel) for rel in fallback}
             try:
                 write_json(self._cache_path, self._cache)
             except Exception:
                 pass  # the cache only saves time
+            return {r: fallback[r] if r in fallback else self._cache[r] for r in rels}
         return {r: self._cache[r] for r in rels}

@@ -2,6 +2,7 @@
 
 This is the driver's version of Coccinelle's own file prefilter.
 """
+import os
 import subprocess
 
 from ..core.errors import GfpError
@@ -10,10 +11,19 @@ from ..core.errors import GfpError
 def files_with(tree, words, rel_paths=None):
     """{word: set(rel files)} for files among .c/.h under rel_paths that contain a word."""
     pattern = "|".join(words)
-    args = ["grep", "-rIowE", "--include=*.c", "--include=*.h", "--exclude-dir=.git", pattern]
+    if rel_paths:
+        # a PATH that does not resolve (a symlink loop) is listed unreadable by the lexer
+        rel_paths = [p for p in rel_paths if os.path.exists(tree.abspath(p))]
+        if not rel_paths:
+            return {}
+    # -H: the file name even when PATH is one file.
+    # -a: a file with a NUL byte (in a comment, say) is text to the lexer and to spatch, so
+    # it is to grep too; with -I its scopes would vanish from the analysis without a word.
+    # The paths are bytes kept as surrogates, as gfplex's (lexsites.py): the same strings
+    args = ["grep", "-rawoHE", "--include=*.c", "--include=*.h", "--exclude-dir=.git", pattern]
     try:
         r = subprocess.run(args + (list(rel_paths) if rel_paths else ["."]), cwd=tree.path,
-                           capture_output=True, text=True, errors="replace")
+                           capture_output=True, text=True, errors="surrogateescape")
     except FileNotFoundError:
         raise GfpError("grep is not installed")
     if r.returncode > 1:

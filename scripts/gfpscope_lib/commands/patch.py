@@ -61,8 +61,8 @@ def unified_diff(rel, old, new):
     """A git-applicable unified diff of one file, as bytes, lines split as gfplex splits them."""
     a, b = textpos.split_lines(old), textpos.split_lines(new)
     out = []
-    for line in difflib.diff_bytes(difflib.unified_diff, a, b, b"a/" + rel.encode(),
-                                   b"b/" + rel.encode(), n=3):
+    for line in difflib.diff_bytes(difflib.unified_diff, a, b, b"a/" + os.fsencode(rel),
+                                   b"b/" + os.fsencode(rel), n=3):
         if line.endswith(b"\n"):
             out.append(line)
         else:

@@ -156,6 +156,32 @@ def _chain_functions(ipa, graph, site_fns):
     return out
 
 
+def changed_files(before, after, sites):
+    """The source files edited while the scan ran (tree.snapshot() before and after). The
+    lexer, spatch and the greps may have read different versions of them, so no proof that
+    reads one holds: a site in such a file, or whose proof reads one, is kept, with reason
+    file-changed; the warning names the files (always: a mixed scan is never silent)."""
+    changed = sorted(f for f in before.keys() | after.keys() if before.get(f) != after.get(f))
+    if not changed:
+        return []
+    hit = set(changed)
+    n = 0
+    for s in sites:
+        proof_files = (s.get("proof") or {}).get("files") or ()
+        if s["file"] in hit or hit.intersection(proof_files):
+            fn = s["function"] or "(file scope)"
+            why = s["file"] if s["file"] in hit else sorted(hit.intersection(proof_files))[0]
+            s.update(verdict="keep", reason="file-changed", confidence="high",
+                     evidence=[f"{fn}: {why} changed while the scan ran"])
+            for k in ("proof", "scope_line"):  # a proof of what may be another version
+                s.pop(k, None)
+            n += 1
+    shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+    log.warning(f"{len(changed)} source files changed while the scan ran ({shown}): "
+                f"{n} sites that depend on them are kept (file-changed); scan again")
+    return changed
+
+
 def publish(out, sites, c, providers_json, scopes_json):
     """Write the scan's files as one set (atomic.FileSet). sites.json, the file every later
     command starts from, goes in last and its old copy goes first: an interrupted scan leaves
@@ -172,7 +198,14 @@ def publish(out, sites, c, providers_json, scopes_json):
 def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, providers_conf=None):
     jobs = jobs or os.cpu_count() or 1
     spatch.spatch_version()  # fail early, before minutes of work
-    rel_paths = tree.check_paths(rel_paths) if rel_paths else None
+    if rel_paths:
+        rel_paths, dropped = tree.check_paths(rel_paths)
+        for p, holder in dropped:
+            if not quiet:
+                log.info(f"{p}: inside {holder} (or the same): its files are scanned once")
+    if not rel_paths or rel_paths == ["."]:
+        rel_paths = None  # the whole tree (a PATH may lead to its top: fs/loop -> ..)
+    before = tree.snapshot()  # the files edited while the scan runs: see changed_files
     lex, errors, seen = lexsites.lex_tree(tree, rel_paths)
     files = sorted({s["file"] for s in lex})
     results, cached = spatch.run_rule(tree, paths.FACTS_RULE, files, jobs, timeout=timeout,
@@ -191,12 +224,14 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, provider
                                                   {(s["file"], s["function"]) for s in sites if s["function"]})
     verdicts.assign(sites, covered, findings, ipa, ended)
     proof.add_digests(tree, sites)  # what each convert was proven against (patch/series check it)
+    changed = changed_files(before, tree.snapshot(), sites)
     scope = "whole tree" if not rel_paths else ", ".join(rel_paths)
     c = census.build(sites, tree, scope, maint.method)
     c["files"] = {"seen": seen, "with_sites": len(files), "from_cache": cached,
                   "unreadable": [{"file": f, "error": e} for f, e in errors],
                   "failed": [{"file": f, "status": r["status"], "detail": r["detail"]}
-                             for f, r in sorted(results.items()) if r["status"] != "ok"]}
+                             for f, r in sorted(results.items()) if r["status"] != "ok"],
+                  "changed": changed}
     c["scopes"] = scopecheck.summary(findings)
     publish(out, sites, c, ipa["providers"].as_json(), scopecheck.scopes_json(findings, failed_local + failed_scope))
     if not quiet:

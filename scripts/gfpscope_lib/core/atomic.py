@@ -10,7 +10,8 @@ from .errors import GfpError
 
 
 def write_text(path, text):
-    _write(path, text.encode("utf-8"))
+    # a file name that is not UTF-8 is kept as surrogates (lexsites.py): write its bytes back
+    _write(path, text.encode("utf-8", "surrogateescape"))
 
 
 def write_bytes(path, data):

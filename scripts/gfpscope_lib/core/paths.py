@@ -1,6 +1,8 @@
 """Where gfpscope's own files live: the repository, its rules, its caches."""
 import os
 
+from .errors import GfpError
+
 # scripts/gfpscope_lib/core/paths.py -> the repository
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 COCCI = os.path.join(REPO, "cocci")
@@ -23,5 +25,12 @@ def data_home():
 
 
 def cache_home():
-    """The fact caches: data_home(), or $GFPSCOPE_CACHE (the tests give each test its own)."""
-    return os.environ.get("GFPSCOPE_CACHE") or data_home()
+    """The fact caches: data_home(), or $GFPSCOPE_CACHE (the tests give each test its own).
+    A cache that is not a directory is an error: every write into it would fail, silently
+    (a cache that cannot be written only costs time), and every run would redo all its work."""
+    env = os.environ.get("GFPSCOPE_CACHE")
+    home = env or data_home()
+    if os.path.exists(home) and not os.path.isdir(home):
+        raise GfpError(f"{'GFPSCOPE_CACHE=' if env else 'the cache '}{home} is not a directory: "
+                       "give a directory (or remove the file)")
+    return home

@@ -51,6 +51,9 @@ TABLE = [
     Reason("vmalloc-ignores-nofs", "keep",
            "a vmalloc-family call before v5.17, which ignored NOFS/NOIO: a real bug", None),
     Reason("unparsed", "keep", "spatch could not analyse the site", None),
+    Reason("file-changed", "keep",
+           "the site's file, or one its proof reads, changed while the scan ran (its facts may mix "
+           "two versions): scan again", None),
 ]
 
 ORDER = [r.name for r in TABLE]
