@@ -160,6 +160,9 @@ class TokenVerdicts(ScannedTree):
         why = {k: v["why"] for k, v in types.items()}
         for tag, text in (("nai_trans", "the type used other than as a pointer"),
                           ("nptd_trans", "a typedef of a pointer to the type"),
+                          # typedef struct T {...} T_t: the alias names an instance, or a pointer
+                          ("nbi_trans", "the type used other than as a pointer (nbi_trans_t)"),
+                          ("nbp_trans", "a typedef of a pointer to the type (*nbp_trans_p)"),
                           ("nup_trans", "a union that holds a pointer of the type"),
                           ("nva_trans", "(nva_bare) allocates what a struct nva_trans is made of outside"),
                           ("nfa_trans", "(nfa_into_field) allocates what"),

@@ -178,12 +178,25 @@ def _guard_texts(tree, files, spans):
 
 
 def _aliases(tree, t, files):
-    """typedef struct T name; in the type's files: more names of the type."""
-    pat = re.compile(r"\btypedef\s+struct\s+%s\s+([A-Za-z_]\w*)\s*;" % re.escape(t["tag"]))
+    """More names of the type, from typedef struct T name; or typedef struct T {...} name;
+    in the type's files (added to t["aliases"]); why the type is no token, or None: a
+    typedef that makes a pointer to it (} name, *pname;)."""
+    head = re.compile(r"\btypedef\s+struct\s+%s\b\s*" % re.escape(t["tag"]))
     for rel in files:
-        for a in pat.findall(read(tree, rel)):
-            if a not in t["aliases"]:
-                t["aliases"].append(a)
+        text = code(read(tree, rel))
+        for m in head.finditer(text):
+            rest = m.end()
+            if text.startswith("{", rest):
+                rest = block_end(text, rest) + 1
+            decl = text[rest:text.find(";", rest)] if ";" in text[rest:] else ""
+            for d in decl.split(","):
+                d = d.strip()
+                if "*" in d or "(" in d or "[" in d:
+                    line = text.count("\n", 0, m.start()) + 1
+                    return f"{rel}:{line}: a typedef of a pointer to the type ({d})"
+                if re.fullmatch(r"[A-Za-z_]\w*", d) and d not in t["aliases"]:
+                    t["aliases"].append(d)
+    return None
 
 
 def _made_up_returns(tree, graph, t, producers, spans):
@@ -310,13 +323,13 @@ def types(tree, graph, prov, balanced, jobs, quiet, timeout):
         files = sorted(set().union(*hits.values())) if hits else []
         t["handovers"] = sorted(_handovers(tree, graph, t, files, spans))
         n = len(t["aliases"])
-        _aliases(tree, t, files)
+        alias_why = _aliases(tree, t, files)
         if len(t["aliases"]) > n:  # typedef names: the files that use only those count too
             hits = files_with(tree, _words(t))
             files = sorted(set().union(*hits.values())) if hits else []
         t["files"] = files
         # cheap, and they settle most look-alikes before spatch reads a file
-        why = _instances(tree, t, files, spans) or _never_opened(tree, t, files, spans)
+        why = alias_why or _instances(tree, t, files, spans) or _never_opened(tree, t, files, spans)
         if why:
             t["token"], t["why"] = False, why
             continue
