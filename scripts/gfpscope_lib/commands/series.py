@@ -19,7 +19,7 @@ from ..emit import commitmsg, gitwork
 from ..collect import lexsites, subsystems
 from ..core.atomic import write_text
 from ..core.errors import GfpError
-from ..analyse import proof
+from ..analyse import proof, providers
 from ..core import textpos
 from .patch import LEVELS, load_sites, rewrite_bytes
 
@@ -294,21 +294,129 @@ class Series:
         self.error = None
 
 
-def build(series, tree, repo, scratch, all_sites, split, confidence, ident):
+def chain_callers(tree, sites):
+    """{function: its callers, in order} for each function a caller proof passes through.
+
+    Read from the files the proofs rest on (proof.check has just checked they are what was
+    scanned): they hold every call of each function on a chain, so the commit message can
+    name every caller, not only the one on the chain it shows.
+    """
+    want, files = set(), set()
+    for s in sites:
+        chain = (s.get("proof") or {}).get("chain") or []
+        want |= {e["callee"] for e in chain}
+        if chain:
+            files |= set(s["proof"]["files"])
+    callers = {}
+    for f in lexsites.graph_records(tree, sorted(files)):
+        if f[0] == "CALL" and len(f) >= 4 and f[3] in want and f[2] != f[3]:
+            lst = callers.setdefault(f[3], [])
+            if f[2] not in lst:
+                lst.append(f[2])
+    return {k: sorted(v) for k, v in callers.items()}
+
+
+def _fn_key(s):
+    return (s["file"], s["function"] or "")
+
+
+def keep_functions_whole(sites, left_out):
+    """A function is converted whole or not at all: when one of its sites is left out, so are
+    the others of this series (a half-converted function reads as a mistake)."""
+    out_ids = {_key(s) for s, _w in left_out}
+    out_fns = {}
+    for s, _w in left_out:
+        out_fns.setdefault(_fn_key(s), s)
+    more = []
+    for s in sites:
+        first = out_fns.get(_fn_key(s))
+        if first is not None and _key(s) not in out_ids:
+            what = f"{s['function']}()" if s["function"] else os.path.basename(s["file"])
+            other = f"its {first['call']}() call" if first.get("call") and first["call"] != s.get("call") \
+                else "another of its allocations"
+            more.append((s, f"{other} is left out, and {what} is converted whole or not at all"))
+    return left_out + more
+
+
+def _as_before(patch_text):
+    """The patch with each changed line put back as it was: checkpatch on it reports what the
+    changed lines already had before this patch (every rewrite here keeps the line count)."""
+    out, minus, plus = [], [], []
+
+    def flush():
+        if len(minus) == len(plus):
+            out.extend(minus + ["+" + m[1:] for m in minus])
+        else:
+            out.extend(minus + plus)
+        minus.clear()
+        plus.clear()
+    in_diff = False
+    for line in patch_text.split("\n"):
+        if line.startswith("diff --git "):
+            in_diff = True
+        if in_diff and line.startswith("-") and not line.startswith("--- ") and not plus:
+            minus.append(line)
+            continue
+        if in_diff and line.startswith("+") and not line.startswith("+++ ") and minus:
+            plus.append(line)
+            continue
+        flush()
+        out.append(line)
+    flush()
+    return "\n".join(out)
+
+
+def checkpatch_changed(tree, patch_file, patch_sites):
+    """checkpatch --strict judged on what this patch changes: ([(site, finding)] to leave out,
+    [(site, finding)] already there before the patch). Raises on anything else.
+
+    A finding on a line the patch changes counts, unless checkpatch reports the same CHECK on
+    that line as it was (kzalloc(sizeof(struct grant), ...) asks for sizeof(*p) whatever the
+    flags say). A CHECK on a line the patch does not change is not this patch's; a message
+    on the commit text, or an ERROR or WARNING elsewhere, refuses the series.
+    """
+    on_code, other = checkpatch(tree, patch_file)
+    name = os.path.basename(patch_file)
+    if other:
+        raise GfpError(f"checkpatch --strict on {name}: {other[0]}")
+    drop, kept, before = [], [], None
+    for rel, line, msg in on_code:
+        hit = [s for s in patch_sites if s["file"] == rel and s["line"] == line]
+        if not hit:
+            if msg.startswith("CHECK:"):
+                continue
+            raise GfpError(f"checkpatch --strict on {name}: {rel}:{line}: {msg}")
+        if before is None:
+            with open(patch_file, encoding="utf-8", newline="") as f:
+                text = _as_before(f.read())
+            tmp = patch_file + ".before"
+            with open(tmp, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+            before = set(checkpatch(tree, tmp)[0])
+            os.unlink(tmp)
+        if msg.startswith("CHECK:") and (rel, line, msg) in before:
+            kept += [(s, msg) for s in hit]
+        else:
+            drop += [(s, f"checkpatch --strict on the converted line: {msg}") for s in hit]
+    return drop, kept
+
+
+def build(series, tree, repo, scratch, all_sites, split, confidence, ident, starts=None):
     """Make, check and prove one series; fills series.files, or raises GfpError."""
     proof.check(tree, series.sites)  # the files still are what the scan proved, the chain still holds
     files = sorted({s["file"] for s in series.sites})
     texts = file_texts(scratch, tree, files)
     prefix = learn_prefix(repo, scratch.base, files)
     series.prefix = prefix
-    series.left_out = too_long(texts, series.sites)
-    for _ in range(4):
+    series.left_out = keep_functions_whole(series.sites, too_long(texts, series.sites))
+    words = {"callers": chain_callers(tree, series.sites), "starts": starts or {}, "checks": {}}
+    for _ in range(6):
         out_ids = {_key(s) for s, _w in series.left_out}
         sites = [s for s in series.sites if _key(s) not in out_ids]
         if not sites:
             raise GfpError("every site was left out: " + "; ".join(w for _s, w in series.left_out[:3]))
         patches = group(sites, split)
-        msgs = [commitmsg.commit_message(prefix, p, ident) for p in patches]
+        msgs = [commitmsg.commit_message(prefix, p, ident, words) for p in patches]
         tip = scratch.commits(list(zip(msgs, patch_texts(patches, texts))))
         tmp = tempfile.mkdtemp(prefix="fp.", dir=scratch.dir)
         plain = scratch.format_patch(tip, tmp, [], [])
@@ -316,29 +424,30 @@ def build(series, tree, repo, scratch, all_sites, split, confidence, ident):
         shutil.rmtree(tmp)
         tmp = tempfile.mkdtemp(prefix="fp.", dir=scratch.dir)
         names = scratch.format_patch(tip, tmp, to, cc)
-        dropped = False
-        for pf in names[1:]:
-            on_code, other = checkpatch(tree, pf)
-            if other:
-                raise GfpError(f"checkpatch --strict on {os.path.basename(pf)}: {other[0]}")
-            for rel, line, msg in on_code:
-                hit = [s for s in sites if s["file"] == rel and s["line"] == line]
-                if not hit:
-                    raise GfpError(f"checkpatch --strict on {os.path.basename(pf)}: {rel}:{line}: {msg}")
-                for s in hit:
-                    if _key(s) not in {_key(x) for x, _w in series.left_out}:
-                        series.left_out.append((s, f"checkpatch --strict on the converted line: {msg}"))
-                        dropped = True
-        if dropped:
-            continue
-        break
+        again = False
+        for pf, p in zip(names[1:], patches):
+            drop, kept = checkpatch_changed(tree, pf, p["sites"])
+            if drop:
+                series.left_out = keep_functions_whole(series.sites, series.left_out + drop)
+                again = True
+            for s, msg in kept:
+                if msg not in words["checks"].setdefault(_key(s), []):
+                    # said below the patch's "---": the message is rebuilt with it
+                    words["checks"][_key(s)].append(msg)
+                    again = True
+        if not again:
+            break
     else:
         raise GfpError("checkpatch kept finding problems")
     converted = [s for p in patches for s in p["sites"]]
+    series.kept_checks = [(s, m) for s in converted for m in words["checks"].get(_key(s), [])]
     cover_body = commitmsg.cover_letter(series.entry, prefix, patches, all_sites, converted,
-                                        series.left_out, confidence, VERSION)
+                                        series.left_out, confidence, VERSION, words)
     cover_subject = commitmsg.cover_subject(prefix, converted)
     _fill_cover(names[0], cover_subject, cover_body)
+    on_code, other = checkpatch(tree, names[0])
+    if on_code or other:
+        raise GfpError("checkpatch --strict on the cover letter: " + (other[0] if other else on_code[0][2]))
     head_tree = gitwork.git(scratch.dir, "rev-parse", tip + "^{tree}").stdout.strip()
 
     def inspect(wt):
@@ -432,6 +541,8 @@ def run(tree, out, names=None, split="justification", confidence="high", base=No
     if repo:
         gitwork.resolve_base(repo, base)  # a bad --base fails before any work
     groups = select(all_sites, confidence, names)
+    # the scope providers' own words (cifs_server_lock() is a lock, not a transaction)
+    starts = providers.from_json(os.path.join(out, "providers.json")).starts
     if not groups:
         return []
     if branch:
@@ -443,7 +554,7 @@ def run(tree, out, names=None, split="justification", confidence="high", base=No
         files = sorted({s["file"] for s in sr.sites})
         scratch = gitwork.Scratch(tree.path, repo, base, files, ident)
         try:
-            build(sr, tree, repo, scratch, all_sites, split, confidence, ident)
+            build(sr, tree, repo, scratch, all_sites, split, confidence, ident, starts)
             sr.dir = write_series(out, sr)
             sr.base = scratch.base
         except GfpError as e:
