@@ -469,7 +469,8 @@ class SeriesUnits(unittest.TestCase):
         text = ("Subject: x\n\n---\ndiff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n@@ -1,3 +1,3 @@\n"
                 " ctx\n-\ta = kzalloc(sizeof(struct s), GFP_NOFS);\n-\tb = f(GFP_NOFS);\n"
                 "+\ta = kzalloc(sizeof(struct s), GFP_KERNEL);\n+\tb = f(GFP_KERNEL);\n ctx\n")
-        before = series_mod._as_before(text)
+        from gfpscope_lib.emit import checkpatch
+        before = checkpatch._as_before(text)
         self.assertIn("+\ta = kzalloc(sizeof(struct s), GFP_NOFS);\n+\tb = f(GFP_NOFS);\n ctx", before)
         self.assertNotIn("GFP_KERNEL", before)
         # a function is converted whole or not at all

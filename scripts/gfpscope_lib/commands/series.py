@@ -15,7 +15,7 @@ import sys
 import tempfile
 
 from .. import VERSION
-from ..emit import commitmsg, gitwork
+from ..emit import checkpatch, commitmsg, gitwork
 from ..collect import lexsites, subsystems
 from ..core.atomic import write_text
 from ..core.errors import GfpError
@@ -214,41 +214,6 @@ def recipients(tree, entry, patch_files):
     return to, [a for a in cc if a not in to]
 
 
-# checkpatch's own test for the top of a kernel tree: without it, --no-tree
-_TOP = ("COPYING", "CREDITS", "Kbuild", "MAINTAINERS", "Makefile", "README", "Documentation",
-        "arch", "include", "drivers", "fs", "init", "ipc", "kernel", "lib", "scripts")
-
-
-def checkpatch(tree, patch_file):
-    """checkpatch --strict: ([(file, line, "ERROR: ...")] on code, [messages elsewhere]).
-
-    Every ERROR, WARNING and CHECK counts: a mechanical series must be clean.
-    """
-    script = os.path.join(tree.path, "scripts", "checkpatch.pl")
-    if not os.path.isfile(script):
-        raise GfpError(f"{tree.path} has no scripts/checkpatch.pl, which the series' proof needs: "
-                       "give a kernel tree that has it")
-    # stdout is a pipe, so checkpatch prints no colour codes
-    cmd = ["perl", script, "--strict"]
-    if not all(os.path.exists(os.path.join(tree.path, t)) for t in _TOP):
-        cmd.append("--no-tree")
-    r = subprocess.run(cmd + [patch_file], cwd=tree.path, capture_output=True, text=True)
-    on_code, other = [], []
-    lines = r.stdout.splitlines()
-    for i, line in enumerate(lines):
-        m = re.match(r"^(ERROR|WARNING|CHECK):", line)
-        if not m:
-            continue
-        loc = re.match(r"^#\d+: FILE: (\S+):(\d+):", lines[i + 1]) if i + 1 < len(lines) else None
-        if loc:
-            on_code.append((loc.group(1), int(loc.group(2)), line.strip()))
-        else:
-            other.append(line.strip())
-    if r.returncode and not on_code and not other:
-        other.append("checkpatch.pl failed: " + (r.stderr.strip().splitlines() or r.stdout.strip().splitlines() or ["?"])[-1])
-    return on_code, other
-
-
 def census_after(wt, files, all_sites, converted):
     """Re-run the census on the result: each converted site reads GFP_KERNEL, nothing else moved.
 
@@ -338,69 +303,6 @@ def keep_functions_whole(sites, left_out):
     return left_out + more
 
 
-def _as_before(patch_text):
-    """The patch with each changed line put back as it was: checkpatch on it reports what the
-    changed lines already had before this patch (every rewrite here keeps the line count)."""
-    out, minus, plus = [], [], []
-
-    def flush():
-        if len(minus) == len(plus):
-            out.extend(minus + ["+" + m[1:] for m in minus])
-        else:
-            out.extend(minus + plus)
-        minus.clear()
-        plus.clear()
-    in_diff = False
-    for line in patch_text.split("\n"):
-        if line.startswith("diff --git "):
-            in_diff = True
-        if in_diff and line.startswith("-") and not line.startswith("--- ") and not plus:
-            minus.append(line)
-            continue
-        if in_diff and line.startswith("+") and not line.startswith("+++ ") and minus:
-            plus.append(line)
-            continue
-        flush()
-        out.append(line)
-    flush()
-    return "\n".join(out)
-
-
-def checkpatch_changed(tree, patch_file, patch_sites):
-    """checkpatch --strict judged on what this patch changes: ([(site, finding)] to leave out,
-    [(site, finding)] already there before the patch). Raises on anything else.
-
-    A finding on a line the patch changes counts, unless checkpatch reports the same CHECK on
-    that line as it was (kzalloc(sizeof(struct grant), ...) asks for sizeof(*p) whatever the
-    flags say). A CHECK on a line the patch does not change is not this patch's; a message
-    on the commit text, or an ERROR or WARNING elsewhere, refuses the series.
-    """
-    on_code, other = checkpatch(tree, patch_file)
-    name = os.path.basename(patch_file)
-    if other:
-        raise GfpError(f"checkpatch --strict on {name}: {other[0]}")
-    drop, kept, before = [], [], None
-    for rel, line, msg in on_code:
-        hit = [s for s in patch_sites if s["file"] == rel and s["line"] == line]
-        if not hit:
-            if msg.startswith("CHECK:"):
-                continue
-            raise GfpError(f"checkpatch --strict on {name}: {rel}:{line}: {msg}")
-        if before is None:
-            with open(patch_file, encoding="utf-8", newline="") as f:
-                text = _as_before(f.read())
-            tmp = patch_file + ".before"
-            with open(tmp, "w", encoding="utf-8", newline="") as f:
-                f.write(text)
-            before = set(checkpatch(tree, tmp)[0])
-            os.unlink(tmp)
-        if msg.startswith("CHECK:") and (rel, line, msg) in before:
-            kept += [(s, msg) for s in hit]
-        else:
-            drop += [(s, f"checkpatch --strict on the converted line: {msg}") for s in hit]
-    return drop, kept
-
-
 def build(series, tree, repo, scratch, all_sites, split, confidence, ident, starts=None):
     """Make, check and prove one series; fills series.files, or raises GfpError."""
     proof.check(tree, series.sites)  # the files still are what the scan proved, the chain still holds
@@ -426,7 +328,7 @@ def build(series, tree, repo, scratch, all_sites, split, confidence, ident, star
         names = scratch.format_patch(tip, tmp, to, cc)
         again = False
         for pf, p in zip(names[1:], patches):
-            drop, kept = checkpatch_changed(tree, pf, p["sites"])
+            drop, kept = checkpatch.judge(tree, pf, p["sites"])
             if drop:
                 series.left_out = keep_functions_whole(series.sites, series.left_out + drop)
                 again = True
@@ -445,7 +347,7 @@ def build(series, tree, repo, scratch, all_sites, split, confidence, ident, star
                                         series.left_out, confidence, VERSION, words)
     cover_subject = commitmsg.cover_subject(prefix, converted)
     _fill_cover(names[0], cover_subject, cover_body)
-    on_code, other = checkpatch(tree, names[0])
+    on_code, other = checkpatch.run(tree, names[0])
     if on_code or other:
         raise GfpError("checkpatch --strict on the cover letter: " + (other[0] if other else on_code[0][2]))
     head_tree = gitwork.git(scratch.dir, "rev-parse", tip + "^{tree}").stdout.strip()
