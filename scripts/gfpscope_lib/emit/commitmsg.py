@@ -336,11 +336,11 @@ def _functions(sites):
 
 def _other_callers(rs, callers):
     """{callee: callers not shown on any chain of these sites}, for each function on a chain."""
-    shown, out = {}, {}
+    shown, out = {}, {}  # in chain order, from the allocation up
     for s in rs:
         for e in (s.get("proof") or {}).get("chain") or []:
             shown.setdefault(e["callee"], set()).add(e["caller"])
-    for callee in sorted(shown):
+    for callee in shown:
         rest = [c for c in callers.get(callee, []) if c not in shown[callee]]
         if rest:
             out[callee] = rest
@@ -356,7 +356,7 @@ def _callers_text(rs, callers, reason, kw):
     if not shown:
         return None
     if not others:
-        fs = sorted(shown)
+        fs = list(shown)
         if len(fs) == 1:
             return wrap(f"{fs[0]}() has no caller other than the one shown.")
         return wrap(f"{_names(fs)} have no callers other than those shown.")
