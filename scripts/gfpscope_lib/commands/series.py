@@ -15,11 +15,11 @@ import sys
 import tempfile
 
 from .. import VERSION
-from ..emit import commitmsg, gitwork
+from ..emit import checkpatch, commitmsg, gitwork
 from ..collect import lexsites, subsystems
 from ..core.atomic import write_text
 from ..core.errors import GfpError
-from ..analyse import proof
+from ..analyse import proof, providers
 from ..core import textpos
 from .patch import LEVELS, load_sites, rewrite_bytes
 
@@ -214,41 +214,6 @@ def recipients(tree, entry, patch_files):
     return to, [a for a in cc if a not in to]
 
 
-# checkpatch's own test for the top of a kernel tree: without it, --no-tree
-_TOP = ("COPYING", "CREDITS", "Kbuild", "MAINTAINERS", "Makefile", "README", "Documentation",
-        "arch", "include", "drivers", "fs", "init", "ipc", "kernel", "lib", "scripts")
-
-
-def checkpatch(tree, patch_file):
-    """checkpatch --strict: ([(file, line, "ERROR: ...")] on code, [messages elsewhere]).
-
-    Every ERROR, WARNING and CHECK counts: a mechanical series must be clean.
-    """
-    script = os.path.join(tree.path, "scripts", "checkpatch.pl")
-    if not os.path.isfile(script):
-        raise GfpError(f"{tree.path} has no scripts/checkpatch.pl, which the series' proof needs: "
-                       "give a kernel tree that has it")
-    # stdout is a pipe, so checkpatch prints no colour codes
-    cmd = ["perl", script, "--strict"]
-    if not all(os.path.exists(os.path.join(tree.path, t)) for t in _TOP):
-        cmd.append("--no-tree")
-    r = subprocess.run(cmd + [patch_file], cwd=tree.path, capture_output=True, text=True)
-    on_code, other = [], []
-    lines = r.stdout.splitlines()
-    for i, line in enumerate(lines):
-        m = re.match(r"^(ERROR|WARNING|CHECK):", line)
-        if not m:
-            continue
-        loc = re.match(r"^#\d+: FILE: (\S+):(\d+):", lines[i + 1]) if i + 1 < len(lines) else None
-        if loc:
-            on_code.append((loc.group(1), int(loc.group(2)), line.strip()))
-        else:
-            other.append(line.strip())
-    if r.returncode and not on_code and not other:
-        other.append("checkpatch.pl failed: " + (r.stderr.strip().splitlines() or r.stdout.strip().splitlines() or ["?"])[-1])
-    return on_code, other
-
-
 def census_after(wt, files, all_sites, converted):
     """Re-run the census on the result: each converted site reads GFP_KERNEL, nothing else moved.
 
@@ -294,21 +259,66 @@ class Series:
         self.error = None
 
 
-def build(series, tree, repo, scratch, all_sites, split, confidence, ident):
+def chain_callers(tree, sites):
+    """{function: its callers, in order} for each function a caller proof passes through.
+
+    Read from the files the proofs rest on (proof.check has just checked they are what was
+    scanned): they hold every call of each function on a chain, so the commit message can
+    name every caller, not only the one on the chain it shows.
+    """
+    want, files = set(), set()
+    for s in sites:
+        chain = (s.get("proof") or {}).get("chain") or []
+        want |= {e["callee"] for e in chain}
+        if chain:
+            files |= set(s["proof"]["files"])
+    callers = {}
+    for f in lexsites.graph_records(tree, sorted(files)):
+        if f[0] == "CALL" and len(f) >= 4 and f[3] in want and f[2] != f[3]:
+            lst = callers.setdefault(f[3], [])
+            if f[2] not in lst:
+                lst.append(f[2])
+    return {k: sorted(v) for k, v in callers.items()}
+
+
+def _fn_key(s):
+    return (s["file"], s["function"] or "")
+
+
+def keep_functions_whole(sites, left_out):
+    """A function is converted whole or not at all: when one of its sites is left out, so are
+    the others of this series (a half-converted function reads as a mistake)."""
+    out_ids = {_key(s) for s, _w in left_out}
+    out_fns = {}
+    for s, _w in left_out:
+        out_fns.setdefault(_fn_key(s), s)
+    more = []
+    for s in sites:
+        first = out_fns.get(_fn_key(s))
+        if first is not None and _key(s) not in out_ids:
+            what = f"{s['function']}()" if s["function"] else os.path.basename(s["file"])
+            other = f"its {first['call']}() call" if first.get("call") and first["call"] != s.get("call") \
+                else "another of its allocations"
+            more.append((s, f"{other} is left out, and {what} is converted whole or not at all"))
+    return left_out + more
+
+
+def build(series, tree, repo, scratch, all_sites, split, confidence, ident, starts=None):
     """Make, check and prove one series; fills series.files, or raises GfpError."""
     proof.check(tree, series.sites)  # the files still are what the scan proved, the chain still holds
     files = sorted({s["file"] for s in series.sites})
     texts = file_texts(scratch, tree, files)
     prefix = learn_prefix(repo, scratch.base, files)
     series.prefix = prefix
-    series.left_out = too_long(texts, series.sites)
-    for _ in range(4):
+    series.left_out = keep_functions_whole(series.sites, too_long(texts, series.sites))
+    words = {"callers": chain_callers(tree, series.sites), "starts": starts or {}, "checks": {}}
+    for _ in range(6):
         out_ids = {_key(s) for s, _w in series.left_out}
         sites = [s for s in series.sites if _key(s) not in out_ids]
         if not sites:
             raise GfpError("every site was left out: " + "; ".join(w for _s, w in series.left_out[:3]))
         patches = group(sites, split)
-        msgs = [commitmsg.commit_message(prefix, p, ident) for p in patches]
+        msgs = [commitmsg.commit_message(prefix, p, ident, words) for p in patches]
         tip = scratch.commits(list(zip(msgs, patch_texts(patches, texts))))
         tmp = tempfile.mkdtemp(prefix="fp.", dir=scratch.dir)
         plain = scratch.format_patch(tip, tmp, [], [])
@@ -316,29 +326,30 @@ def build(series, tree, repo, scratch, all_sites, split, confidence, ident):
         shutil.rmtree(tmp)
         tmp = tempfile.mkdtemp(prefix="fp.", dir=scratch.dir)
         names = scratch.format_patch(tip, tmp, to, cc)
-        dropped = False
-        for pf in names[1:]:
-            on_code, other = checkpatch(tree, pf)
-            if other:
-                raise GfpError(f"checkpatch --strict on {os.path.basename(pf)}: {other[0]}")
-            for rel, line, msg in on_code:
-                hit = [s for s in sites if s["file"] == rel and s["line"] == line]
-                if not hit:
-                    raise GfpError(f"checkpatch --strict on {os.path.basename(pf)}: {rel}:{line}: {msg}")
-                for s in hit:
-                    if _key(s) not in {_key(x) for x, _w in series.left_out}:
-                        series.left_out.append((s, f"checkpatch --strict on the converted line: {msg}"))
-                        dropped = True
-        if dropped:
-            continue
-        break
+        again = False
+        for pf, p in zip(names[1:], patches):
+            drop, kept = checkpatch.judge(tree, pf, p["sites"])
+            if drop:
+                series.left_out = keep_functions_whole(series.sites, series.left_out + drop)
+                again = True
+            for s, msg in kept:
+                if msg not in words["checks"].setdefault(_key(s), []):
+                    # said below the patch's "---": the message is rebuilt with it
+                    words["checks"][_key(s)].append(msg)
+                    again = True
+        if not again:
+            break
     else:
         raise GfpError("checkpatch kept finding problems")
     converted = [s for p in patches for s in p["sites"]]
+    series.kept_checks = [(s, m) for s in converted for m in words["checks"].get(_key(s), [])]
     cover_body = commitmsg.cover_letter(series.entry, prefix, patches, all_sites, converted,
-                                        series.left_out, confidence, VERSION)
+                                        series.left_out, confidence, VERSION, words)
     cover_subject = commitmsg.cover_subject(prefix, converted)
     _fill_cover(names[0], cover_subject, cover_body)
+    on_code, other = checkpatch.run(tree, names[0])
+    if on_code or other:
+        raise GfpError("checkpatch --strict on the cover letter: " + (other[0] if other else on_code[0][2]))
     head_tree = gitwork.git(scratch.dir, "rev-parse", tip + "^{tree}").stdout.strip()
 
     def inspect(wt):
@@ -432,6 +443,8 @@ def run(tree, out, names=None, split="justification", confidence="high", base=No
     if repo:
         gitwork.resolve_base(repo, base)  # a bad --base fails before any work
     groups = select(all_sites, confidence, names)
+    # the scope providers' own words (cifs_server_lock() is a lock, not a transaction)
+    starts = providers.from_json(os.path.join(out, "providers.json")).starts
     if not groups:
         return []
     if branch:
@@ -443,7 +456,7 @@ def run(tree, out, names=None, split="justification", confidence="high", base=No
         files = sorted({s["file"] for s in sr.sites})
         scratch = gitwork.Scratch(tree.path, repo, base, files, ident)
         try:
-            build(sr, tree, repo, scratch, all_sites, split, confidence, ident)
+            build(sr, tree, repo, scratch, all_sites, split, confidence, ident, starts)
             sr.dir = write_series(out, sr)
             sr.base = scratch.base
         except GfpError as e:

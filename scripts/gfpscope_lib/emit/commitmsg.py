@@ -40,8 +40,11 @@ REASONS = {
                "scope, directly or through callers that are themselves only called in "
                "it, so {these} effectively already {TOK}. {The_chains}, "
                "from the function that opens the scope down to the allocation:",
-        "review": "that {funcs} {has_have} no other caller, including through a function "
-                  "pointer, and that the scope is still open at each call on the chain.",
+        "others": "every one of these calls is made inside a {KIND} scope too, directly "
+                  "or through callers that only run in one",
+        "review": "that the callers named are all there are (a call the lexical call graph "
+                  "cannot see, such as one through a function pointer, would break the "
+                  "argument) and that the scope is still open at each call on the chain.",
         "generated": "caller-scope analysis",
     },
     "transaction": {
@@ -49,7 +52,9 @@ REASONS = {
         "why": "{These_run} inside a transaction, and the transaction runs in a "
                "memalloc_{kind}_save() scope from its start to its end, so {these} "
                "effectively already {TOK}. The transactions and where they start:",
-        "review": "that the transaction is open at the allocation on every path, error "
+        "others": "every one of these calls is made inside a {KIND} scope too, directly "
+                  "or through callers that only run in one",
+        "review": "that the scope is open at the allocation on every path, error "
                   "paths included, and that {funcs} {is_are} not also called outside one.",
         "generated": "transaction analysis (scope providers)",
     },
@@ -60,6 +65,7 @@ REASONS = {
                "and saves the cookie in the handle, and the handle lives until the stop "
                "that restores it, so a task that holds a valid handle runs in that scope "
                "and {these} effectively already {TOK}. Where the handle is known valid:",
+        "others": "every one of these calls is made with a live transaction handle too",
         "review": "that {funcs} cannot be reached with another task's handle (a work "
                   "item or callback), and that the handle is not committed before the "
                   "allocation.",
@@ -77,7 +83,8 @@ def _reason(reason):
         "why": "gfpscope's " + reason + " analysis proves that a memalloc_{kind}_save() "
                "scope is open at {each_alloc}, so {these} effectively "
                "already {TOK}. The evidence:",
-        "review": "that the scope named below is open at the allocation on every path.",
+        "others": "every one of these calls is proven the same way",
+        "review": "that the scope named above is open at the allocation on every path.",
         "generated": reason + " analysis",
     }
 
@@ -158,6 +165,65 @@ def dir_prefix(files):
     return parts[-1] + ": "
 
 
+# ---------------------------------------------------------------- providers
+
+def provider_kind(name):
+    """What a scope provider is, in the subsystem's words: its name says it (a lock helper
+    such as cifs_server_lock() or ext4_writepages_down_read(), a transaction start such as
+    xfs_trans_alloc() or jbd2__journal_start()), else it is only "a scope provider"."""
+    if re.search(r"(^|_)(un)?lock(_|$)|mutex|(^|_)down_(read|write)|(^|_)sem(_|$)", name):
+        return "lock"
+    if re.search(r"trans|journal|txn|handle", name):
+        return "transaction"
+    return "provider"
+
+
+def _openers(sites):
+    out = []
+    for s in sites:
+        o = ((s.get("proof") or {}).get("scope") or {}).get("opener") or ""
+        if o and not o.startswith("token:") and o not in out:
+            out.append(o)
+    return out
+
+
+def _provider_kinds(sites):
+    return {provider_kind(o) for o in _openers(sites)}
+
+
+def _provider_why(sites, starts, kw, nw):
+    """The transaction paragraph in the provider's own terms: a lock is held, a transaction
+    is running, or a named function opened the scope."""
+    opens = _openers(sites)
+    if not opens:
+        return None
+    kinds = {provider_kind(o) for o in opens}
+    names = _names(opens)
+    parts = []
+    for o in opens:
+        st = starts.get(o) or {}
+        how = st.get("how") or ""
+        via = [v for v in st.get("via") or [] if v != o]
+        bits = f"{o}() opens a memalloc_{kw['kind']}_save() scope"
+        if via:
+            bits += " through " + _names(via)
+        if how == "returns the cookie":
+            bits += " and returns its cookie to its caller"
+        elif how:
+            bits += f" and keeps its cookie in {how}"
+        parts.append(bits)
+    detail = "; ".join(parts)
+    if kinds == {"lock"}:
+        head = f"{nw['These_run']} with {names} held. {detail}, and the unlock restores it"
+    elif kinds == {"transaction"}:
+        head = (f"{nw['These_run']} inside a transaction that {names} started. {detail}, and "
+                "the scope lasts until the transaction ends")
+    else:
+        head = (f"{nw['These_run']} after {names} opened a scope and before it is closed. "
+                f"{detail}")
+    return head + f", so {nw['these']} effectively already {kw['TOK']}. Where the scope is opened:"
+
+
 # ---------------------------------------------------------------- subjects
 
 def _kind_words(kinds):
@@ -165,24 +231,48 @@ def _kind_words(kinds):
     return {"kind": kind, "KIND": kind.upper(), "TOK": TOKEN[kind]}
 
 
+def _whys(reason, sites, kw):
+    """The subject's "why" choices for one reason, longest first."""
+    if reason == "transaction":
+        kinds, opens = _provider_kinds(sites), _openers(sites)
+        if kinds == {"lock"} and len(opens) == 1:
+            return [f"with {opens[0]}() held", "under a lock", ""]
+        if kinds and kinds != {"transaction"}:
+            return ["inside scope providers' scopes", ""]
+    return [_fill(w, reason=reason, **kw) for w in _reason(reason)["subject"]]
+
+
 def subject(prefix, patch):
-    """An imperative subject within SUBJECT_MAX: what, where (when split), and why if it fits."""
-    kw = _kind_words({s["kind"] for s in patch["sites"]})
-    reasons = {s["reason"] for s in patch["sites"]}
+    """An imperative subject within SUBJECT_MAX: what, where, and why if it fits.
+
+    A patch of one function names it (the "why" is the body's); a patch of several says
+    the justification they share; a split patch says where it is ("in inode.c").
+    """
+    sites = patch["sites"]
+    kw = _kind_words({s["kind"] for s in sites})
+    reasons = {s["reason"] for s in sites}
+    funcs = _functions(sites)
+    whats = ["use GFP_KERNEL"] if kw["kind"] == "nofs" else ["use GFP_KERNEL instead of GFP_NOIO",
+                                                            "use GFP_KERNEL"]
+    part = f" ({patch['part']})" if patch.get("part") else ""
     whys = [""]
     if len(reasons) == 1:
-        r = next(iter(reasons))
-        whys = [_fill(w, reason=r, **kw) for w in _reason(r)["subject"]]
+        whys = _whys(next(iter(reasons)), sites, kw)
+        if len(sites) == 1:
+            # one allocation is one scope, not "scopes"
+            whys = [re.sub(r"scopes\b", "scope", w) for w in whys]
     wheres = [""]
     if patch.get("where"):
         wheres = [" in " + w for w in patch["where"]]
-    what = "use GFP_KERNEL" if kw["kind"] == "nofs" else "use GFP_KERNEL instead of GFP_NOIO"
-    part = f" ({patch['part']})" if patch.get("part") else ""
-    for where in wheres:
-        for why in whys:
-            s = prefix + what + where + (" " + why if why else "") + part
-            if len(s) <= SUBJECT_MAX:
-                return s
+    elif len(funcs) == 1 and sites[0]["function"]:
+        wheres = [f" in {funcs[0]}()"]
+        whys = [""]
+    for what in whats:
+        for where in wheres:
+            for why in whys:
+                s = prefix + what + where + (" " + why if why else "") + part
+                if len(s) <= SUBJECT_MAX:
+                    return s
     return (prefix + "use GFP_KERNEL" + part)[:SUBJECT_MAX]
 
 
@@ -244,16 +334,53 @@ def _functions(sites):
     return seen
 
 
-def commit_message(prefix, patch, ident):
-    """The whole commit message of one patch: subject, blank line, body, trailers."""
+def _other_callers(rs, callers):
+    """{callee: callers not shown on any chain of these sites}, for each function on a chain."""
+    shown, out = {}, {}  # in chain order, from the allocation up
+    for s in rs:
+        for e in (s.get("proof") or {}).get("chain") or []:
+            shown.setdefault(e["callee"], set()).add(e["caller"])
+    for callee in shown:
+        rest = [c for c in callers.get(callee, []) if c not in shown[callee]]
+        if rest:
+            out[callee] = rest
+    return out, shown
+
+
+def _callers_text(rs, callers, reason, kw):
+    """Every caller the proof used: those the chains show, then the others by name, with the
+    rule that covers them, so that no reviewer is told of one caller where there are two."""
+    if not callers:
+        return None
+    others, shown = _other_callers(rs, callers)
+    if not shown:
+        return None
+    if not others:
+        fs = list(shown)
+        if len(fs) == 1:
+            return wrap(f"{fs[0]}() has no caller other than the one shown.")
+        return wrap(f"{_names(fs)} have no callers other than those shown.")
+    said = []
+    for callee, rest in others.items():
+        n = len(rest) + len(shown[callee])
+        said.append(f"{callee}() has {n} callers: it is also called from {_names(rest)}")
+    rule = _fill(_reason(reason).get("others", "every one of these calls is proven the same way"),
+                 **kw)
+    return wrap("; ".join(said) + f". The proof covers them: {rule}.")
+
+
+def commit_message(prefix, patch, ident, words=None):
+    """The whole commit message of one patch: subject, body, Signed-off-by, then below a
+    "---" line the notes for the reviewer (what to check, how it was found), which git am
+    leaves out of the log."""
+    words = words or {}
+    callers, starts, checks = words.get("callers") or {}, words.get("starts") or {}, words.get("checks") or {}
     sites = patch["sites"]
     funcs = _functions(sites)
     kw = _kind_words({s["kind"] for s in sites})
     toks = sorted({TOKEN[s["kind"]] for s in sites})
     n = len(sites)
     names = _names(funcs)
-    fkw = dict(kw, funcs=names, is_are="is" if len(funcs) == 1 else "are",
-               has_have="has" if len(funcs) == 1 else "have")
     files = sorted({s["file"] for s in sites})
     body = []
     alloc = "the allocation" if n == 1 else f"the {n} allocations"
@@ -269,31 +396,51 @@ def commit_message(prefix, patch, ident):
         rf = _functions(rs)
         rkw = dict(kw, funcs=_names(rf), is_are="is" if len(rf) == 1 else "are",
                    has_have="has" if len(rf) == 1 else "have", reason=reason)
-        rkw.update(_number_words(len(rs)))
-        body.append(wrap(_fill(_reason(reason)["why"], **rkw)))
         chains = []
         for s in rs:
             for e in s.get("evidence") or []:
                 c = condense(e)
                 if c not in chains:
                     chains.append(c)
+        nw = _number_words(len(rs))
+        nw["The_chains"] = "The call chain" if len(chains) == 1 else "The call chains"
+        rkw.update(nw)
+        why = _provider_why(rs, starts, kw, nw) if reason == "transaction" else None
+        if why:
+            # the paragraph says how the provider keeps its scope: the chains name it only
+            chains = [re.sub(r"\[(\w+)\(\): [^\]]*\]", r"[\1()]", c) for c in chains]
+        body.append(wrap(why or _fill(_reason(reason)["why"], **rkw)))
         body.append("\n".join(_chain_lines(c) for c in chains))
+        more = _callers_text(rs, callers, reason, kw)
+        if more:
+            body.append(more)
+    notes = []
     if any(s["confidence"] != "high" for s in sites):
-        body.append(wrap("Not every function on these chains is static: their callers were "
-                         "looked up by name in the whole tree's call graph, which found no "
-                         "other. A caller the lexical graph cannot see (a token-pasted name, "
-                         "assembly) would break the argument, so please check for one."))
-    checks = [_fill(_reason(r)["review"], **dict(
-        fkw, funcs=_names(_functions([s for s in sites if s["reason"] == r])),
-        is_are="is" if len(_functions([s for s in sites if s["reason"] == r])) == 1 else "are",
-        has_have="has" if len(_functions([s for s in sites if s["reason"] == r])) == 1 else "have",
-        reason=r)) for r in _ordered({s["reason"] for s in sites})]
-    body.append(wrap("To review, check " + " Also check ".join(checks)))
+        notes.append(wrap("Not every function on these chains is static: their callers were "
+                          "looked up by name in the whole tree's call graph, which found no "
+                          "other. A caller the lexical graph cannot see (a token-pasted name, "
+                          "assembly) would break the argument, so please check for one."))
+    checks_ = []
+    for r in _ordered({s["reason"] for s in sites}):
+        rf = _functions([s for s in sites if s["reason"] == r])
+        checks_.append(_fill(_reason(r)["review"], **dict(
+            kw, funcs=_names(rf), is_are="is" if len(rf) == 1 else "are",
+            has_have="has" if len(rf) == 1 else "have", reason=r)))
+    notes.append(wrap("To review, check " + " Also check ".join(checks_)))
+    seen = []
+    for s in sites:
+        for m in checks.get((s["file"], s["line"], s["col"]), []):
+            if m not in seen:
+                seen.append(m)
+    if seen:
+        notes.append("\n".join([wrap(f"checkpatch --strict reports {'this' if len(seen) == 1 else 'these'} "
+                                      "on a line the patch changes, about code it leaves as it was:")]
+                               + [_item(m) for m in seen]))
     # one line per analysis, each within the 75 columns checkpatch allows
-    body.append("\n".join("Generated by: gfpscope " + _reason(r)["generated"]
-                          for r in _ordered({s["reason"] for s in sites})))
+    notes.append("\n".join("Generated by: gfpscope " + _reason(r)["generated"]
+                           for r in _ordered({s["reason"] for s in sites})))
     return (subject(prefix, patch) + "\n\n" + "\n\n".join(body) + "\n\n"
-            + f"Signed-off-by: {ident[0]} <{ident[1]}>\n")
+            + f"Signed-off-by: {ident[0]} <{ident[1]}>\n---\n" + "\n\n".join(notes) + "\n")
 
 
 ORDER = reasons.CONVERT  # the convert reasons, in the table's order (core/reasons.py)
@@ -341,7 +488,18 @@ def _table(rows, head):
     return "\n".join([fmt(head)] + [fmt(r) for r in rows])
 
 
-def cover_letter(entry, prefix, patches, all_sites, converted, left_out, confidence, version):
+def _how(reason, sites):
+    """How a reason is proven, for the cover letter; a provider in its own terms."""
+    if reason == "transaction":
+        kinds, opens = _provider_kinds(sites), _openers(sites)
+        if opens and kinds != {"transaction"}:
+            return (f"the allocation runs after {_names(opens)} opened a memalloc scope and "
+                    "before the call that closes it, on every path.")
+    return HOW.get(reason) or f"gfpscope's {reason} analysis; each commit message gives its evidence."
+
+
+def cover_letter(entry, prefix, patches, all_sites, converted, left_out, confidence, version,
+                 words=None):
     """The cover letter body: before/after counts, how proven, what was left and why, how to test."""
     mine = [s for s in all_sites if s.get("maintainers") == entry]
     ids = {(s["file"], s["line"], s["col"]) for s in converted}
@@ -360,8 +518,8 @@ def cover_letter(entry, prefix, patches, all_sites, converted, left_out, confide
         after = before - sum(1 for s in converted if s["kind"] == kind)
         if before:
             rows.append([TOKEN[kind], before, after])
-    paras.append(f"{TOKEN['nofs']}/{TOKEN['noio']} in {entry}, before and after the series:\n\n"
-                 + _table(rows, ["flag", "before", "after"]))
+    paras.append(wrap(f"{TOKEN['nofs']}/{TOKEN['noio']} in {entry}, before and after the series:")
+                 + "\n\n" + _table(rows, ["flag", "before", "after"]))
     how = ["How each patch was proven:", ""]
     for i, p in enumerate(patches, 1):
         rs = _ordered({s["reason"] for s in p["sites"]})
@@ -370,9 +528,9 @@ def cover_letter(entry, prefix, patches, all_sites, converted, left_out, confide
             f"in {_names(_functions(p['sites']))}", width=WIDTH, initial_indent="  ",
             subsequent_indent="     ", break_long_words=False, break_on_hyphens=False))
     for r in _ordered({s["reason"] for s in converted}):
-        how += ["", wrap(f"{r}: " + HOW.get(r, f"gfpscope's {r} analysis; each commit message "
-                                                  "gives its evidence."))]
-    how += ["", wrap("Each commit message names the scopes and the functions that open them. "
+        how += ["", wrap(f"{r}: " + _how(r, [s for s in converted if s["reason"] == r]))]
+    how += ["", wrap("Each commit message names the scopes, the functions that open them, and "
+                     "every caller the proof rests on; what to review is below its \"---\". "
                      "Only " + ("high-confidence proofs are" if confidence == "high" else
                                 "proofs of high or moderate confidence are") + " included.")]
     paras.append("\n".join(how))
@@ -391,14 +549,24 @@ def cover_letter(entry, prefix, patches, all_sites, converted, left_out, confide
     if left:
         text = ["Left as they are, by reason:", ""]
         for r, n in left.most_common():
-            words = KEEP_WORDS.get(r, "")
-            text.append(_item(f"{r} ({n})" + (f": {words}" if words else "")))
+            meaning = KEEP_WORDS.get(r, "")
+            text.append(_item(f"{r} ({n})" + (f": {meaning}" if meaning else "")))
         paras.append("\n".join(text))
     if left_out:
         lines = ["Proven, but left out of this series:", ""]
         for s, why in left_out:
             where = f"{s['function']}() in {s['file']}" if s["function"] else s["file"]
             lines.append(_item(f"{where}: {why}"))
+        paras.append("\n".join(lines))
+    checks = (words or {}).get("checks") or {}
+    kept = [(s, m) for s in converted for m in checks.get((s["file"], s["line"], s["col"]), [])]
+    if kept:
+        lines = [wrap("Converted, with a checkpatch --strict CHECK on the line about code the "
+                      "series leaves as it was (it reports the same on the line before the "
+                      "series):"), ""]
+        for s, m in kept:
+            where = f"{s['function']}() in {s['file']}" if s["function"] else s["file"]
+            lines.append(_item(f"{where}: {m}"))
         paras.append("\n".join(lines))
     fs = all(f.startswith("fs/") for f in files)
     if fs:

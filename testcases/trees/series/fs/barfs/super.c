@@ -8,7 +8,7 @@ struct barfs_sb {
 	void *journal_buffer_with_a_long_name;
 };
 
-/* only called from barfs_mount()'s scope: caller-scope */
+/* two callers, barfs_mount() and barfs_remount(), each in its scope: caller-scope */
 static void *barfs_alloc_log(size_t size)
 {
 	return kmalloc(size, GFP_NOFS | __GFP_NOFAIL);
@@ -30,6 +30,16 @@ int barfs_mount(struct barfs_sb *sb, size_t size)
 	sb->log = barfs_alloc_log(size);
 	sb->journal_buffer_with_a_long_name = kzalloc(size, GFP_NOFS);
 	barfs_pair(sb);
+	memalloc_nofs_restore(flags);
+	return sb->log ? 0 : -ENOMEM;
+}
+
+/* the second caller: the commit message names it beside the chain it shows */
+int barfs_remount(struct barfs_sb *sb, size_t size)
+{
+	unsigned int flags = memalloc_nofs_save();
+
+	sb->log = barfs_alloc_log(size);
 	memalloc_nofs_restore(flags);
 	return sb->log ? 0 : -ENOMEM;
 }
