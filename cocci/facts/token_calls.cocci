@@ -49,6 +49,8 @@ tok_type = {}
 tok_files = {}
 TOK_TYPES = {}
 TOK_CARRIERS = {}
+TOK_ALIASES = {}
+TOK_SPELLED = {}
 tok_carrier = {}
 tok_first_field = {}
 TOK_NONFN = set()
@@ -80,12 +82,19 @@ def tok_line(path, line):
     lines = tok_files[path]
     return lines[line - 1].decode("latin-1") if 0 < line <= len(lines) else ""
 
+def tok_spelled(T, carriers=True):
+    """T (a parameter's type) is a pointer to a token type, or to a carrier."""
+    kind = TOK_SPELLED.get(re.sub(r"\s+", "", T))
+    return kind == "type" or (carriers and kind == "carrier")
+
 def tok_type_at(pp, p, types=None):
-    """The token type (or carrier) of parameter p, declared on the lines up to its position."""
+    """The token type (or carrier) of parameter p, declared on the lines up to its position
+    (struct T *p, or a typedef name of T)."""
     line = int(pp[0].line)
     text = " ".join(tok_line(pp[0].file, l) for l in range(max(1, line - 3), line + 1))
     found = [t for t in (TOK_TYPES if types is None else types)
-             if re.search(r"\bstruct\s+%s\s*\*\s*%s\b" % (re.escape(t), re.escape(p)), text)]
+             if any(re.search(r"\b%s\s*\*\s*%s\b" % (n, re.escape(p)), text)
+                    for n in [r"struct\s+" + re.escape(t)] + [re.escape(a) for a in TOK_ALIASES.get(t, [])])]
     return found[0] if len(found) == 1 else None
 
 def tok_target(g):
@@ -161,6 +170,14 @@ if not tok_names_read:
         n = json.load(f)
     TOK_TYPES.update(n.get("types", {}))
     TOK_CARRIERS.update(n.get("carriers", {}))
+    TOK_ALIASES.update(n.get("aliases", {}))
+    # how a parameter of a token type (or of a carrier) may be spelled: struct T *, or a
+    # typedef name of the struct (xfs_trans_t *)
+    for t in TOK_TYPES:
+        for w in ["struct" + t] + TOK_ALIASES.get(t, []):
+            TOK_SPELLED[w + "*"] = "type"
+    for c in TOK_CARRIERS:
+        TOK_SPELLED.setdefault("struct" + c + "*", "carrier")
     TOK_NONFN.update(n.get("nonfn", ()))
     TOK_RF.update(n.get("rf", ()))
     TOK_FN.update(n.get("fn", ()))
@@ -176,10 +193,10 @@ if not tok_names_read:
 
 @par@
 identifier f, p;
-identifier sn : script:python () { sn in TOK_TYPES };
+type T : script:python () { tok_spelled(T, False) };
 position pp;
 @@
-f(..., struct sn *p@pp, ...) { ... }
+f(..., T p@pp, ...) { ... }
 
 @script:python@
 f << par.f;
@@ -324,11 +341,11 @@ if hf in TOK_CARRIERS.get(tok_carrier.get(k), {}) and k not in tok_reassigned an
 // a path through the whole function with no good dereference: p may be NULL on entry
 @uentry exists@
 identifier f, p, fld, hf;
-identifier sn : script:python () { sn in TOK_TYPES or sn in TOK_CARRIERS };
+type T : script:python () { tok_spelled(T) };
 position pg : script:python () { tok_is_good(pg) };
 position pu;
 @@
-f@pu(..., struct sn *p, ...) {
+f@pu(..., T p, ...) {
 ... when != \(p@pg->fld \| p->hf@pg->fld\)
 }
 
@@ -341,11 +358,11 @@ tok_not_entry.add((pu[0].file, pu[0].current_element, p))
 // every call that matters in such a function: the candidates, refuted below
 @cand_in exists@
 identifier f, p;
-identifier sn : script:python () { sn in TOK_TYPES or sn in TOK_CARRIERS };
+type T : script:python () { tok_spelled(T) };
 identifier g : script:python () { tok_target(g) };
 position pt;
 @@
-f(..., struct sn *p, ...) {
+f(..., T p, ...) {
 ... when any
 g@pt(...)
 ... when any
@@ -354,11 +371,11 @@ g@pt(...)
 @u1 exists@
 identifier f, p, fld, hf;
 identifier g : script:python () { tok_target(g) };
-identifier sn : script:python () { sn in TOK_TYPES or sn in TOK_CARRIERS };
+type T : script:python () { tok_spelled(T) };
 position pg : script:python () { tok_is_good(pg) };
 position pt;
 @@
-f(..., struct sn *p, ...) {
+f(..., T p, ...) {
 ... when != \(p@pg->fld \| p->hf@pg->fld\)
     when any
 g@pt(...)
@@ -368,14 +385,14 @@ g@pt(...)
 @u2 exists@
 identifier f, p, fld, hf;
 identifier g : script:python () { tok_target(g) };
-identifier sn : script:python () { sn in TOK_TYPES or sn in TOK_CARRIERS };
+type T : script:python () { tok_spelled(T) };
 position pg : script:python () { tok_is_good(pg) };
 identifier rf : script:python () { tok_ends(rf) };
 symbol current;
 expression E;
 position pt;
 @@
-f(..., struct sn *p, ...) {
+f(..., T p, ...) {
 ... when any
 (
 rf(...)
@@ -426,14 +443,14 @@ DD(...);
 @u2s depends on iter_any || declr_any exists@
 identifier f, p, fld, hf;
 identifier g : script:python () { tok_target(g) };
-identifier sn : script:python () { sn in TOK_TYPES or sn in TOK_CARRIERS };
+type T : script:python () { tok_spelled(T) };
 position pg : script:python () { tok_is_good(pg) };
 iterator I : script:python () { tok_ends(I) };
 declarer DD : script:python () { tok_ends(DD) };
 statement S1;
 position pt;
 @@
-f(..., struct sn *p, ...) {
+f(..., T p, ...) {
 ... when any
 (
 I(...) S1

@@ -25,6 +25,8 @@ EXPECTED = {
                                      "tok_finish_item() is reached through an ops table (tok_finish_item() as "
                                      "->finish_item()): assumed to run in the task that owns the handle"),
     ("split.c", "tok_reenter_helper"): ("convert", "transaction-handle", "high", "tp dereferenced at line 29"),
+    ("users.c", "tok_alias_deref"): ("convert", "transaction-handle", "high", "tp dereferenced at line"),
+    ("users.c", "tok_alias_nullable"): ("keep", "no-scope", None, "a candidate for GFP_KERNEL | __GFP_NOLOCKDEP"),
     ("users.c", "tok_traced"): ("convert", "transaction-handle", "high", "tp dereferenced at line 144"),
     # a call in the argument of a function that commits runs before the commit
     ("ender_args.c", "tok_ea_fn_helper"): ("convert", "transaction-handle", "high",
@@ -119,7 +121,7 @@ class TokenVerdicts(ScannedTree):
         self.assertEqual(marked, {"tok_nullable", "tok_after_stop", "tok_assert_only", "tok_addr_only",
                                   "tok_short_circuit", "tok_reassigned", "tok_maybe", "tok_split_helper",
                                   "tok_shadowed", "tok_call_first", "tok_ea_macro_site",
-                                  "gd_user_valid_only", "gd_user_valid_branch", "tok_cur_state_alloc"})
+                                  "gd_user_valid_only", "gd_user_valid_branch", "tok_cur_state_alloc", "tok_alias_nullable"})
 
     def test_providers_json_records_each_type_and_why(self):
         types = self.shared.load("providers.json")["tokens"]["types"]
@@ -184,7 +186,7 @@ class TokenVerdicts(ScannedTree):
         self.assertEqual(r.returncode, 0, r.stderr)
         with open(os.path.join(self.shared.out, "gfpscope.patch"), encoding="utf-8") as f:
             patch = f.read()
-        self.assertEqual(patch.count("+\treturn kmalloc(n, GFP_KERNEL);"), 7, patch)  # deref x3, helper x2, reenter, traced
+        self.assertEqual(patch.count("+\treturn kmalloc(n, GFP_KERNEL);"), 8, patch)  # deref x4, helper x2, reenter, traced
 
     def test_whatif_token_assumes_a_type_is_a_token(self):
         r = self.shared.gfpscope("whatif", "--kdir", self.tree, "--out", self.shared.out,

@@ -157,3 +157,19 @@ void *tc_field_reassigned(struct tc_cursor *cur, int n)
 	cur->bc_tp->t_flags |= 1;
 	return kmalloc(n, GFP_NOFS);
 }
+
+/* a parameter spelled with a typedef of the token type (xfs_trans_t *tp) */
+typedef struct tc_trans tc_trans_t;
+
+void *tc_alias_deref(tc_trans_t *tp, int n)
+{
+	tp->t_flags |= 1;
+	return kmalloc(n, GFP_NOFS);
+}
+
+/* twin: a pointer to the handle pointer is no handle */
+void *tc_alias_pp(tc_trans_t **tpp, int n)
+{
+	(*tpp)->t_flags |= 1;
+	return kmalloc(n, GFP_NOFS);
+}

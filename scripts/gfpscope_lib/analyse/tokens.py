@@ -78,7 +78,8 @@ def live_calls(tree, graph, toks, enders, jobs, quiet, timeout, site_fns=None):
     callees = {f[3] for f in lexsites.graph_records(tree, files) if f[0] == "CALL" and len(f) >= 6}
     maybe = {c for c in callees if not graph.is_function(c)}
     nonfn = sorted((maybe - unknowns.pasted_functions(tree, files, maybe)) | UNEVALUATED)
-    header = masking.word_regex(list(live))  # a body whose header names a token type
+    # a body whose header names a token type (struct xfs_trans, or a typedef of it: xfs_trans_t)
+    header = masking.word_regex(sorted(set(live) | {a for t in live.values() for a in t["aliases"]}))
     # ... or a struct that holds one, when the body dereferences such a field
     cheader = masking.word_regex(list(held)) if held else None
     bderef = re.compile(fderef.pattern.encode()) if held else None
@@ -97,6 +98,7 @@ def live_calls(tree, graph, toks, enders, jobs, quiet, timeout, site_fns=None):
                              what="live handles", keep=keep,
                              names={"types": {tag: t["kind"] for tag, t in sorted(live.items())},
                                     "carriers": held,
+                                    "aliases": {tag: t["aliases"] for tag, t in sorted(live.items()) if t["aliases"]},
                                     "rf": sorted(enders), "rf_re": rulepatterns.scope_enders().pattern,
                                     "nonfn": nonfn, "fn": regions.plain_functions(graph, enders), "targets": targets,
                                     "alloc_re": rulepatterns.allocators().pattern})

@@ -18,6 +18,9 @@ struct tok_trans {
 	struct tok_mount *t_mountp;
 };
 
+/* a typedef name of the handle type (xfs_trans_t) */
+typedef struct tok_trans tok_trans_t;
+
 struct tok_cursor {
 	struct tok_trans *bc_tp;
 	int bc_level;

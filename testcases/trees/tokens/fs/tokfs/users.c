@@ -152,3 +152,19 @@ void *tok_call_first(struct tok_trans *tp, size_t n)
 	kfree(kzalloc(n, GFP_KERNEL));
 	return kmalloc(n, GFP_NOFS);
 }
+
+/* a handle parameter spelled with the typedef name (xfs_iget_cache_miss()'s xfs_trans_t *tp):
+ * dereferenced first, convert */
+void *tok_alias_deref(tok_trans_t *tp, size_t n)
+{
+	tp->t_flags |= 1;
+	return kmalloc(n, GFP_NOFS);
+}
+
+/* twin: the same spelling, not known valid: keep, a __GFP_NOLOCKDEP candidate */
+void *tok_alias_nullable(tok_trans_t *tp, size_t n)
+{
+	if (tp)
+		tp->t_flags |= 1;
+	return kmalloc(n, GFP_NOFS);
+}
