@@ -73,7 +73,10 @@ class FactCache:
         try:
             with open(self._path(digest), encoding="utf-8") as f:
                 entry = json.load(f)
-            if entry.get("digest") == digest:
+            # the shape a result has (_run_batch): an entry of another is analysed again
+            if isinstance(entry, dict) and entry.get("digest") == digest and \
+                    isinstance(entry.get("status"), str) and isinstance(entry.get("detail"), str) and \
+                    isinstance(entry.get("records"), list) and all(isinstance(r, dict) for r in entry["records"]):
                 return entry
         except (OSError, ValueError):
             pass

@@ -12,7 +12,7 @@ import re
 
 from . import counts
 from .. import VERSION
-from ..core import reasons, sites as sites_file
+from ..core import readback, reasons, sites as sites_file
 from ..core.errors import GfpError
 
 # Allocator families: which allocator a site's flags end up in, by the name of
@@ -157,15 +157,9 @@ def build(sites, census, scopes=None, source_url=DEFAULT_SOURCE_URL):
 
 
 def load(out, source_url=DEFAULT_SOURCE_URL):
+    """The model of the scan in OUT; each file is read through its checked loader (readback)."""
     sites = sites_file.load(out)
-    census = sites_file.load_json(out, "census.json")
-    scopes = sites_file.load_json(out, "scopes.json", required=False)
-    try:
-        return build(sites, census, scopes if isinstance(scopes, dict) else None, source_url)
-    except (KeyError, TypeError, AttributeError) as e:
-        # valid JSON of another shape: an older gfpscope, or a file edited by hand
-        raise GfpError(f"{out}: sites.json or census.json is not what this gfpscope's scan writes "
-                       f"(no {e}): run gfpscope scan --out {out} again")
+    return build(sites, readback.census(out), readback.scopes(out), source_url)
 
 
 CHART = "report-top-subsystems"
@@ -197,7 +191,7 @@ def run(out, tree=None, source_url=None):
     """The report of the scan in OUT. The tree is optional: the version comes from
     census.json, and --kdir only checks that it names the tree that was scanned."""
     source_url = source_url or DEFAULT_SOURCE_URL
-    census = sites_file.load_json(out, "census.json", required=False) or {}
+    census = readback.census(out, required=False) or {}
     scanned = (census.get("tree") or {}).get("version")
     if tree is not None and scanned and scanned != tree.version_str:
         raise GfpError(f"{out} holds a scan of Linux {scanned} but {tree.path} is Linux {tree.version_str}: "
