@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 
 from . import masking
 from ..core import paths
@@ -131,15 +132,26 @@ def _file_failures(err):
     return out
 
 
-_live = set()  # running spatch processes, killed on Ctrl-C
+_live = set()  # running spatch processes, killed on Ctrl-C or SIGTERM
+_lock = threading.Lock()
+_stopping = threading.Event()  # set by kill_running: no worker starts another spatch
+
+
+class Stopped(Exception):
+    """A worker asked to start spatch after kill_running: the run is being abandoned."""
 
 
 def kill_running():
-    for p in list(_live):
-        try:
-            p.kill()
-        except OSError:
-            pass
+    """Kill every running spatch and let no worker start another (a batch whose process
+    was killed would otherwise be re-run file by file, and the interpreter waits for
+    its worker threads before it exits)."""
+    with _lock:
+        _stopping.set()
+        for p in list(_live):
+            try:
+                p.kill()
+            except OSError:
+                pass
 
 
 def _run_batch(cwd, rule, rels, timeout, defines, parse):
@@ -158,12 +170,15 @@ def _run_batch(cwd, rule, rels, timeout, defines, parse):
     with tempfile.NamedTemporaryFile("w", prefix="gfpscope-groups.", suffix=".txt") as groups:
         groups.write("\n\n".join(rels) + "\n")
         groups.flush()
-        try:
-            p = subprocess.Popen(args + ["--file-groups", groups.name], cwd=cwd,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        except OSError as e:
-            raise GfpError(f"cannot run spatch: {e}")
-        _live.add(p)
+        with _lock:
+            if _stopping.is_set():
+                raise Stopped()
+            try:
+                p = subprocess.Popen(args + ["--file-groups", groups.name], cwd=cwd,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            except OSError as e:
+                raise GfpError(f"cannot run spatch: {e}")
+            _live.add(p)
         try:
             out_b, err_b = p.communicate(timeout=timeout * len(rels) + 60)
         except subprocess.TimeoutExpired:

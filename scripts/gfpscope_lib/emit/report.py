@@ -9,6 +9,7 @@ comes from this model, and build() checks the model against census.json,
 so a report can never disagree with the census it claims to show.
 """
 import re
+import string
 
 from . import counts
 from .. import VERSION
@@ -187,6 +188,25 @@ def write(model, out):
         return fs.publish()
 
 
+URL_FIELDS = ("path", "line", "tag", "version")
+
+
+def check_source_url(url):
+    """--source-url may hold only the four plain fields: a format spec ({line:>5000000000})
+    would grow every link without bound, and an attribute or index ({path.__class__})
+    reaches into Python's objects."""
+    try:
+        parts = list(string.Formatter().parse(url))
+    except ValueError as e:  # a lone { or }
+        what = str(e)
+    else:
+        what = next((("{" + f + (f"!{c}" if c else "") + (f":{spec}" if spec else "") + "} is not allowed")
+                     for _t, f, spec, c in parts if f is not None and (f not in URL_FIELDS or spec or c)), None)
+    if what:
+        raise GfpError(f"--source-url {url}: {what}: use only {{path}}, {{line}}, {{tag}} and {{version}}, "
+                       "with nothing after the name ({{ and }} for a brace)")
+
+
 def run(out, tree=None, source_url=None):
     """The report of the scan in OUT. The tree is optional: the version comes from
     census.json, and --kdir only checks that it names the tree that was scanned."""
@@ -196,9 +216,6 @@ def run(out, tree=None, source_url=None):
     if tree is not None and scanned and scanned != tree.version_str:
         raise GfpError(f"{out} holds a scan of Linux {scanned} but {tree.path} is Linux {tree.version_str}: "
                        "give the tree that was scanned, or scan this one")
-    try:
-        source_url.format(path="p", line=1, tag="v1", version="1")
-    except (KeyError, IndexError, ValueError) as e:
-        raise GfpError(f"--source-url {source_url}: use only {{path}}, {{line}}, {{tag}} and {{version}} ({e})")
+    check_source_url(source_url)
     model = load(out, source_url)
     return model, write(model, out)
