@@ -1,6 +1,7 @@
 """The command line: thin argparse subcommands over one module per feature."""
 import argparse
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -92,7 +93,7 @@ def cmd_patch(args):
     path, sites = patch.run(tree, out, args.confidence)
     files = len({s["file"] for s in sites})
     print(f"{path}: {len(sites)} conversions in {files} files (confidence >= {args.confidence}); "
-          f"apply with: git -C {tree.path} apply {path}")
+          f"apply with: git -C {shlex.quote(tree.path)} apply {shlex.quote(path)}")
     return 0
 
 

@@ -30,15 +30,35 @@ def spatch_exe():
     return os.environ.get("GFPSCOPE_SPATCH") or "spatch"
 
 
+def spatch_env():
+    """The environment spatch runs in. spatch dies at start ("Fatal error: exception
+    Not_found") when HOME is unset, as under some CI runners, cron or `env -i`: it then
+    gets the user's home from the password database, or a directory that does not exist
+    (it only looks there for a .cocciconfig)."""
+    if os.environ.get("HOME"):
+        return None
+    try:
+        import pwd
+        home = pwd.getpwuid(os.getuid()).pw_dir
+    except (ImportError, KeyError):
+        home = None
+    return dict(os.environ, HOME=home if home and os.path.isdir(home) else "/nonexistent")
+
+
 def spatch_version():
     exe = spatch_exe()
     if not shutil.which(exe):
         raise GfpError(f"spatch not found ({exe}): install Coccinelle (apt-get install coccinelle, or make setup)")
     try:
-        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60).stdout
+        p = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60, env=spatch_env())
     except (OSError, subprocess.TimeoutExpired) as e:
         raise GfpError(f"spatch does not run ({exe}): {e}")
+    out = p.stdout
     m = re.search(r"spatch version (\d+)\.(\d+)\.(\d+)", out)
+    if not m and p.returncode:
+        # spatch itself failed: say how, not that its version is too old
+        said = (p.stderr.strip().splitlines() or [f"exit status {p.returncode}"])[-1][:200]
+        raise GfpError(f"spatch does not run ({exe} --version: {said})")
     if not m:
         raise GfpError(f"cannot tell spatch's version from '{out.strip()[:60]}': gfpscope needs spatch >= 1.1.0")
     v = tuple(int(x) for x in m.groups())
@@ -174,7 +194,7 @@ def _run_batch(cwd, rule, rels, timeout, defines, parse):
             if _stopping.is_set():
                 raise Stopped()
             try:
-                p = subprocess.Popen(args + ["--file-groups", groups.name], cwd=cwd,
+                p = subprocess.Popen(args + ["--file-groups", groups.name], cwd=cwd, env=spatch_env(),
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             except OSError as e:
                 raise GfpError(f"cannot run spatch: {e}")
