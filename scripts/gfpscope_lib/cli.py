@@ -1,13 +1,16 @@
 """The command line: thin argparse subcommands over one module per feature."""
 import argparse
 import os
+import shlex
+import signal
 import sys
+import threading
 
 from . import VERSION
 # the command modules are imported by the command that runs them (cmd_*): --help and
 # a usage error load none of the analysis
 from .core import log, paths
-from .core.errors import EXIT_USAGE, GfpError
+from .core.errors import EXIT_INTERNAL, EXIT_USAGE, GfpError
 from .core.tree import KernelTree
 
 DEFAULT_KDIR_HINT = "~/.cache/gfpscope/linux-source-6.12 (make setup unpacks it)"
@@ -18,7 +21,9 @@ works out whether a memalloc_nofs/noio scope already covers it, and turns the
 proven ones into GFP_KERNEL.
 
 Exit status: 0 success, 1 findings (when used as a check), 2 usage or
-environment error (one line on stderr says what to do)."""
+environment error (one line on stderr says what to do), 3 internal error (a
+bug in gfpscope: one line names it), 130 interrupted (Ctrl-C), 143
+terminated (SIGTERM)."""
 
 
 def default_kdir():
@@ -28,13 +33,40 @@ def default_kdir():
     return os.path.join(paths.data_home(), "linux-source-6.12")
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with a usage error as one line, as every other error (exit 2)."""
+
+    def error(self, message):
+        sub = self.prog.partition(" ")[2]
+        self.exit(EXIT_USAGE, f"gfpscope: {sub + ': ' if sub else ''}{message} (see {self.prog} --help)\n")
+
+
+def count_of(what, most):
+    """An argparse type: a whole number of WHAT from 1 to MOST. --timeout 0 or -5 would make
+    spatch fail on every file, -j 0 start no worker, and a huge one overflow spatch's own
+    integers or start a process per file: refused before any work."""
+    def parse(text):
+        try:
+            n = int(text)
+        except ValueError:
+            n = None
+        if n is None or not 1 <= n <= most:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of {what} (give 1 to {most})")
+        return n
+    parse.__name__ = what  # what argparse names in its own messages
+    return parse
+
+
+SECONDS, JOBS = count_of("seconds", 86400), count_of("processes", 1024)
+
+
 def _common(p):
     p.add_argument("--kdir", metavar="DIR", default=None,
                    help="kernel tree to work on (default: $GFPSCOPE_KDIR or " + DEFAULT_KDIR_HINT + ")")
     p.add_argument("--out", metavar="DIR", default="gfpscope-out",
                    help="where outputs go (default: ./gfpscope-out; never inside the tree unless --out-in-tree)")
     p.add_argument("--out-in-tree", action="store_true", help="allow --out inside the kernel tree")
-    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+    p.add_argument("-j", "--jobs", type=JOBS, default=os.cpu_count() or 1, metavar="N",
                    help="parallel spatch processes (default: number of cores, %(default)s here)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or table on stderr/stdout")
 
@@ -61,7 +93,7 @@ def cmd_patch(args):
     path, sites = patch.run(tree, out, args.confidence)
     files = len({s["file"] for s in sites})
     print(f"{path}: {len(sites)} conversions in {files} files (confidence >= {args.confidence}); "
-          f"apply with: git -C {tree.path} apply {path}")
+          f"apply with: git -C {shlex.quote(tree.path)} apply {shlex.quote(path)}")
     return 0
 
 
@@ -199,7 +231,7 @@ def cmd_diff(args):
 
 
 def build_parser():
-    ap = argparse.ArgumentParser(prog="gfpscope", description=DESCRIPTION,
+    ap = Parser(prog="gfpscope", description=DESCRIPTION,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--version", action="version", version="gfpscope " + VERSION)
     sub = ap.add_subparsers(dest="cmd", metavar="COMMAND")
@@ -226,7 +258,7 @@ reason. The last line printed is the coverage: found, analysed, unparsed.
 Facts are cached per file content under ~/.cache/gfpscope, so a second run
 (or a run after Ctrl-C) re-parses only what changed.""")
     _common(p)
-    p.add_argument("--timeout", type=int, default=120, metavar="S", help="spatch time limit per file (default 120)")
+    p.add_argument("--timeout", type=SECONDS, default=120, metavar="S", help="spatch time limit per file (default 120)")
     p.add_argument("--providers", metavar="FILE", default=paths.PROVIDERS_CONF,
                    help="scope providers declared by hand: START STOP[,STOP...] SHAPE KIND per line "
                         "(default: cocci/providers.conf; proofs resting on it have moderate confidence)")
@@ -269,7 +301,7 @@ runs in the scope, and STOP ends it:
     p.add_argument("--token", action="append", metavar="STRUCT:STOP",
                    help="a struct whose live objects would hold a nofs scope, and the function(s) "
                         "that would end it")
-    p.add_argument("--timeout", type=int, default=120, metavar="S", help="spatch time limit per file")
+    p.add_argument("--timeout", type=SECONDS, default=120, metavar="S", help="spatch time limit per file")
     p.set_defaults(fn=cmd_whatif)
 
     p = sub.add_parser("series", help="per-subsystem patch series, proven to apply, for maintainers",
@@ -361,15 +393,15 @@ scan on each revision, exported to a temporary directory (minutes each).
                         "make history-repo)")
     p.add_argument("--out", metavar="DIR", default="gfpscope-out",
                    help="where outputs go (default: ./gfpscope-out)")
-    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+    p.add_argument("-j", "--jobs", type=JOBS, default=os.cpu_count() or 1, metavar="N",
                    help="parallel lexer pipelines and get_maintainer.pl processes (default: %(default)s)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or table")
     p.add_argument("--scan", action="append", metavar="REV=DIR",
                    help="take REV's verdicts from DIR/sites.json, written by gfpscope scan of that tree")
     p.add_argument("--analyse", action="store_true",
                    help="run the full scan on each revision (without --scan) for its verdicts; slow")
-    p.add_argument("--timeout", type=int, default=120, metavar="S", help="spatch time limit per file, with --analyse")
-    p.add_argument("--top", type=int, default=10, metavar="N", help="subsystems in the chart (default 10)")
+    p.add_argument("--timeout", type=SECONDS, default=120, metavar="S", help="spatch time limit per file, with --analyse")
+    p.add_argument("--top", type=count_of("subsystems", 1000), default=10, metavar="N", help="subsystems in the chart (default 10)")
     p.add_argument("revs", nargs="+", metavar="REV", help="revisions, oldest first")
     p.set_defaults(fn=cmd_history)
 
@@ -401,13 +433,36 @@ history.
                    help="kernel git repository (default: ~/.cache/gfpscope/linux-history)")
     p.add_argument("--out", metavar="DIR", default="gfpscope-out",
                    help="where outputs go (default: ./gfpscope-out)")
-    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+    p.add_argument("-j", "--jobs", type=JOBS, default=os.cpu_count() or 1, metavar="N",
                    help="parallel lexer pipelines (default: %(default)s)")
     p.add_argument("-q", "--quiet", action="store_true", help="only the summary line")
     p.add_argument("rev1", metavar="REV1")
     p.add_argument("rev2", metavar="REV2")
     p.set_defaults(fn=cmd_diff)
     return ap
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (timeout(1), CI cancellation, systemd), taken down the same path as Ctrl-C:
+    spatch is killed, temporary files go, nothing half-written is published."""
+
+
+def _on_sigterm(signum, frame):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut the clean-up short
+    raise Terminated()
+
+
+def internal_error(e):
+    """One line for an exception no check foresaw: a bug in gfpscope, not in the input."""
+    import traceback
+    if os.environ.get("GFPSCOPE_TRACEBACK"):
+        traceback.print_exc()
+    tb = traceback.extract_tb(e.__traceback__)
+    where = f" at {os.path.relpath(tb[-1].filename, os.path.dirname(__file__))}:{tb[-1].lineno}" if tb else ""
+    msg = " ".join(str(e).split())[:300]
+    print(f"gfpscope: internal error: {type(e).__name__}: {msg}{where}. This is a bug in gfpscope: "
+          "please report it with the command line (GFPSCOPE_TRACEBACK=1 prints the traceback)", file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 def main(argv=None):
@@ -421,14 +476,19 @@ def main(argv=None):
     if not getattr(args, "fn", None):
         ap.print_help()
         return EXIT_USAGE
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return args.fn(args)
     except GfpError as e:
         print(f"gfpscope: {e}", file=sys.stderr)
         return e.status
-    except KeyboardInterrupt:
-        print("gfpscope: interrupted; finished files are cached and the next run resumes from them",
+    except KeyboardInterrupt as e:
+        what = "terminated (SIGTERM)" if isinstance(e, Terminated) else "interrupted"
+        print(f"gfpscope: {what}; finished files are cached and the next run resumes from them",
               file=sys.stderr)
-        return 130
+        return 143 if isinstance(e, Terminated) else 130
     except BrokenPipeError:
         return 0
+    except Exception as e:
+        return internal_error(e)

@@ -218,6 +218,21 @@ class HistoryBadInput(CliCase):
                 self.assertEqual(len(line), 1, r.stderr)
                 self.assertTrue(line[0].startswith("gfpscope: " + want.format(**paths)), line[0])
 
+    def test_shallow_clone_says_so(self):
+        """A revision beyond a shallow clone's depth: 'no such revision', and that the clone is
+        shallow (a full repository says only the first)."""
+        repo = make_repo(self.tmp)
+        shallow = os.path.join(self.tmp, "shallow")
+        subprocess.run(["git", "clone", "-q", "--depth", "1", "file://" + repo, shallow], check=True,
+                       capture_output=True)
+        r = self.gfpscope("history", "--kdir", shallow, "--out", self.out, "HEAD~1", "HEAD")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(r.stderr.strip(), f"gfpscope: HEAD~1: no such revision in {shallow} ({shallow} is a "
+                         "shallow clone, whose history stops at its depth: git fetch --unshallow, or --deepen=N, "
+                         "fetches the rest)")
+        r = self.gfpscope("history", "--kdir", repo, "--out", self.out, "nope")
+        self.assertEqual(r.stderr.strip(), f"gfpscope: nope: no such revision in {repo}")
+
     def test_git_missing(self):
         repo = make_repo(self.tmp)
         empty = os.path.join(self.tmp, "emptybin")

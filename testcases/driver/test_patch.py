@@ -32,6 +32,23 @@ class PatchSmallTree(CliCase):
         r = self.gfpscope("scan", "-q", "--kdir", self.tree, "--out", os.path.join(self.tmp, "o2"))
         self.assertIn("coverage: 10 sites found", r.stdout)
 
+    def test_apply_hint_is_quoted_for_the_shell(self):
+        """The printed `git -C DIR apply PATCH` runs as printed when DIR and OUT hold spaces
+        and quotes."""
+        import shlex
+        tree = self.copy_tree(self.tree, "my 'kernel' tree")
+        out = os.path.join(self.tmp, "the out")
+        self.assertEqual(self.gfpscope("scan", "-q", "--kdir", tree, "--out", out).returncode, 0)
+        r = self.gfpscope("patch", "--kdir", tree, "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        hint = r.stdout.strip().rpartition("apply with: ")[2]
+        self.assertEqual(shlex.split(hint), ["git", "-C", tree, "apply", os.path.join(out, "gfpscope.patch")])
+        a = subprocess.run(hint, shell=True, capture_output=True, text=True,
+                           env=dict(os.environ, GIT_CEILING_DIRECTORIES=self.tmp))
+        self.assertEqual(a.returncode, 0, a.stderr)
+        with open(os.path.join(tree, "fs/foofs/super.c")) as f:
+            self.assertIn("kmalloc(size, GFP_KERNEL | __GFP_NOFAIL)", f.read())
+
     def test_modifiers_survive(self):
         # make the proven site carry a modifier, then patch
         path = os.path.join(self.tree, "fs/foofs/super.c")

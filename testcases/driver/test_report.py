@@ -326,7 +326,7 @@ class BadInput(CliCase):
             json.dump([{"file": "fs/a.c"}], f)
         r = self.gfpscope("report", "--out", self.out)
         self.assertEqual(r.returncode, 2)
-        self.assertIn("is not what this gfpscope's scan writes", r.stderr)
+        self.assertIn("sites.json is not what this gfpscope's scan writes (record 0 has no 'line')", r.stderr)
         self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
 
     def test_kdir_is_not_the_scanned_tree(self):

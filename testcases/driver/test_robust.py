@@ -45,6 +45,37 @@ class Interrupted(CliCase):
         self.assertRegex(r.stderr, r"re-used cached facts for [1-4] of 5 files")
         self.assertIn("coverage: 12 sites found, 10 analysed", r.stdout)
 
+    def test_sigterm_kills_spatch_and_cleans_up(self):
+        """SIGTERM (timeout(1), CI cancellation) as Ctrl-C: exit 143 with one line, every spatch
+        it started is gone, no temporary file is left in TMPDIR, nothing is published, and
+        the finished files are cached."""
+        pids = os.path.join(self.tmp, "pids")
+        slow = fake_spatch(self.tmp, f'echo $$ >> {pids}\ncase "$*" in *--file-groups*) sleep 3;; esac')
+        tmpdir = os.path.join(self.tmp, "tmpdir")
+        os.makedirs(tmpdir)
+        env = dict(self.env, GFPSCOPE_SPATCH=slow, TMPDIR=tmpdir)
+        p = subprocess.Popen([PY, GFPSCOPE, "scan", "-j", "2", "--kdir", SMALL, "--out", self.out],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(6)  # past the version check and the first batch, into the next ones
+        p.send_signal(signal.SIGTERM)
+        out, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 143, err)
+        self.assertEqual(err.strip().splitlines()[-1], "gfpscope: terminated (SIGTERM); finished files are cached "
+                         "and the next run resumes from them")
+        self.assertNotIn("Traceback", err)
+        time.sleep(3.5)  # a killed wrapper's own sleep ends
+        with open(pids) as f:
+            started = [int(x) for x in f.read().split()]
+        self.assertGreater(len(started), 1)
+        for pid in started:
+            with self.subTest(pid=pid):
+                self.assertRaises(ProcessLookupError, os.kill, pid, 0)
+        self.assertEqual(os.listdir(tmpdir), [])
+        self.assertFalse(os.path.exists(os.path.join(self.out, "sites.json")))
+        r = self.gfpscope("scan", "--kdir", SMALL, "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stderr, r"re-used cached facts for [1-4] of 5 files")
+
     def test_killed_while_publishing_leaves_no_sites_json(self):
         # a complete scan; then one killed (SIGKILL: no clean-up runs) between two of the
         # renames that put its files into place
@@ -167,6 +198,51 @@ class OddFiles(CliCase):
         self.assertTrue(sites["fs/foofs/latin1.c"]["parsed"])
         self.assertEqual(sites["fs/foofs/latin1.c"]["call"], "kmalloc")
         self.assertIn("fs/foofs/blob.h", sites)  # counted whatever spatch makes of it
+
+    def test_newline_or_tab_in_a_file_name(self):
+        """A name holding a newline or tab (which no record can carry) is listed as not
+        analysed, with the reason, and the rest of the tree is scanned as ever."""
+        tree = self.copy_tree()
+        with open(os.path.join(SMALL, "fs/foofs/super.c"), "rb") as f:
+            text = f.read()
+        with open(os.path.join(tree, "fs/foofs/new\nline.c"), "wb") as f:
+            f.write(text)
+        os.makedirs(os.path.join(tree, "fs/tab\tdir"))
+        with open(os.path.join(tree, "fs/tab\tdir/x.c"), "wb") as f:
+            f.write(text)
+        r = self.gfpscope("scan", "--kdir", tree, "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("coverage: 12 sites found, 10 analysed, 2 unparsed (if0: 1, parse-error: 1); "
+                      "2 files not read (census.json files.unreadable)", r.stdout)
+        why = "its name holds a newline or a tab, which gfpscope's records cannot carry: not analysed (rename it)"
+        self.assertEqual(self.load("census.json")["files"]["unreadable"],
+                         [{"file": "fs/foofs/new\\nline.c", "error": why}, {"file": "fs/tab\\tdir", "error": why}])
+        self.assertIn(f"warning: fs/foofs/new\\nline.c: {why}", r.stderr)
+        self.assertNotIn("line.c:", r.stderr.replace("new\\nline.c:", ""))  # no half of the name elsewhere
+        self.assertEqual(len(self.load("sites.json")), 12)
+
+    def test_home_unset(self):
+        """spatch dies at start without HOME ("Fatal error: exception Not_found"): gfpscope
+        gives it one, and the scan is the scan with HOME."""
+        r = self.gfpscope("scan", "-q", "--kdir", SMALL, "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with_home = self.load("sites.json")
+        env = {k: v for k, v in self.env.items() if k != "HOME"}
+        env["GFPSCOPE_CACHE"] = os.path.join(self.tmp, "cache-nohome")
+        r = self.gfpscope("scan", "-q", "--kdir", SMALL, "--out", self.out, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("coverage: 12 sites found, 10 analysed", r.stdout)
+        self.assertEqual(self.load("sites.json"), with_home)
+
+    def test_spatch_that_fails_is_not_called_old(self):
+        dead = os.path.join(self.tmp, "dead-spatch")
+        with open(dead, "w") as f:
+            f.write("#!/bin/sh\necho 'Fatal error: exception Not_found' >&2; exit 2\n")
+        os.chmod(dead, 0o755)
+        r = self.gfpscope("scan", "--kdir", SMALL, "--out", self.out, env=dict(self.env, GFPSCOPE_SPATCH=dead))
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(r.stderr.strip(), f"gfpscope: spatch does not run ({dead} --version: Fatal error: "
+                                           "exception Not_found)")
 
     def test_unreadable_file_is_reported(self):
         tree = self.copy_tree()

@@ -91,20 +91,12 @@ class Providers:
                 **({"tokens": self.tokens} if self.tokens is not None else {})}
 
 
-def from_json(path):
-    """The providers a scan found (OUT/providers.json), for whatif; empty when the scan
-    predates providers.json."""
-    import json
+def from_data(data):
+    """The providers a scan found, from OUT/providers.json as core/readback.providers read and
+    checked it, for whatif."""
     p = Providers()
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except FileNotFoundError:
-        return p
-    except (OSError, ValueError) as e:
-        raise GfpError(f"{path} is unreadable ({e}): run gfpscope scan again")
-    p.starts = {n: dict(s) for n, s in data.get("starts", {}).items()}
-    p.stops = set(data.get("stops", []))
+    p.starts = {n: dict(s) for n, s in data["starts"].items()}
+    p.stops = set(data["stops"])
     return p
 
 

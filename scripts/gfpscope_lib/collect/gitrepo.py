@@ -23,6 +23,16 @@ def wanted(path):
     return len(name) > 2 and name[-2] == "." and name[-1] in "ch"
 
 
+def shallow_hint(path):
+    """What to add to "no such revision" in a shallow clone, whose history stops at its
+    depth: the revision may well exist, only not in this copy."""
+    r = subprocess.run(["git", "-C", path, "rev-parse", "--is-shallow-repository"], capture_output=True, text=True)
+    if r.stdout.strip() != "true":
+        return ""
+    return (f" ({path} is a shallow clone, whose history stops at its depth: "
+            "git fetch --unshallow, or --deepen=N, fetches the rest)")
+
+
 class GitRepo:
     def __init__(self, path):
         if not shutil.which("git"):
@@ -54,7 +64,7 @@ class GitRepo:
         r = subprocess.run(["git", "-C", self.path, "rev-parse", "--verify", "--quiet", "--end-of-options",
                             rev + "^{commit}"], capture_output=True, text=True)
         if r.returncode or not r.stdout.strip():
-            raise GfpError(f"{rev}: no such revision in {self.path}")
+            raise GfpError(f"{rev}: no such revision in {self.path}{shallow_hint(self.path)}")
         return r.stdout.strip()
 
     def tags_by_commit(self):

@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 
 from . import masking
 from ..core import paths
@@ -29,15 +30,35 @@ def spatch_exe():
     return os.environ.get("GFPSCOPE_SPATCH") or "spatch"
 
 
+def spatch_env():
+    """The environment spatch runs in. spatch dies at start ("Fatal error: exception
+    Not_found") when HOME is unset, as under some CI runners, cron or `env -i`: it then
+    gets the user's home from the password database, or a directory that does not exist
+    (it only looks there for a .cocciconfig)."""
+    if os.environ.get("HOME"):
+        return None
+    try:
+        import pwd
+        home = pwd.getpwuid(os.getuid()).pw_dir
+    except (ImportError, KeyError):
+        home = None
+    return dict(os.environ, HOME=home if home and os.path.isdir(home) else "/nonexistent")
+
+
 def spatch_version():
     exe = spatch_exe()
     if not shutil.which(exe):
         raise GfpError(f"spatch not found ({exe}): install Coccinelle (apt-get install coccinelle, or make setup)")
     try:
-        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60).stdout
+        p = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60, env=spatch_env())
     except (OSError, subprocess.TimeoutExpired) as e:
         raise GfpError(f"spatch does not run ({exe}): {e}")
+    out = p.stdout
     m = re.search(r"spatch version (\d+)\.(\d+)\.(\d+)", out)
+    if not m and p.returncode:
+        # spatch itself failed: say how, not that its version is too old
+        said = (p.stderr.strip().splitlines() or [f"exit status {p.returncode}"])[-1][:200]
+        raise GfpError(f"spatch does not run ({exe} --version: {said})")
     if not m:
         raise GfpError(f"cannot tell spatch's version from '{out.strip()[:60]}': gfpscope needs spatch >= 1.1.0")
     v = tuple(int(x) for x in m.groups())
@@ -73,7 +94,10 @@ class FactCache:
         try:
             with open(self._path(digest), encoding="utf-8") as f:
                 entry = json.load(f)
-            if entry.get("digest") == digest:
+            # the shape a result has (_run_batch): an entry of another is analysed again
+            if isinstance(entry, dict) and entry.get("digest") == digest and \
+                    isinstance(entry.get("status"), str) and isinstance(entry.get("detail"), str) and \
+                    isinstance(entry.get("records"), list) and all(isinstance(r, dict) for r in entry["records"]):
                 return entry
         except (OSError, ValueError):
             pass
@@ -128,15 +152,26 @@ def _file_failures(err):
     return out
 
 
-_live = set()  # running spatch processes, killed on Ctrl-C
+_live = set()  # running spatch processes, killed on Ctrl-C or SIGTERM
+_lock = threading.Lock()
+_stopping = threading.Event()  # set by kill_running: no worker starts another spatch
+
+
+class Stopped(Exception):
+    """A worker asked to start spatch after kill_running: the run is being abandoned."""
 
 
 def kill_running():
-    for p in list(_live):
-        try:
-            p.kill()
-        except OSError:
-            pass
+    """Kill every running spatch and let no worker start another (a batch whose process
+    was killed would otherwise be re-run file by file, and the interpreter waits for
+    its worker threads before it exits)."""
+    with _lock:
+        _stopping.set()
+        for p in list(_live):
+            try:
+                p.kill()
+            except OSError:
+                pass
 
 
 def _run_batch(cwd, rule, rels, timeout, defines, parse):
@@ -157,12 +192,15 @@ def _run_batch(cwd, rule, rels, timeout, defines, parse):
                                      errors="surrogateescape") as groups:
         groups.write("\n\n".join(rels) + "\n")
         groups.flush()
-        try:
-            p = subprocess.Popen(args + ["--file-groups", groups.name], cwd=cwd,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        except OSError as e:
-            raise GfpError(f"cannot run spatch: {e}")
-        _live.add(p)
+        with _lock:
+            if _stopping.is_set():
+                raise Stopped()
+            try:
+                p = subprocess.Popen(args + ["--file-groups", groups.name], cwd=cwd, env=spatch_env(),
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            except OSError as e:
+                raise GfpError(f"cannot run spatch: {e}")
+            _live.add(p)
         try:
             out_b, err_b = p.communicate(timeout=timeout * len(rels) + 60)
         except subprocess.TimeoutExpired:

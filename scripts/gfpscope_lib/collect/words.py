@@ -20,7 +20,8 @@ def files_with(tree, words, rel_paths=None):
     # -a: a file with a NUL byte (in a comment, say) is text to the lexer and to spatch, so
     # it is to grep too; with -I its scopes would vanish from the analysis without a word.
     # The paths are bytes kept as surrogates, as gfplex's (lexsites.py): the same strings
-    args = ["grep", "-rawoHE", "--include=*.c", "--include=*.h", "--exclude-dir=.git", pattern]
+    # -Z: a NUL after each file name, so a name holding a newline cannot split a line in two
+    args = ["grep", "-rawoHZE", "--include=*.c", "--include=*.h", "--exclude-dir=.git", pattern]
     try:
         r = subprocess.run(args + (list(rel_paths) if rel_paths else ["."]), cwd=tree.path,
                            capture_output=True, text=True, errors="surrogateescape")
@@ -30,9 +31,14 @@ def files_with(tree, words, rel_paths=None):
         # unreadable files are reported by the scan itself; grep's other errors are fatal
         if not r.stdout:
             raise GfpError("grep failed: " + (r.stderr.strip().splitlines() or ["?"])[0])
+    # NAME\0WORD\n per match; a word never holds a newline, a name may
     out = {}
-    for line in r.stdout.splitlines():
-        f, _, w = line.rpartition(":")
+    parts = r.stdout.split("\0")
+    f = parts[0]
+    for part in parts[1:]:
+        w, _, nxt = part.partition("\n")
         f = f[2:] if f.startswith("./") else f
-        out.setdefault(w, set()).add(f)
+        if "\n" not in f and "\t" not in f:  # gfplex lists such a file as not analysed
+            out.setdefault(w, set()).add(f)
+        f = nxt
     return out

@@ -52,10 +52,15 @@ class BlobSites:
             try:
                 with open(p, encoding="utf-8") as f:
                     d = json.load(f)
-                for oid in d.get("empty", []):
+                empty, sites = d.get("empty", []), d.get("sites", {})
+                if not all(isinstance(o, str) for o in empty) or not all(
+                        isinstance(o, str) and isinstance(rs, list) and all(_is_record(r) for r in rs)
+                        for o, rs in sites.items()):
+                    continue  # not what save() writes: lexed again
+                for oid in empty:
                     self.map[oid] = []
-                self.map.update(d.get("sites", {}))
-            except (OSError, ValueError, AttributeError):
+                self.map.update(sites)
+            except (OSError, ValueError, AttributeError, TypeError):
                 pass  # a pack that does not load only costs time
 
     def __contains__(self, oid):
@@ -98,6 +103,12 @@ class BlobSites:
         except GfpError:
             pass  # a cache that cannot be written only costs time
         self.new = {}
+
+
+def _is_record(rec):
+    """A cached site record as site_record reads it: eight strings, line and column numbers."""
+    return (isinstance(rec, list) and len(rec) == 8 and all(isinstance(x, str) for x in rec)
+            and rec[0].isdigit() and rec[1].isdigit())
 
 
 def site_record(path, rec):

@@ -195,6 +195,20 @@ def publish(out, sites, c, providers_json, scopes_json):
         return fs.publish()
 
 
+def nothing_analysed(out, files, results):
+    """Refuse a run in which spatch analysed none of the files (a --timeout it cannot use,
+    a spatch that fails on everything): its outputs would only say that every site is
+    unparsed, and would replace a good scan in OUT without a word."""
+    if not files or any(results[f]["status"] == "ok" for f in files if f in results):
+        return
+    first = next((f for f in files if f in results), files[0])
+    detail = (results.get(first) or {}).get("detail") or "not analysed"
+    kept = " (the previous scan there is kept)" if os.path.exists(os.path.join(out, "sites.json")) else ""
+    raise GfpError(f"spatch analysed none of the {len(files)} files (the first, {first}: {detail}): "
+                   f"nothing written to {out}{kept}: "
+                   "check that spatch can analyse one of them")
+
+
 def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, providers_conf=None):
     jobs = jobs or os.cpu_count() or 1
     spatch.spatch_version()  # fail early, before minutes of work
@@ -210,6 +224,7 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, provider
     files = sorted({s["file"] for s in lex})
     results, cached = spatch.run_rule(tree, paths.FACTS_RULE, files, jobs, timeout=timeout,
                                       quiet=quiet, what="analysing")
+    nothing_analysed(out, files, results)
     maint = Maintainers(tree, jobs=jobs)
     owners = maint.lookup(files)
     sites = merge(lex, results, dir_subsystem, owners)

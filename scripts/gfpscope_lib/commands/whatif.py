@@ -8,13 +8,12 @@ the scoped-calls rule (generated from cocci/facts/scoped_calls.cocci) and in
 the call graph. It is an estimate for planning: it assumes START always
 opens the scope, including on its failure paths.
 """
-import os
 import re
 
 from ..analyse import callgraph, providers, verdicts
 from ..emit import report
 from . import scan
-from ..core import sites as sites_file
+from ..core import readback, sites as sites_file
 from ..core.atomic import FileSet
 from ..core.errors import GfpError
 from ..collect.words import files_with
@@ -54,7 +53,7 @@ def run(tree, out, specs, jobs, quiet, timeout, tokens=()):
     base = sites_file.load(out)
     # the scan's own providers and stops, plus the assumed scope: the same proof as the
     # scan's, so that the only new converts are the ones the assumed scope makes
-    prov = providers.from_json(os.path.join(out, "providers.json"))
+    prov = providers.from_data(readback.providers(out))
     for a in starts:
         prov.starts[a] = {"kind": "nofs", "shape": "plain", "how": "assumed by whatif", "via": [],
                           "declared": True}

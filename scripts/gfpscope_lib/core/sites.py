@@ -14,10 +14,8 @@ A site record (one per GFP_NOFS/GFP_NOIO token in code):
   verdict, reason, confidence, evidence
                         filled by the scope analysis; null until it runs
 """
-import json
-import os
-
-from .errors import GfpError
+from . import readback
+from .readback import COUNT, INT, OPT_STR, PATH, STR, BOOL, Leaf, ListOf, MapOf, NoneType, Nullable, Record
 
 UNPARSED_TEXT = {
     "parse-error": "spatch could not parse the code around the site",
@@ -88,65 +86,37 @@ def merge(lex_sites, results, dir_sub, maint):
 
 # ---------------------------------------------------------------- reading sites.json back
 
-# field -> the types a record may hold there (what scan writes; null where not analysed)
-_SCHEMA = {
-    "file": (str,), "line": (int,), "col": (int,), "kind": (str,), "flags": (str,),
-    "function": (str, type(None)), "call": (str, type(None)), "parsed": (bool,),
-    "verdict": (str, type(None)), "reason": (str, type(None)), "confidence": (str, type(None)),
-    "evidence": (list, type(None)),
-}
-_VALUES = {"kind": {"nofs", "noio"}, "verdict": {None, "convert", "keep"},
-           "confidence": {None, "high", "moderate"}}
+# what scan writes, record by record (null where a site was not analysed or not proven)
+_EDGE = Record({"caller": STR, "callee": STR, "file": PATH, "line": COUNT, "col": COUNT})
+_PROOF = Record({
+    "call": Nullable(Record({"callee": OPT_STR, "file": PATH, "line": INT, "col": INT})),
+    "chain": ListOf(_EDGE),
+    "scope": Nullable(Record({"opener": OPT_STR, "function": OPT_STR, "file": PATH, "line": Leaf(int, NoneType)})),
+    "files": MapOf(OPT_STR, key=PATH)})
 
 
-def load_json(out, name, required=True):
-    """OUT/name, a JSON file a scan wrote (None when it is absent and not required)."""
-    path = os.path.join(out, name)
-    try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except FileNotFoundError:
-        if not required:
-            return None
-        raise GfpError(f"{path} not found: run gfpscope scan --out {out} first")
-    except ValueError:
-        raise GfpError(f"{path} is not valid JSON: run gfpscope scan --out {out} again")
-    except OSError as e:
-        raise GfpError(f"cannot read {path}: {e.strerror}")
+def _consistent(s):
+    if s["line"] < 1 or s["col"] < 0:
+        return f"no line {s['line']}, column {s['col']}"
+    if s["verdict"] is not None and (s["reason"] is None or s["confidence"] is None):
+        return f"a {s['verdict']} verdict with no reason or confidence"
+    return None
+
+
+SITE = Record({
+    "file": PATH, "line": INT, "col": INT, "kind": Leaf(str, values={"nofs", "noio"}), "flags": STR,
+    "function": OPT_STR, "call": OPT_STR, "parsed": BOOL,
+    "verdict": Leaf(str, NoneType, values={None, "convert", "keep"}), "reason": OPT_STR,
+    "confidence": Leaf(str, NoneType, values={None, "high", "moderate"}), "evidence": Nullable(ListOf(STR)),
+    "subsystem": STR, "maintainers": OPT_STR},
+    optional={"unparsed_reason": OPT_STR, "context": OPT_STR, "macro": OPT_STR, "proof": Nullable(_PROOF),
+              "scope_line": Leaf(int, NoneType)},
+    test=_consistent)
+SITES = ListOf(SITE, name="record")
 
 
 def load(out):
     """OUT/sites.json as scan wrote it, checked record by record: the one reader of the file
     (patch, series, report, whatif, history --scan). A file of another shape is one clear
     error, never a traceback or a wrong answer."""
-    sites = load_json(out, "sites.json")
-    path = os.path.join(out, "sites.json")
-    why = _shape_error(sites)
-    if why:
-        raise GfpError(f"{path} is not what this gfpscope's scan writes ({why}): "
-                       f"run gfpscope scan --out {out} again")
-    return sites
-
-
-def _shape_error(sites):
-    if not isinstance(sites, list):
-        return f"a JSON {type(sites).__name__}, not a list of sites"
-    for i, s in enumerate(sites):
-        if not isinstance(s, dict):
-            return f"record {i} is not an object"
-        for k, types in _SCHEMA.items():
-            if k not in s:
-                return f"record {i} has no '{k}'"
-            v = s[k]
-            if not isinstance(v, types) or (isinstance(v, bool) and bool not in types):
-                return f"record {i}: '{k}' is {json_type(v)}"
-            if k in _VALUES and v not in _VALUES[k]:
-                return f"record {i}: '{k}' is {v!r}"
-        if s["line"] < 1 or s["col"] < 0:
-            return f"record {i}: no line {s['line']}, column {s['col']}"
-    return None
-
-
-def json_type(v):
-    return {str: "a string", int: "a number", float: "a number", bool: "a boolean", list: "a list",
-            dict: "an object", type(None): "null"}.get(type(v), type(v).__name__)
+    return readback.load(out, "sites.json", SITES)

@@ -34,6 +34,10 @@ def coverage_line(c):
     extra = ""
     if t["unparsed_by_reason"]:
         extra = " (" + ", ".join(f"{k}: {v}" for k, v in sorted(t["unparsed_by_reason"].items())) + ")"
+    # a file the lexer could not read holds sites no count includes: say so on the same line
+    unread = len((c.get("files") or {}).get("unreadable") or ())
+    if unread:
+        extra += f"; {unread} file{'s' if unread != 1 else ''} not read (census.json files.unreadable)"
     return f"coverage: {t['sites']} sites found, {t['parsed']} analysed, {t['unparsed']} unparsed{extra}"
 
 

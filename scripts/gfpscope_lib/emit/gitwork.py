@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 
+from ..collect.gitrepo import shallow_hint
 from ..core.errors import GfpError
 
 # The user's config must not change what we write: no a/ b/ prefix changes, no
@@ -67,7 +68,7 @@ def resolve_base(repo, rev):
     r = git(repo, "rev-parse", "--verify", "--quiet", (rev or "HEAD") + "^{commit}", check=False)
     if r.returncode:
         raise GfpError(f"--base {rev or 'HEAD'}: not a commit in {repo}"
-                       + ("" if rev else " (the repository has no commits yet)"))
+                       + (shallow_hint(repo) if rev else " (the repository has no commits yet)"))
     return r.stdout.strip()
 
 

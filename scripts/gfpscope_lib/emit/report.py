@@ -9,10 +9,11 @@ comes from this model, and build() checks the model against census.json,
 so a report can never disagree with the census it claims to show.
 """
 import re
+import string
 
 from . import counts
 from .. import VERSION
-from ..core import reasons, sites as sites_file
+from ..core import readback, reasons, sites as sites_file
 from ..core.errors import GfpError
 
 # Allocator families: which allocator a site's flags end up in, by the name of
@@ -157,15 +158,9 @@ def build(sites, census, scopes=None, source_url=DEFAULT_SOURCE_URL):
 
 
 def load(out, source_url=DEFAULT_SOURCE_URL):
+    """The model of the scan in OUT; each file is read through its checked loader (readback)."""
     sites = sites_file.load(out)
-    census = sites_file.load_json(out, "census.json")
-    scopes = sites_file.load_json(out, "scopes.json", required=False)
-    try:
-        return build(sites, census, scopes if isinstance(scopes, dict) else None, source_url)
-    except (KeyError, TypeError, AttributeError) as e:
-        # valid JSON of another shape: an older gfpscope, or a file edited by hand
-        raise GfpError(f"{out}: sites.json or census.json is not what this gfpscope's scan writes "
-                       f"(no {e}): run gfpscope scan --out {out} again")
+    return build(sites, readback.census(out), readback.scopes(out), source_url)
 
 
 CHART = "report-top-subsystems"
@@ -193,18 +188,34 @@ def write(model, out):
         return fs.publish()
 
 
+URL_FIELDS = ("path", "line", "tag", "version")
+
+
+def check_source_url(url):
+    """--source-url may hold only the four plain fields: a format spec ({line:>5000000000})
+    would grow every link without bound, and an attribute or index ({path.__class__})
+    reaches into Python's objects."""
+    try:
+        parts = list(string.Formatter().parse(url))
+    except ValueError as e:  # a lone { or }
+        what = str(e)
+    else:
+        what = next((("{" + f + (f"!{c}" if c else "") + (f":{spec}" if spec else "") + "} is not allowed")
+                     for _t, f, spec, c in parts if f is not None and (f not in URL_FIELDS or spec or c)), None)
+    if what:
+        raise GfpError(f"--source-url {url}: {what}: use only {{path}}, {{line}}, {{tag}} and {{version}}, "
+                       "with nothing after the name ({{ and }} for a brace)")
+
+
 def run(out, tree=None, source_url=None):
     """The report of the scan in OUT. The tree is optional: the version comes from
     census.json, and --kdir only checks that it names the tree that was scanned."""
     source_url = source_url or DEFAULT_SOURCE_URL
-    census = sites_file.load_json(out, "census.json", required=False) or {}
+    census = readback.census(out, required=False) or {}
     scanned = (census.get("tree") or {}).get("version")
     if tree is not None and scanned and scanned != tree.version_str:
         raise GfpError(f"{out} holds a scan of Linux {scanned} but {tree.path} is Linux {tree.version_str}: "
                        "give the tree that was scanned, or scan this one")
-    try:
-        source_url.format(path="p", line=1, tag="v1", version="1")
-    except (KeyError, IndexError, ValueError) as e:
-        raise GfpError(f"--source-url {source_url}: use only {{path}}, {{line}}, {{tag}} and {{version}} ({e})")
+    check_source_url(source_url)
     model = load(out, source_url)
     return model, write(model, out)
