@@ -193,10 +193,17 @@ def cmd_history(args):
     if not args.quiet:
         print(history.short_table(h))
         print(f"outputs: {out}/history.csv, history.md, history.json, history.svg, history.png")
-    for r in h["revisions"]:
-        f = r["files"]
-        print(f"{r['rev']}: {r['totals']['sites']} sites; lexed {f['lexed']} blobs, {f['from_cache']} from cache "
-              f"({f['lexed_bytes'] / 1e6:.0f} MB read)")
+    revs = h["revisions"]
+    if not args.quiet:
+        for r in revs:
+            f = r["files"]
+            print(f"{r['rev']}: {r['totals']['sites']} sites; lexed {f['lexed']} blobs, {f['from_cache']} from cache "
+                  f"({f['lexed_bytes'] / 1e6:.0f} MB read)")
+    # -q: this line only (bench/history reads its "lexed ... MB read")
+    f = {k: sum(r["files"][k] for r in revs) for k in ("lexed", "from_cache", "lexed_bytes")}
+    print(f"history: {len(revs)} revision{'s' if len(revs) != 1 else ''} ("
+          + ", ".join(f"{r['rev']}: {r['totals']['sites']} sites" for r in revs)
+          + f"); lexed {f['lexed']} blobs, {f['from_cache']} from cache ({f['lexed_bytes'] / 1e6:.0f} MB read)")
     return 0
 
 
@@ -418,7 +425,8 @@ scan on each revision, exported to a temporary directory (minutes each).
                    help="where outputs go (default: ./gfpscope-out)")
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="parallel lexer pipelines and get_maintainer.pl processes (default: %(default)s)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress or table")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="only errors and warnings, and the last line (revisions, sites, blobs lexed)")
     p.add_argument("--scan", action="append", metavar="REV=DIR",
                    help="take REV's verdicts from DIR/sites.json, written by gfpscope scan of that tree")
     p.add_argument("--analyse", action="store_true",
