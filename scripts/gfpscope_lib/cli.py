@@ -353,13 +353,16 @@ runs in the scope, and STOP ends it:
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="""\
 Read what `gfpscope scan --out OUT` wrote (sites.json, census.json, and
-scopes.json if present) and write the report of it into OUT:
+scopes.json and whatif.json if present) and write the report of it into OUT:
 
   report.html   one self-contained page (no network, no external files): the
                 summary, verdicts and reasons, allocator families, a bar chart
                 of the top subsystems, a table per subsystem (by kind, verdict,
-                reason and family), the proven conversions, and every site
-                linked to its file:line with verdict and evidence
+                reason and family), the proven conversions, the
+                __GFP_NOLOCKDEP review candidates, what would it take per
+                subsystem (proven, and what whatif.json's scope would add),
+                and every site linked to its file:line with verdict and
+                evidence
   report.md     the summary and the per-subsystem table, for mail and commit
                 messages
   report.csv    one row per subsystem (by directory, then by MAINTAINERS
