@@ -17,8 +17,9 @@ CC          ?= cc
 CFLAGS      ?= -O2 -Wall -Wextra
 
 # Debian packages the tool and its tests need: matplotlib draws the report's charts,
-# chromium (headless) looks at report.html in the tests.
-DEB_PACKAGES := coccinelle git perl gcc make python3 xz-utils linux-source-6.12 python3-matplotlib chromium
+# chromium (headless) looks at report.html in the tests, b4 takes a written series over
+# (testcases/driver/test_b4.py runs the README's b4 flow).
+DEB_PACKAGES := coccinelle git perl gcc make python3 xz-utils linux-source-6.12 python3-matplotlib chromium b4
 
 GFPLEX := build/gfplex
 

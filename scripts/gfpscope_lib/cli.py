@@ -10,7 +10,7 @@ from . import VERSION
 # the command modules are imported by the command that runs them (cmd_*): --help and
 # a usage error load none of the analysis
 from .core import log, paths
-from .core.errors import EXIT_INTERNAL, EXIT_USAGE, GfpError
+from .core.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, GfpError
 from .core.tree import KernelTree
 
 DEFAULT_KDIR_HINT = "~/.cache/gfpscope/linux-source-6.12 (make setup unpacks it)"
@@ -84,6 +84,19 @@ def cmd_scan(args):
         print(f"outputs: {out}/sites.json, census.json, census.csv, census.md")
     print(census.coverage_line(c))
     return 0
+
+
+def cmd_check(args):
+    from .commands import check, scan
+    tree = KernelTree(args.kdir or default_kdir())
+    out = scan.resolve_out(tree, args.out, args.out_in_tree) if args.out else None
+    found, what = check.run(tree, out, args.paths, args.since, args.confidence, args.jobs, args.quiet,
+                            args.timeout, args.providers)
+    for f, line, msg in found:
+        print(f"{f}:{line}: {msg}")
+    n = len(found)
+    print(f"gfpscope check: {n} finding{'s' if n != 1 else ''} in {what}", file=sys.stderr)
+    return EXIT_FINDINGS if found else 0
 
 
 def cmd_patch(args):
@@ -212,10 +225,17 @@ def cmd_history(args):
     if not args.quiet:
         print(history.short_table(h))
         print(f"outputs: {out}/history.csv, history.md, history.json, history.svg, history.png")
-    for r in h["revisions"]:
-        f = r["files"]
-        print(f"{r['rev']}: {r['totals']['sites']} sites; lexed {f['lexed']} blobs, {f['from_cache']} from cache "
-              f"({f['lexed_bytes'] / 1e6:.0f} MB read)")
+    revs = h["revisions"]
+    if not args.quiet:
+        for r in revs:
+            f = r["files"]
+            print(f"{r['rev']}: {r['totals']['sites']} sites; lexed {f['lexed']} blobs, {f['from_cache']} from cache "
+                  f"({f['lexed_bytes'] / 1e6:.0f} MB read)")
+    # -q: this line only (bench/history reads its "lexed ... MB read")
+    f = {k: sum(r["files"][k] for r in revs) for k in ("lexed", "from_cache", "lexed_bytes")}
+    print(f"history: {len(revs)} revision{'s' if len(revs) != 1 else ''} ("
+          + ", ".join(f"{r['rev']}: {r['totals']['sites']} sites" for r in revs)
+          + f"); lexed {f['lexed']} blobs, {f['from_cache']} from cache ({f['lexed_bytes'] / 1e6:.0f} MB read)")
     return 0
 
 
@@ -264,6 +284,48 @@ Facts are cached per file content under ~/.cache/gfpscope, so a second run
                         "(default: cocci/providers.conf; proofs resting on it have moderate confidence)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="limit the scan to these files or directories (relative to the tree)")
     p.set_defaults(fn=cmd_scan)
+
+    p = sub.add_parser("check", help="exit 1 on a redundant GFP_NOFS/GFP_NOIO or a scope bug (for CI)",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="""\
+Scan the PATHs (default: the whole tree) as `gfpscope scan` does and judge the
+result, for a subsystem's CI. A finding is a GFP_NOFS/GFP_NOIO that a scope
+already covers (a convert verdict at --confidence or higher: what `gfpscope
+patch` would rewrite) or a scope bug (a memalloc save not restored on some
+path, a wrong cookie, ...: a bug in scopes.json). Each is printed on stdout as
+
+  FILE:LINE: MESSAGE
+
+and a last line on stderr counts them. Exit status: 0 no finding, 1 findings,
+2 usage or environment error.
+
+--since REV reports only the .c/.h files changed since REV (committed, staged,
+in the work tree, or new), in a git repository. Without a PATH it scans only
+those files; a caller-scope proof through a scope in another file needs that
+file scanned too, so give the subsystem's directory as PATH.
+
+The scan goes to a temporary directory unless --out is given (then OUT holds
+sites.json and the rest, for `gfpscope patch`). Facts are cached, so a re-run
+parses only the files that changed.
+
+  gfpscope check --kdir ~/linux fs/xfs
+  gfpscope check --kdir ~/linux --since origin/master fs/xfs""")
+    p.add_argument("--kdir", metavar="DIR", default=None,
+                   help="kernel tree to check (default: $GFPSCOPE_KDIR or " + DEFAULT_KDIR_HINT + ")")
+    p.add_argument("--out", metavar="DIR", default=None,
+                   help="keep the scan's files in DIR (default: a temporary directory, removed)")
+    p.add_argument("--out-in-tree", action="store_true", help="allow --out inside the kernel tree")
+    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="parallel spatch processes (default: number of cores, %(default)s here)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("--since", metavar="REV", help="only the .c/.h files changed since REV (a git repository)")
+    p.add_argument("--confidence", choices=["high", "moderate"], default="high",
+                   help="lowest confidence of a convert verdict that is a finding (default: high, as patch)")
+    p.add_argument("--timeout", type=int, default=120, metavar="S", help="spatch time limit per file (default 120)")
+    p.add_argument("--providers", metavar="FILE", default=paths.PROVIDERS_CONF,
+                   help="scope providers declared by hand, as for scan (default: cocci/providers.conf)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to check (relative to the tree)")
+    p.set_defaults(fn=cmd_check)
 
     p = sub.add_parser("patch", help="write one unified diff of every proven conversion",
                        formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -323,13 +385,16 @@ runs in the scope, and STOP ends it:
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="""\
 Read what `gfpscope scan --out OUT` wrote (sites.json, census.json, and
-scopes.json if present) and write the report of it into OUT:
+scopes.json and whatif.json if present) and write the report of it into OUT:
 
   report.html   one self-contained page (no network, no external files): the
                 summary, verdicts and reasons, allocator families, a bar chart
                 of the top subsystems, a table per subsystem (by kind, verdict,
-                reason and family), the proven conversions, and every site
-                linked to its file:line with verdict and evidence
+                reason and family), the proven conversions, the
+                __GFP_NOLOCKDEP review candidates, what would it take per
+                subsystem (proven, and what whatif.json's scope would add),
+                and every site linked to its file:line with verdict and
+                evidence
   report.md     the summary and the per-subsystem table, for mail and commit
                 messages
   report.csv    one row per subsystem (by directory, then by MAINTAINERS
@@ -395,7 +460,8 @@ scan on each revision, exported to a temporary directory (minutes each).
                    help="where outputs go (default: ./gfpscope-out)")
     p.add_argument("-j", "--jobs", type=JOBS, default=os.cpu_count() or 1, metavar="N",
                    help="parallel lexer pipelines and get_maintainer.pl processes (default: %(default)s)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress or table")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="only errors and warnings, and the last line (revisions, sites, blobs lexed)")
     p.add_argument("--scan", action="append", metavar="REV=DIR",
                    help="take REV's verdicts from DIR/sites.json, written by gfpscope scan of that tree")
     p.add_argument("--analyse", action="store_true",

@@ -140,6 +140,13 @@ class History(CliCase):
         self.assertIn("r2: 11 sites; lexed 0 blobs, 5 from cache", r.stdout)
         self.assertIn("r1: 12 sites; lexed 0 blobs, 5 from cache", r.stdout)
 
+    def test_quiet_prints_only_the_last_line(self):
+        r = self.gfpscope("history", "-q", "--kdir", self.repo, "--out", self.out, "r1", "r2", "r3")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr, "")
+        self.assertEqual(r.stdout.splitlines(), [
+            "history: 3 revisions (r1: 12 sites, r2: 11 sites, r3: 11 sites); lexed 7 blobs, 8 from cache (0 MB read)"])
+
     def test_range_of_tags(self):
         self.history("r1..r3")
         self.assertEqual([r["rev"] for r in self.load("history.json")["revisions"]], ["r1", "r2", "r3"])

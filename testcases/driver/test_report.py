@@ -131,6 +131,59 @@ def check_screenshot(test, png):
         test.assertGreater(int(near), 2000, f"the chart's {name} bars are not on the screenshot")
 
 
+# Run in a copy of the page only (report.html itself has no script): where each identifier
+# of the named tables lands, and whether the page is wider than the window.
+PROBE = """<script>
+(function () {
+  var broken = [], words = 0;
+  %s.forEach(function (id) {
+    var t = document.getElementById(id);
+    if (!t) return;
+    var w = document.createTreeWalker(t, NodeFilter.SHOW_TEXT), node;
+    while ((node = w.nextNode())) {
+      var re = /[A-Za-z_][A-Za-z0-9_]*/g, m;
+      while ((m = re.exec(node.data))) {
+        var r = document.createRange();
+        r.setStart(node, m.index);
+        r.setEnd(node, m.index + m[0].length);
+        words++;
+        if (r.getClientRects().length > 1) broken.push(m[0]);
+      }
+    }
+  });
+  document.body.setAttribute("data-probe", JSON.stringify({words: words, broken: broken,
+    scroll: document.documentElement.scrollWidth, width: window.innerWidth}));
+})();
+</script>"""
+
+
+def layout_at_1280(test, b, page, ids=("conversions", "nolockdep")):
+    """{words, broken, scroll, width} of the tables `ids` in Chromium at 1280 pixels."""
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    probe = os.path.join(os.path.dirname(page), "probe.html")
+    with open(probe, "w", encoding="utf-8") as f:
+        f.write(text.replace("</body>", PROBE % json.dumps(list(ids)) + "</body>"))
+    try:
+        dom = b._run("--window-size=1280,2000", "--dump-dom", "file://" + probe)
+    finally:
+        os.unlink(probe)
+    m = re.search(r'data-probe="([^"]*)"', dom)
+    test.assertTrue(m, "the layout probe did not run")
+    import html as html_mod
+    return json.loads(html_mod.unescape(m.group(1)))
+
+
+def check_readable(test, b, page):
+    """The proven conversions and the candidates, read at 1280 pixels: no identifier cut in
+    two by a line break, and no page wider than the window."""
+    got = layout_at_1280(test, b, page)
+    test.assertGreater(got["words"], 0)
+    test.assertEqual(got["broken"], [], "identifiers wrapped mid-word")
+    test.assertLessEqual(got["scroll"], got["width"], "the page is wider than 1280 pixels")
+    return got
+
+
 class ReportSmallTree(ScannedTree):
     TREE = SMALL
     SHARE_WORKSPACE = True
@@ -234,6 +287,40 @@ class ReportSmallTree(ScannedTree):
         dom = Page(b.dom(page))
         census_equal(self, dom, self.load("census.json"))
         self.assertEqual(dom.tags.get("svg"), 1)
+        check_readable(self, b, page)
+
+    def test_nolockdep_and_what_it_takes_without_whatif(self):
+        text = self.load("report.html")
+        self.assertIn('<p id="nolockdep-none">No site is a candidate in this scan.</p>', text)
+        self.assertIn("no whatif.json in the scan&#x27;s output", text)
+        self.assertIn('<li data-subsystem="fs/foofs"><b>fs/foofs</b>: 2 of 6 sites proven; 4 left</li>', text)
+
+    def test_what_it_takes_with_whatif(self):
+        out = os.path.join(self.tmp, "whatif-out")
+        shutil.copytree(self.out, out)
+        w = self.gfpscope("whatif", "-q", "--kdir", SMALL, "--out", out, "--scope", "foofs_cache:kfree")
+        self.assertEqual(w.returncode, 0, w.stderr)
+        with open(os.path.join(out, "whatif.json")) as f:
+            whatif = json.load(f)
+        r = self.gfpscope("report", "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(out, "report.html")) as f:
+            text = f.read()
+        self.assertIn("assumes foofs_cache() opening a nofs scope that kfree closes: "
+                      f"{whatif['new_converts']} more sites would be proven.", text)
+        n = whatif["by_subsystem"].get("fs/foofs", 0)
+        more = f'<span class="n">{n}</span> more' if n else "none more"
+        self.assertIn(f"<b>fs/foofs</b>: 2 of 6 sites proven; {more} with the what-if", text)
+        # a whatif.json of another scan is not shown, and the page says why
+        whatif["converts_before"] += 1
+        with open(os.path.join(out, "whatif.json"), "w") as f:
+            json.dump(whatif, f)
+        r = self.gfpscope("report", "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(out, "report.html")) as f:
+            text = f.read()
+        self.assertIn("whatif.json counts 3 converts before its scope, this scan 2: it is from another scan", text)
+        self.assertNotIn("more with the what-if", text)
 
 
 class ReportRealTree(CliCase):
@@ -254,8 +341,32 @@ class ReportRealTree(CliCase):
         dom = Page(b.dom(page))
         census_equal(self, dom, census)
         self.assertEqual(dom.tags.get("svg"), 1)
+        sites = self.load("sites.json")
+        nolockdep = sum(1 for s in sites if s.get("nolockdep_candidate"))
+        # every site once, the proven ones and the __GFP_NOLOCKDEP candidates again at the top
         self.assertEqual(sum(1 for t, a, u in dom.urls if u.startswith("https://")), census["totals"]["sites"] * 1
-                         + census["totals"]["convert"])  # every site once, the proven ones again at the top
+                         + census["totals"]["convert"] + nolockdep)
+        check_readable(self, b, page)
+
+    def test_real_61_candidates_and_long_chains(self):
+        # 6.1's conversions carry the longest chains (btrfs scrub, xfs transactions), and
+        # its one __GFP_NOLOCKDEP candidate is xfs_btree_alloc_cursor()
+        real = os.path.join(REPO, "reports", "linux-6.1")
+        os.makedirs(self.out)
+        for name in INPUTS:
+            shutil.copy(os.path.join(real, name), self.out)
+        r = self.gfpscope("report", "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        page = os.path.join(self.out, "report.html")
+        b = Browser(self, self.tmp)
+        dom = b.dom(page)
+        want = [f'{s["file"]}:{s["line"]}' for s in self.load("sites.json") if s.get("nolockdep_candidate")]
+        self.assertTrue(want)
+        table = re.search(r'<table id="nolockdep".*?</table>', dom, re.S).group(0)
+        self.assertEqual(re.findall(r'<td class="mono site"><a [^>]*>([^<]+)</a>', table), want)
+        self.assertIn('id="whatif-note"', dom)
+        got = check_readable(self, b, page)
+        self.assertGreater(got["words"], 400)  # the 16 conversions and the candidate were measured
 
 
 class CommittedReports(unittest.TestCase):

@@ -296,12 +296,12 @@ def run(repo_path, revs, out, jobs=2, quiet=False, scans=None, do_analyse=False,
         elif do_analyse:
             src = analyse(repo, r, out, jobs, quiet, timeout)
         rows.append(summarize(r, src))
+        f = r["files"]
         if not quiet:
-            f = r["files"]
             log.info(f"{rev} ({r['version']}): {len(r['sites'])} sites; lexed {f['lexed']} blobs, "
                      f"{f['from_cache']} from cache; {r['seconds']:.1f} s")
-            for u in f["unreadable"]:
-                log.warning(f"{rev}:{u['file']}: {u['error']}")
+        for u in f["unreadable"]:  # -q too: a file not counted is never silent
+            log.warning(f"{rev}:{u['file']}: {u['error']}")
     home = os.path.expanduser("~")
     shown = "~" + repo.path[len(home):] if repo.path.startswith(home + os.sep) else repo.path
     h = {"repo": shown, "revisions": rows}

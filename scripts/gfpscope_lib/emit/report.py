@@ -98,6 +98,7 @@ def _site(s, url, tag):
         "parsed": s["parsed"], "unparsed_reason": s.get("unparsed_reason"),
         "verdict": s.get("verdict"), "reason": s.get("reason"), "confidence": s.get("confidence"),
         "evidence": s.get("evidence") or [],
+        "nolockdep_candidate": bool(s.get("nolockdep_candidate")),
     }
 
 
@@ -117,7 +118,25 @@ def check_against_census(model, census):
                        "run gfpscope scan again")
 
 
-def build(sites, census, scopes=None, source_url=DEFAULT_SOURCE_URL):
+def whatif_summary(whatif, converts):
+    """What whatif.json (from `gfpscope whatif` on this scan) says, for the report: the
+    assumed scope and the new converts per subsystem; or why it is not shown."""
+    if whatif is None:
+        return {"note": "no whatif.json in the scan's output"}
+    try:
+        if whatif["converts_before"] != converts:
+            return {"note": f"whatif.json counts {whatif['converts_before']} converts before its scope, this "
+                            f"scan {converts}: it is from another scan"}
+        assumed = [f"{', '.join(a['stop'])} ending a live {a['token']}" if "token" in a else
+                   f"{a['start']}() opening a nofs scope that {', '.join(a['stop'])} closes"
+                   for a in whatif["assumed"]]
+        return {"assumed": assumed, "new_converts": whatif["new_converts"],
+                "by_subsystem": dict(whatif["by_subsystem"])}
+    except (KeyError, TypeError, AttributeError):
+        return {"note": "whatif.json is not what this gfpscope's whatif writes"}
+
+
+def build(sites, census, scopes=None, source_url=DEFAULT_SOURCE_URL, whatif=None):
     """The one model every output is written from."""
     version = census["tree"]["version"]
     tag = version_tag(version)
@@ -152,6 +171,7 @@ def build(sites, census, scopes=None, source_url=DEFAULT_SOURCE_URL):
         "by_maintainers": counts.group(sites, "maintainers", COLUMNS),
         "scopes": (scopes or {}).get("summary"),
         "scope_findings": (scopes or {}).get("findings", []),
+        "whatif": whatif_summary(whatif, tot["convert"]),
     }
     check_against_census(model, census)
     return model
@@ -160,7 +180,14 @@ def build(sites, census, scopes=None, source_url=DEFAULT_SOURCE_URL):
 def load(out, source_url=DEFAULT_SOURCE_URL):
     """The model of the scan in OUT; each file is read through its checked loader (readback)."""
     sites = sites_file.load(out)
-    return build(sites, readback.census(out), readback.scopes(out), source_url)
+    whatif = readback.load_json(out, "whatif.json", required=False)
+    try:
+        return build(sites, readback.census(out), readback.scopes(out), source_url,
+                     whatif if isinstance(whatif, dict) else None)
+    except (KeyError, TypeError, AttributeError) as e:
+        # a whatif.json of another shape: an older gfpscope, or a file edited by hand
+        raise GfpError(f"{out}: whatif.json is not what this gfpscope's whatif writes "
+                       f"(no {e}): run gfpscope whatif --out {out} again")
 
 
 CHART = "report-top-subsystems"

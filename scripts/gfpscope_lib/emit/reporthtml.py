@@ -43,7 +43,9 @@ td.total, th.total { font-weight: 600; }
 tr.all td { border-top: 2px solid var(--fg); font-weight: 600; }
 .verdict-convert { color: var(--convert); font-weight: 600; }
 td.site { white-space: nowrap; }
-.ev { color: var(--dim); font-size: 11.5px; max-width: 460px; overflow-wrap: anywhere; }
+.ev { color: var(--dim); font-size: 11.5px; max-width: 460px; }
+table.wide .ev { max-width: none; }
+.note { color: var(--dim); }
 figure { margin: 8px 0; } figure svg { max-width: 100%; height: auto; }
 figcaption { color: var(--dim); font-size: 12px; }
 details { margin: 4px 0; } summary { cursor: pointer; padding: 2px 0; }
@@ -134,15 +136,34 @@ def _family_by_subsystem(m):
     return '<table id="by-family"><thead>' + head + "</thead><tbody>" + "\n".join(body) + "</tbody></table>"
 
 
+# where a long evidence chain may wrap: after these (the <wbr> goes after each), and at
+# spaces, never inside an identifier (a cell may still widen the table: the page scrolls
+# rather than cut xfs_trans_alloc_inode in two)
+_BREAK_AFTER = re.compile(r"(-&gt;|&lt;-|\((?!\))|,|/)")  # not inside "()"
+
+
+def _ev_text(x):
+    return _BREAK_AFTER.sub(r"\1<wbr>", e(x))
+
+
+def _evidence(s):
+    ev = "<br>".join(_ev_text(x) for x in s["evidence"])
+    if not s["parsed"] and s["unparsed_reason"] and not ev:
+        ev = e("unparsed: " + s["unparsed_reason"])
+    return ev
+
+
+def _where(s):
+    return f'<a href="{e(s["url"])}">{e(s["file"])}:{e(s["line"])}</a>'
+
+
 def _site_row(s):
     where = f'{s["file"]}:{s["line"]}'
     verdict = s["verdict"] or ""
     reason = s["reason"] or ""
     if s["confidence"] and verdict == "convert":
         reason += f' ({s["confidence"]})'
-    ev = "<br>".join(e(x) for x in s["evidence"])
-    if not s["parsed"] and s["unparsed_reason"] and not ev:
-        ev = e("unparsed: " + s["unparsed_reason"])
+    ev = _evidence(s)
     return (f'<tr><td class="mono site"><a href="{e(s["url"])}">{e(where)}</a></td><td class="mono">{e(s["function"])}</td>'
             f'<td class="mono">{e(s["call"])}</td><td>{e(s["family"])}</td><td class="mono">{e(s["flags"])}</td>'
             f'<td class="verdict-{e(verdict)}">{e(verdict)}</td><td>{e(reason)}</td><td class="ev">{ev}</td></tr>')
@@ -163,12 +184,62 @@ def _site_lists(m):
     return "\n".join(out)
 
 
+def _short_table(table_id, sites, proof):
+    """The proven conversions and the __GFP_NOLOCKDEP candidates: only the columns that differ
+    from site to site, so that the evidence has the room to read at 1280 pixels."""
+    head = ('<thead><tr><th>site</th><th>function</th><th>call</th><th>flags</th>'
+            + ('<th>proof</th>' if proof else '') + '<th>evidence</th></tr></thead>')
+    rows = []
+    for s in sites:
+        how = f'<td>{e(s["reason"])} ({e(s["confidence"])})</td>' if proof else ""
+        rows.append(f'<tr><td class="mono site">{_where(s)}</td><td class="mono">{e(s["function"])}</td>'
+                    f'<td class="mono">{e(s["call"])}</td><td class="mono">{e(s["flags"])}</td>{how}'
+                    f'<td class="ev">{_evidence(s)}</td></tr>')
+    return f'<table id="{table_id}" class="sites wide">{head}<tbody>' + "\n".join(rows) + "</tbody></table>"
+
+
 def _conversions(m):
     sites = [s for r in m["by_directory"] for s in r["sites"] if s["verdict"] == "convert"]
     if not sites:
         return "<p>No site is proven yet.</p>"
-    return f'<table id="conversions" class="sites">{SITE_HEAD}<tbody>' + "\n".join(map(_site_row, sites)) + \
-        "</tbody></table>"
+    return _short_table("conversions", sites, proof=True)
+
+
+def _nolockdep(m):
+    sites = [s for r in m["by_directory"] for s in r["sites"] if s.get("nolockdep_candidate")]
+    intro = ("<p>Left keep: the site's function takes a transaction handle that is not known valid at the "
+             "site (a caller may pass NULL, or the allocation is on the NULL branch), so the site may run "
+             "inside the transaction's scope or outside it. Upstream used "
+             "<code>GFP_KERNEL | __GFP_NOLOCKDEP</code> for such allocations "
+             "(<code>xfs_btree_alloc_cursor()</code>); a person decides.</p>")
+    if not sites:
+        return intro + '<p id="nolockdep-none">No site is a candidate in this scan.</p>'
+    return intro + _short_table("nolockdep", sites, proof=False)
+
+
+def _what_it_takes(m):
+    """Per subsystem: what is proven, and what the one scope of whatif.json would add."""
+    w = m["whatif"]
+    gain = w.get("by_subsystem")
+    rows = [r for r in m["by_directory"] if r["convert"] or (gain or {}).get(r["subsystem"])]
+    rows += [r for r in m["by_directory"][:10] if r not in rows]
+    if gain is None:
+        head = (f'<p class="note" id="whatif-note">The sites one missing scope blocks are not shown: '
+                f'{e(w["note"])}. <code>gfpscope whatif --scope START:STOP</code> (or <code>--token</code>) '
+                "on a subsystem's transaction API, then <code>gfpscope report</code>, adds them.</p>")
+    else:
+        head = (f'<p id="whatif-assumed">The what-if of this scan (whatif.json) assumes '
+                f'{e("; ".join(w["assumed"]))}: {w["new_converts"]} more sites would be proven.</p>')
+    lines = []
+    for r in rows:
+        left = r["total"] - r["convert"]
+        more = ""
+        if gain is not None:
+            n = gain.get(r["subsystem"], 0)
+            more = f'; <span class="n">{n}</span> more with the what-if\'s scope' if n else "; none more with the what-if's scope"
+        lines.append(f'<li data-subsystem="{e(r["subsystem"])}"><b>{e(r["subsystem"])}</b>: '
+                     f'{r["convert"]} of {_sites(r["total"])} proven{more}; {left} left</li>')
+    return head + '<ul id="what-it-takes">' + "".join(lines) + "</ul>"
 
 
 def _scopes(m):
@@ -233,6 +304,16 @@ left by kind. Also as <a href="{e(chart_png_name)}">{e(chart_png_name)}</a>.</fi
 <section id="proven">
 <h2>Proven conversions</h2>
 {_conversions(m)}
+</section>
+
+<section id="nolockdep-candidates">
+<h2>Review candidates for __GFP_NOLOCKDEP</h2>
+{_nolockdep(m)}
+</section>
+
+<section id="what-it-would-take">
+<h2>What would it take</h2>
+{_what_it_takes(m)}
 </section>
 
 <section id="subsystems">
