@@ -23,7 +23,9 @@
 //# call of a target, and a call behind one (if (!list_empty(...)) before an
 //# allocation) would never be refuted.
 //#
-//# -D names=FILE: a JSON object: types {struct tag: kind}, rf (scope-ending
+//# -D names=FILE: a JSON object: types {struct tag: kind}, aliases {tag:
+//# [typedef names]}, carriers {struct: {field: tag}} (structs that hold a
+//# handle), params (false: only the carriers' fields), rf (scope-ending
 //# calls besides the memalloc restores), rf_re (the local rule's regex of
 //# them), nonfn (names called in these files that are macros or defined
 //# nowhere: their arguments may not be evaluated), fn (the scope-ending names
@@ -51,6 +53,7 @@ TOK_TYPES = {}
 TOK_CARRIERS = {}
 TOK_ALIASES = {}
 TOK_SPELLED = {}
+TOK_PARAMS = [True]
 tok_carrier = {}
 tok_first_field = {}
 TOK_NONFN = set()
@@ -85,7 +88,7 @@ def tok_line(path, line):
 def tok_spelled(T, carriers=True):
     """T (a parameter's type) is a pointer to a token type, or to a carrier."""
     kind = TOK_SPELLED.get(re.sub(r"\s+", "", T))
-    return kind == "type" or (carriers and kind == "carrier")
+    return (kind == "type" and TOK_PARAMS[0]) or (carriers and kind == "carrier")
 
 def tok_type_at(pp, p, types=None):
     """The token type (or carrier) of parameter p, declared on the lines up to its position
@@ -171,6 +174,8 @@ if not tok_names_read:
     TOK_TYPES.update(n.get("types", {}))
     TOK_CARRIERS.update(n.get("carriers", {}))
     TOK_ALIASES.update(n.get("aliases", {}))
+    if n.get("params") is False:  # a pass over the carriers alone
+        TOK_PARAMS[0] = False
     # how a parameter of a token type (or of a carrier) may be spelled: struct T *, or a
     # typedef name of the struct (xfs_trans_t *)
     for t in TOK_TYPES:

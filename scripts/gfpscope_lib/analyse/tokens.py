@@ -67,41 +67,53 @@ def live_calls(tree, graph, toks, enders, jobs, quiet, timeout, site_fns=None):
     live = {tag: t for tag, t in toks.items() if t["token"]}
     if not live:
         return {}
-    files = set().union(*[set(t["files"]) for t in live.values()])
+    tfiles = set().union(*[set(t["files"]) for t in live.values()])
     held = carriers(tree, toks)
     fderef = re.compile(r"->\s*(?:%s)\s*->" % "|".join(
         sorted({re.escape(f) for fs in held.values() for f in fs}))) if held else None
+    cfiles = set()
     if held:  # the files that dereference a handle a parameter's field holds (args->trans->t_mountp)
         hits = files_with(tree, sorted(held))
-        files |= {rel for rel in set().union(*hits.values()) if fderef.search(read(tree, rel))} if hits else set()
-    files = sorted(files)
+        cfiles = {rel for rel in set().union(*hits.values()) if fderef.search(read(tree, rel))} if hits else set()
+    files = sorted(tfiles | cfiles)
     callees = {f[3] for f in lexsites.graph_records(tree, files) if f[0] == "CALL" and len(f) >= 6}
     maybe = {c for c in callees if not graph.is_function(c)}
     nonfn = sorted((maybe - unknowns.pasted_functions(tree, files, maybe)) | UNEVALUATED)
-    # a body whose header names a token type (struct xfs_trans, or a typedef of it: xfs_trans_t)
-    header = masking.word_regex(sorted(set(live) | {a for t in live.values() for a in t["aliases"]}))
-    # ... or a struct that holds one, when the body dereferences such a field
-    cheader = masking.word_regex(list(held)) if held else None
-    bderef = re.compile(fderef.pattern.encode()) if held else None
     targets = _leading_to(graph, site_fns, callees)
-    # ... and that calls something a fact about could matter for (an allocator, a target)
+    # a body that calls something a fact about could matter for (an allocator, a target) ...
     calls = re.compile(rb"\b(?:%s)\s*\(" % b"|".join(
         [rulepatterns.allocators().pattern.strip("^$").encode()] +
         [re.escape(n.encode()) for n in (targets if targets is not None else callees)]))
-
-    def keep(hdr, body):
-        return bool(((header and header.search(hdr)) or (cheader and cheader.search(hdr) and bderef.search(body)))
-                    and calls.search(body))
+    # ... whose header names a token type (struct xfs_trans, or a typedef of it: xfs_trans_t)
+    header = masking.word_regex(sorted(set(live) | {a for t in live.values() for a in t["aliases"]}))
+    names = {"types": {tag: t["kind"] for tag, t in sorted(live.items())},
+             "aliases": {tag: t["aliases"] for tag, t in sorted(live.items()) if t["aliases"]},
+             "rf": sorted(enders), "rf_re": rulepatterns.scope_enders().pattern,
+             "nonfn": nonfn, "fn": regions.plain_functions(graph, enders), "targets": targets,
+             "alloc_re": rulepatterns.allocators().pattern}
     # the refutations walk every path of big functions (fs/xfs/libxfs/xfs_bmap.c): the
     # provider rounds' longer limit
-    res, _ = spatch.run_rule(tree, paths.TOKEN_CALLS_RULE, files, jobs, timeout=timeout * TIMEOUT_FACTOR, quiet=quiet,
-                             what="live handles", keep=keep,
-                             names={"types": {tag: t["kind"] for tag, t in sorted(live.items())},
-                                    "carriers": held,
-                                    "aliases": {tag: t["aliases"] for tag, t in sorted(live.items()) if t["aliases"]},
-                                    "rf": sorted(enders), "rf_re": rulepatterns.scope_enders().pattern,
-                                    "nonfn": nonfn, "fn": regions.plain_functions(graph, enders), "targets": targets,
-                                    "alloc_re": rulepatterns.allocators().pattern})
+    res, _ = spatch.run_rule(tree, paths.TOKEN_CALLS_RULE, sorted(tfiles), jobs, timeout=timeout * TIMEOUT_FACTOR,
+                             quiet=quiet, what="live handles", names=dict(names, carriers={}),
+                             keep=lambda hdr, body: bool(header and header.search(hdr) and calls.search(body)))
+    if not held or not cfiles:
+        return res
+    # handles in a field of a parameter, in a pass of their own: the functions given a
+    # cursor or an args struct are many and long (xfs_bmap_add_extent_delay_real()), and a
+    # time-out there must not cost the handle parameters' facts of the same file
+    cheader, bderef = masking.word_regex(list(held)), re.compile(fderef.pattern.encode())
+    cres, _ = spatch.run_rule(tree, paths.TOKEN_CALLS_RULE, sorted(cfiles), jobs, timeout=timeout, quiet=quiet,
+                              what="handles in fields", names=dict(names, carriers=held, params=False),
+                              keep=lambda hdr, body: bool(cheader.search(hdr) and bderef.search(body)
+                                                          and calls.search(body)))
+    for rel, r in cres.items():
+        calls_ = [rec for rec in r["records"] if rec.get("what") == "call"]
+        if rel not in res:
+            res[rel] = dict(r, records=calls_)
+        else:
+            bad = res[rel] if res[rel]["status"] != "ok" else r
+            res[rel] = dict(res[rel], status=bad["status"], detail=bad["detail"],
+                            records=res[rel]["records"] + calls_)
     return res
 
 
