@@ -20,6 +20,13 @@ EXPECTED = {
     # a header macro calls the name from a file with no static of its own: it may reach either
     ("static_c.c", "prcfs_fill2"): ("keep", "dual-context", "<- PRCFS_FILL2 (fs/prcfs/prcfs.h)"),
     ("static_d.c", "prcfs_fill2"): ("keep", "dual-context", "<- PRCFS_FILL2 (fs/prcfs/prcfs.h)"),
+    # another .c file's call of the name goes to the global namesake, not to a static one
+    # (ocfs2's sc_alloc() and hfi1's); unless that file is #included into the static's own
+    ("static_f.c", "prcfs_fill3"): ("convert", "caller-scope",
+                                    "prcfs_fill3 (static, fs/prcfs/static_f.c) <- prcfs_f_user (memalloc_nofs_save()"),
+    ("static_g.c", "prcfs_fill3"): ("keep", "dual-context", "prcfs_fill3 <- prcfs_h_user (fs/prcfs/static_h.c)"),
+    ("static_j.c", "prcfs_fill4"): ("keep", "dual-context",
+                                    "prcfs_fill4 (static, fs/prcfs/static_j.c) <- prcfs_k_user (fs/prcfs/static_k.c)"),
     # balanced functions: every restore or stop closes the function's own scope, so the
     # scope its caller holds goes on; the twins end it (the caller's cookie, a conditional
     # save, the caller's transaction)

@@ -18,10 +18,10 @@ A function G runs in a nofs (noio) scope when:
 Functions are identified by name, except a static function of a .c file that
 has a namesake defined elsewhere: it is its own node, "name@file" (see
 Graph.node), and its callers are the calls in its own file plus every call of
-the name in a file that defines no static function of that name (a header's
-macro, a .c file that includes this one): only the calls from the files that
-have their own static namesake are left out, since C sends those to their own
-function. A name defined in a .c file that another file #includes is not
+the name in a header (a macro or inline function, which its file may include) or
+in a .c file that some file #includes: a call from another .c file goes to a
+non-static namesake or to that file's own static one (ocfs2's static sc_alloc()
+is no callee of hfi1, which calls its own global sc_alloc()). A name defined in a .c file that another file #includes is not
 split (the includer sees its statics). A non-static name keeps every call of the name as its caller, so a
 global function and a static namesake never lose a caller to each other: the
 merge over-approximates, which can only turn a convert into a keep.
@@ -125,6 +125,8 @@ class Graph:
             for f in files or [file]:
                 if own and f in split and f != own:
                     continue  # that file calls its own static namesake
+                if own and f != own and f.endswith(".c") and os.path.basename(f) not in self.included_c:
+                    continue  # another translation unit: C sends its call to a non-static namesake
                 # (the name's own node, a non-static function, keeps every call of the name:
                 # a file with a static namesake under #ifdef may call it in the #else)
                 out.append((self.node(caller, f), f, line, col))
