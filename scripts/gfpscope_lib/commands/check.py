@@ -62,7 +62,7 @@ def findings(sites, scopes, confidence, files=None):
 def run(tree, out, paths=None, since=None, confidence="high", jobs=None, quiet=False, timeout=120,
         providers_conf=None):
     """(findings, what was checked): the scan of PATHs (or the files changed since `since`)."""
-    paths = tree.check_paths(paths) if paths else []
+    paths = tree.check_paths(paths)[0] if paths else []  # (the PATHs inside another are dropped)
     files = None
     if since:
         files = [f for f in changed_files(tree, since) if _under(f, paths)]
