@@ -20,7 +20,7 @@ from ..collect import lexsites, subsystems
 from ..core.atomic import write_text
 from ..core.errors import GfpError
 from ..analyse import proof, providers
-from ..core import textpos
+from ..core import readback, textpos
 from .patch import LEVELS, load_sites, rewrite_bytes
 
 SPLITS = ("justification", "file", "function")
@@ -444,7 +444,7 @@ def run(tree, out, names=None, split="justification", confidence="high", base=No
         gitwork.resolve_base(repo, base)  # a bad --base fails before any work
     groups = select(all_sites, confidence, names)
     # the scope providers' own words (cifs_server_lock() is a lock, not a transaction)
-    starts = providers.from_json(os.path.join(out, "providers.json")).starts
+    starts = providers.from_data(readback.providers(out)).starts
     if not groups:
         return []
     if branch:
