@@ -379,6 +379,28 @@ class SeriesSmallTree(ScannedTree):
 class SeriesUnits(unittest.TestCase):
     """Grouping and words, without a tree."""
 
+    def test_chain_callers_of_a_static_function_are_its_own_files(self):
+        # ocfs2's static sc_alloc() and hfi1's global one: the commit message named hfi1's
+        # callers as callers the proof covered
+        from gfpscope_lib.core.tree import KernelTree
+        with tempfile.TemporaryDirectory() as d:
+            files = {"Makefile": "VERSION = 6\nPATCHLEVEL = 12\n",
+                     "fs/a/a.c": "static void *fill(int n)\n{\n\treturn 0;\n}\n"
+                                 "void *a_user(int n)\n{\n\treturn fill(n);\n}\n"
+                                 "void *a_other(int n)\n{\n\treturn fill(n);\n}\n",
+                     "fs/a/a.h": "#define A_FILL(n) fill(n)\n",
+                     "drivers/b/b.c": "void *fill(int n)\n{\n\treturn 0;\n}\n",
+                     "drivers/b/c.c": "void *fill(int n);\nvoid *b_user(int n)\n{\n\treturn fill(n);\n}\n"}
+            for rel, text in files.items():
+                os.makedirs(os.path.dirname(os.path.join(d, rel)), exist_ok=True)
+                with open(os.path.join(d, rel), "w") as f:
+                    f.write(text)
+            site = {"file": "fs/a/a.c", "function": "fill",
+                    "proof": {"chain": [{"caller": "a_user", "callee": "fill", "file": "fs/a/a.c", "line": 7, "col": 8}],
+                              "files": {r: "x" for r in files if r.endswith((".c", ".h"))}}}
+            got = series_mod.chain_callers(KernelTree(d), [site])
+            self.assertEqual(got, {"fill": ["A_FILL", "a_other", "a_user"]})
+
     def test_large_patches_are_split(self):
         def site(f, fn, i):
             return {"file": f, "line": i + 1, "col": 0, "function": fn, "kind": "nofs", "flags": "GFP_NOFS",

@@ -19,7 +19,7 @@ from ..emit import checkpatch, commitmsg, gitwork
 from ..collect import lexsites, subsystems
 from ..core.atomic import write_text
 from ..core.errors import GfpError
-from ..analyse import proof, providers
+from ..analyse import callgraph, proof, providers
 from ..core import readback, textpos
 from .patch import LEVELS, load_sites, rewrite_bytes
 
@@ -264,20 +264,34 @@ def chain_callers(tree, sites):
 
     Read from the files the proofs rest on (proof.check has just checked they are what was
     scanned): they hold every call of each function on a chain, so the commit message can
-    name every caller, not only the one on the chain it shows.
+    name every caller, not only the one on the chain it shows. A static function is called
+    only from its own file, a header, or a .c file some file #includes, as in the proof's
+    call graph (analyse/callgraph.py): hfi1's calls of its global sc_alloc() are no callers
+    of ocfs2's static one.
     """
-    want, files = set(), set()
+    want, files, where = set(), set(), {}
     for s in sites:
         chain = (s.get("proof") or {}).get("chain") or []
         want |= {e["callee"] for e in chain}
+        # where each function on the chain is defined: the site's file, then each caller's
+        # (its call lies in its body)
+        for callee, file in zip([e["callee"] for e in chain], [s["file"]] + [e["file"] for e in chain]):
+            where.setdefault(callee, file)
         if chain:
             files |= set(s["proof"]["files"])
+    records = lexsites.graph_records(tree, sorted(files))
+    static = {f[2] for f in records if f[0] == "FN" and len(f) >= 4 and f[3] == "1" and f[1] == where.get(f[2])}
+    included = callgraph.included_c_files(tree) if static else set()
     callers = {}
-    for f in lexsites.graph_records(tree, sorted(files)):
-        if f[0] == "CALL" and len(f) >= 4 and f[3] in want and f[2] != f[3]:
-            lst = callers.setdefault(f[3], [])
-            if f[2] not in lst:
-                lst.append(f[2])
+    for f in records:
+        if f[0] != "CALL" or len(f) < 4 or f[3] not in want or f[2] == f[3]:
+            continue
+        if f[3] in static and f[1] != where[f[3]] and f[1].endswith(".c") and \
+                os.path.basename(f[1]) not in included:
+            continue  # another translation unit calls a namesake
+        lst = callers.setdefault(f[3], [])
+        if f[2] not in lst:
+            lst.append(f[2])
     return {k: sorted(v) for k, v in callers.items()}
 
 
