@@ -54,10 +54,20 @@ def made_up(text, any_name, allocators):
 
 
 def _integer(before, name):
-    """name is declared an integer in the text before its cast (the function's own locals
-    and parameters): a cast of anything else (an array, a pointer) may be a real object."""
-    decl = r"\b(?:unsigned\s+long|unsigned\s+int|unsigned|long|int|uintptr_t|size_t|u64|u32)\s+"
-    return re.search(decl + r"(?:[A-Za-z_]\w*\s*(?:=[^;,()]*)?,\s*)*%s\s*[;=,)]" % re.escape(name), before) is not None
+    """The last declaration of name before its cast (the function's own local or parameter)
+    declares an integer: a cast of anything else (an array, a pointer) may be a real object."""
+    decl = re.compile(r"(?:^|[;{(,])\s*((?:[A-Za-z_]\w*\s+)+\**\s*|(?:[A-Za-z_]\w*\s*)+\*+\s*)%s\s*[;=,)\[]"
+                      % re.escape(name))
+    found = list(decl.finditer(before))
+    if not found:
+        return False
+    words = found[-1].group(1).split()
+    return "*" not in found[-1].group(1) and bool(words) and \
+        all(w in INTEGER_WORDS for w in words) and not before[found[-1].end() - 1] == "["
+
+
+INTEGER_WORDS = {"unsigned", "signed", "long", "int", "short", "const", "register", "uintptr_t", "size_t",
+                 "u64", "u32", "u16", "unsigned long"}
 
 
 def _bound(tree, name):
