@@ -125,7 +125,7 @@ class Graph:
             for f in files or [file]:
                 if own and f in split and f != own:
                     continue  # that file calls its own static namesake
-                if own and f != own and f.endswith(".c") and os.path.basename(f) not in self.included_c:
+                if own and not may_call_static(f, own, self.included_c):
                     continue  # another translation unit: C sends its call to a non-static namesake
                 # (the name's own node, a non-static function, keeps every call of the name:
                 # a file with a static namesake under #ifdef may call it in the #else)
@@ -207,6 +207,13 @@ def lex_graph(tree, position_files=(), enders=CLEARING):
     g.included_c = included_c_files(tree)
     g.finish()
     return g
+
+
+def may_call_static(call_file, def_file, included_c):
+    """A call in call_file may reach a static function of def_file: the same file, a
+    header (a macro or inline function def_file may include), or a .c file some file
+    #includes (included_c: base names)."""
+    return call_file == def_file or not call_file.endswith(".c") or os.path.basename(call_file) in included_c
 
 
 def included_c_files(tree):

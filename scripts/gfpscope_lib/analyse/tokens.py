@@ -27,7 +27,7 @@ from ..collect import lexsites, masking, spatch
 from ..collect.words import files_with
 from ..core import paths
 from . import regions, rulepatterns, unknowns
-from .tokentext import block_end, code, fn_texts, read, spans_reader
+from .tokentext import block_end, fn_texts, read, read_code, spans_reader, spelled
 
 # what reads its argument's type or value at compile time only: a dereference there is none
 UNEVALUATED = {"sizeof", "typeof", "__typeof__", "__typeof", "__alignof__", "__alignof", "_Alignof",
@@ -60,15 +60,15 @@ def _leading_to(graph, site_fns, names):
     return sorted(set(names) & seen)
 
 
-def live_calls(tree, graph, toks, enders, jobs, quiet, timeout, site_fns=None):
-    """{file: result} of token_calls.cocci over the files that name a token type. The
+def live_calls(tree, graph, toks, held, enders, jobs, quiet, timeout, site_fns=None):
+    """{file: result} of token_calls.cocci over the files that name a token type (and, for
+    the handles in fields, those that dereference a field of held, carriers()'s). The
     calls it looks at are the allocators and those of functions that lead to a site (all
     calls when site_fns is None): a fact about any other call proves nothing."""
     live = {tag: t for tag, t in toks.items() if t["token"]}
     if not live:
         return {}
     tfiles = set().union(*[set(t["files"]) for t in live.values()])
-    held = carriers(tree, toks)
     fderef = re.compile(r"->\s*(?:%s)\s*->" % "|".join(
         sorted({re.escape(f) for fs in held.values() for f in fs}))) if held else None
     cfiles = set()
@@ -133,22 +133,18 @@ def _handle_fields(tree, toks):
     holds one: a carrier, xfs_btree_split_worker() reads args->cur, whose bc_tp is the
     handle); and the names whose mention may read one (the globals declared with the
     types, the token types and the carriers)."""
-    fields, carriers, files, globals_ = set(), set(), set(), set()
+    fields, files, globals_ = set(), set(), set()
     for tag, t in toks.items():
         if not t["token"]:
             continue
         files |= set(t["files"])
-        names = [r"struct\s+%s" % re.escape(tag)] + [re.escape(a) for a in t["aliases"]]
-        ptr = re.compile(r"(?:%s)\s*\*\s*([A-Za-z_]\w*)\s*[;\[]" % "|".join(names))
-        glob = re.compile(r"^(?:static\s+|extern\s+)?(?:%s)\s*\*\s*([A-Za-z_]\w*)\s*[;=\[]" % "|".join(names), re.M)
+        glob = re.compile(r"^(?:static\s+|extern\s+)?%s\s*\*\s*([A-Za-z_]\w*)\s*[;=\[]" % spelled(t), re.M)
         for rel in sorted(t["files"]):
             text = read(tree, rel)
-            fields |= set(ptr.findall(text))
+            fields |= set(_pointers(t).findall(text))
             globals_ |= set(glob.findall(text))
-            for m in re.finditer(r"\bstruct\s+(\w+)\s*\{", text):
-                end = block_end(text, m.end() - 1)
-                if ptr.search(text, m.end(), end):
-                    carriers.add(m.group(1))
+    # (the text as written: a struct in a comment counts too, the safe side here)
+    carriers = {c for c, _f, _t in _held_fields(tree, toks, read)}
     if carriers:
         held = re.compile(r"\bstruct\s+(?:%s)\s*\**\s*([A-Za-z_]\w*)\s*[;\[]" % "|".join(sorted(carriers)))
         for rel in sorted(files):
@@ -160,43 +156,52 @@ def _handle_fields(tree, toks):
     return fields, names
 
 
-def carriers(tree, toks):
-    """{struct C: {field: tag}}: the structs that hold a handle in a field declared as a
-    pointer to a token type (struct xfs_btree_cur's bc_tp, struct xfs_da_args's trans), read
-    in the token types' files. A field declared with two types, or a struct whose handles
-    hold scopes of two kinds, is left out."""
-    out, bad = {}, set()
+def _pointers(t):
+    """A declaration of a pointer to the type, its name in group 1 (struct xfs_trans *tp;)."""
+    return re.compile(r"%s\s*\*\s*([A-Za-z_]\w*)\s*[;\[]" % spelled(t))
+
+
+def _held_fields(tree, toks, text_of):
+    """(struct C, field, tag) for each field a struct body in the token types' files
+    declares as a pointer to a token type, in the text text_of(tree, rel) gives."""
     for tag, t in sorted(toks.items()):
         if not t["token"]:
             continue
-        names = [r"struct\s+%s" % re.escape(tag)] + [re.escape(a) for a in t["aliases"]]
-        ptr = re.compile(r"(?:%s)\s*\*\s*([A-Za-z_]\w*)\s*[;\[]" % "|".join(names))
+        ptr = _pointers(t)
         for rel in sorted(t["files"]):
-            text = code(read(tree, rel))
+            text = text_of(tree, rel)
             for m in re.finditer(r"\bstruct\s+(\w+)\s*\{", text):
                 for hf in ptr.findall(text, m.end(), block_end(text, m.end() - 1)):
-                    fields = out.setdefault(m.group(1), {})
-                    if fields.setdefault(hf, tag) != tag:
-                        bad.add(m.group(1))
+                    yield m.group(1), hf, tag
+
+
+def carriers(tree, toks):
+    """{struct C: {field: tag}}: the structs that hold a handle in a field declared as a
+    pointer to a token type (struct xfs_btree_cur's bc_tp, struct xfs_da_args's trans), read
+    in the token types' files, comments aside. A field declared with two types, or a struct
+    whose handles hold scopes of two kinds, is left out."""
+    out, bad = {}, set()
+    for c, hf, tag in _held_fields(tree, toks, read_code):
+        if out.setdefault(c, {}).setdefault(hf, tag) != tag:
+            bad.add(c)
     for c, fields in out.items():
         if len({toks[tag]["kind"] for tag in fields.values()}) > 1:
             bad.add(c)
     return {c: f for c, f in sorted(out.items()) if c not in bad}
 
 
-def carrier_takers(tree, toks, site_fns):
+def carrier_takers(tree, held, site_fns):
     """{(file, function): (param, struct)}: the functions holding a site whose parameter
-    list declares a pointer to a struct that holds a handle (xfs_da_state_alloc(struct
+    list declares a pointer to a struct that holds a handle (held: carriers(); xfs_da_state_alloc(struct
     xfs_da_args *args)): a site there that runs both inside and outside a transaction is a
     GFP_KERNEL | __GFP_NOLOCKDEP candidate, as one in a function given the handle itself."""
-    held = carriers(tree, toks)
     if not held:
         return {}
     decl = re.compile(r"\bstruct\s+(%s)\s*\*\s*([A-Za-z_]\w*)\s*[,)]" % "|".join(map(re.escape, held)))
     spans, out = spans_reader(tree), {}
     for rel, fn in sorted(site_fns):
         for a, _b in spans(rel).get(fn) or ():
-            header = code(read(tree, rel)).split("\n")[a - 1:a + 15]
+            header = read_code(tree, rel).split("\n")[a - 1:a + 15]
             m = decl.search("\n".join(header).split("{", 1)[0])
             if m:
                 out[(rel, fn)] = (m.group(2), m.group(1))

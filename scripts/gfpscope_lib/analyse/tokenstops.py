@@ -8,7 +8,7 @@ function ends another scope while a handle it started is live (check_interleavin
 """
 import re
 
-from .tokentext import block_end, code, fn_texts, read
+from .tokentext import block_end, code, fn_texts, read, spelled
 
 
 def _type_stops(tree, graph, t, prov, spans):
@@ -18,8 +18,7 @@ def _type_stops(tree, graph, t, prov, spans):
     nowhere readable) cannot be checked; one whose address is taken is called where no
     check looks."""
     field = re.compile(r"->\s*%s\b" % re.escape(t["field"]))
-    takes = re.compile(r"\b(?:%s)\s*\*" % "|".join([r"struct\s+%s" % re.escape(t["tag"])] +
-                                                   [re.escape(a) for a in t["aliases"]]))
+    takes = re.compile(r"\b%s\s*\*" % spelled(t))
     files, out = set(t["files"]), []
     for stop in sorted(prov.stops):
         texts = fn_texts(tree, graph, stop, spans)

@@ -64,10 +64,28 @@ def code(text):
     return re.sub(r"/\*.*?\*/|//[^\n]*", lambda m: re.sub(r"[^\n]", " ", m.group(0)), text, flags=re.S)
 
 
-_TEXTS = {}  # (path, mtime, size) -> text: each check reads the type's files again
+def spelled(t):
+    """A regex group that matches the type's names: struct T, and its typedef names."""
+    return "(?:%s)" % "|".join([r"struct\s+%s" % re.escape(t["tag"])] + [re.escape(a) for a in t["aliases"]])
 
 
 def read(tree, rel):
+    """The file's text (latin-1), read once per run while its stat stays the same."""
+    return _entry(tree, rel)[0]
+
+
+def read_code(tree, rel):
+    """read() with its comments blanked (code()), made once per file as read() is."""
+    e = _entry(tree, rel)
+    if e[1] is None:
+        e[1] = code(e[0])
+    return e[1]
+
+
+_TEXTS = {}  # (path, mtime, size) -> [text, its code() or None]: each check reads the files again
+
+
+def _entry(tree, rel):
     path = tree.abspath(rel)
     try:
         st = os.stat(path)
@@ -76,7 +94,7 @@ def read(tree, rel):
             if len(_TEXTS) > 20000:
                 _TEXTS.clear()
             with open(path, encoding="latin-1") as f:
-                _TEXTS[key] = f.read()
+                _TEXTS[key] = [f.read(), None]
         return _TEXTS[key]
     except OSError:
-        return ""
+        return ["", ""]

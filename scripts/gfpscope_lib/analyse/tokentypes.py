@@ -28,7 +28,7 @@ from ..collect import masking, spatch
 from ..collect.words import files_with
 from ..core import paths
 from . import rulepatterns, tokenguard, tokenstops
-from .tokentext import block_end, code, fn_text, fn_texts, read, spans_reader
+from .tokentext import block_end, code, fn_text, fn_texts, read, read_code, spans_reader, spelled
 
 FIELD = re.compile(r"^([A-Za-z_]\w*)->([A-Za-z_]\w*)$")
 
@@ -110,17 +110,15 @@ def _instances(tree, t, files, spans):
     a macro's argument) except in sizeof/offsetof/__alignof__ or as container_of()'s type,
     a cast to a pointer of the type, a union that holds a pointer of it, or a typedef of a
     pointer to it."""
-    names = [r"struct\s+%s" % re.escape(t["tag"])] + [re.escape(a) for a in t["aliases"]]
-    any_name = "(?:%s)" % "|".join(names)
+    any_name = spelled(t)
     named = re.compile(r"\b%s\b(?!\s*[*{;])" % any_name)
     allowed = re.compile(r"(?:\b(?:sizeof|offsetof|__alignof__|_Alignof)\s*\(\s*|,\s*)$")
     ptr_typedef = re.compile(r"\btypedef\s+%s\s*\*" % any_name)
     made = []
     for rel in sorted(files):
-        text = read(tree, rel)
-        if not text:
+        if not read(tree, rel):
             return f"{rel} is unreadable"
-        text = code(text)  # (lines kept: the reason names one)
+        text = read_code(tree, rel)  # (lines kept: the reason names one)
         found = None
         for m in named.finditer(text):
             before, after = text[max(0, m.start() - 40):m.start()], text[m.end():m.end() + 3]
@@ -168,10 +166,9 @@ def _guard_texts(tree, files, spans):
     test = re.compile(r"\(\s*unsigned\s+long\s*\)\s*[A-Za-z_]\w*\s*(?:<|>=)")
     out = []
     for rel in sorted(files):
-        text = read(tree, rel)
-        if not test.search(text):
+        if not test.search(read(tree, rel)):
             continue
-        lines = code(text).split("\n")
+        lines = read_code(tree, rel).split("\n")
         for ss in spans(rel).values():
             out += [x for x in ("\n".join(lines[a - 1:b]) for a, b in ss) if test.search(x)]
     return out
@@ -183,7 +180,7 @@ def _aliases(tree, t, files):
     typedef that makes a pointer to it (} name, *pname;)."""
     head = re.compile(r"\btypedef\s+struct\s+%s\b\s*" % re.escape(t["tag"]))
     for rel in files:
-        text = code(read(tree, rel))
+        text = read_code(tree, rel)
         for m in head.finditer(text):
             rest = m.end()
             if text.startswith("{", rest):
@@ -205,9 +202,8 @@ def _made_up_returns(tree, graph, t, producers, spans):
     result may come back."""
     ok = re.compile(r"^(?:NULL|0|[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*|[A-Za-z_]\w*\s*\(.*\))$", re.S)
     if t.get("made_up"):  # a made-up handle the validity test tells apart (_instances checked the casts)
-        any_name = "|".join([r"struct\s+%s" % re.escape(t["tag"])] + [re.escape(a) for a in t["aliases"]])
-        ok = re.compile(r"^(?:%s|\(\s*(?:%s)\s*\*\s*\)\s*(?:[A-Za-z_]\w*|\d+[uUlL]*))$"
-                        % (ok.pattern.strip("^$"), any_name), re.S)
+        ok = re.compile(r"^(?:%s|\(\s*%s\s*\*\s*\)\s*(?:[A-Za-z_]\w*|\d+[uUlL]*))$"
+                        % (ok.pattern.strip("^$"), spelled(t)), re.S)
     for fn in producers:
         for text in fn_texts(tree, graph, fn, spans):
             body = code(text)[text.find("{"):]
@@ -233,7 +229,7 @@ def _allocations_elsewhere(tree, graph, t, files, spans):
     pat = re.compile("|".join(uses))
     hits = files_with(tree, [re.escape(c) for c in sorted(caches)]) if caches else {}
     for rel in sorted(set(files) | set().union(*hits.values()) if hits else set(files)):
-        text = code(read(tree, rel))
+        text = read_code(tree, rel)
         fns = spans(rel)
         for m in pat.finditer(text):
             stmt = text[max(text.rfind(";", 0, m.start()), text.rfind("{", 0, m.start())) + 1:m.start()]
@@ -252,13 +248,12 @@ def _never_opened(tree, t, files, spans):
     """Why the type is no token, read from the text alone, or None: a function declares a
     pointer of the type, assigns it an allocator's result and calls no seed or handover at
     all (cifs_get_tcp_session()'s struct TCP_Server_Info)."""
-    names = [r"struct\s+%s" % re.escape(t["tag"])] + [re.escape(a) for a in t["aliases"]]
-    decl = re.compile(r"\b(?:%s)\s*\*\s*([A-Za-z_]\w*)" % "|".join(names))
+    decl = re.compile(r"\b%s\s*\*\s*([A-Za-z_]\w*)" % spelled(t))
     alloc = rulepatterns.allocators().pattern.strip("^$")
     openers = set(t["seeds"]) | set(t["handovers"])
     opens = re.compile(r"\b(?:%s)\s*\(" % "|".join(map(re.escape, sorted(openers))))
     for rel in files:
-        lines = code(read(tree, rel)).split("\n")
+        lines = read_code(tree, rel).split("\n")
         for fn, ss in sorted(spans(rel).items()):
             for a, b in ss:
                 body = "\n".join(lines[a - 1:b])
@@ -286,8 +281,7 @@ def _creation_keeper(t, producers):
 
 def _producers(tree, t, files):
     """The functions declared to return a pointer of the type (they may hand out a new one)."""
-    names = [r"struct\s+%s" % re.escape(t["tag"])] + [re.escape(a) for a in t["aliases"]]
-    pat = re.compile(r"\b(?:%s)\s*\*\s*([A-Za-z_]\w*)\s*\(" % "|".join(names))
+    pat = re.compile(r"\b%s\s*\*\s*([A-Za-z_]\w*)\s*\(" % spelled(t))
     out = set()
     for rel in files:
         out |= set(pat.findall(read(tree, rel)))

@@ -90,7 +90,8 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     toks, failed_tok = tokentypes.types(tree, graph, prov, balanced, jobs, quiet, timeout)
     token_files = sorted({f for t in toks.values() if t["token"] for f in t["files"]})
     callgraph.add_positions(graph, tree, token_files)
-    tres = tokens.live_calls(tree, graph, toks, prov.may_end | prov.unresolved, jobs, quiet, timeout,
+    held = tokens.carriers(tree, toks)  # the structs that hold a handle (cur->bc_tp)
+    tres = tokens.live_calls(tree, graph, toks, held, prov.may_end | prov.unresolved, jobs, quiet, timeout,
                              site_fns=site_fns)
     callgraph.add_positions(graph, tree, sorted(tres))  # (files that name only a struct holding a handle)
     scope_covered = {(os.path.normpath(rec["file"]), rec["line"], rec["col"]) for r in res.values() for rec in r["records"]
@@ -131,6 +132,7 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
         ipa, failed = callgraph.prove(graph, res, label, kinds)
     ipa["providers"] = prov
     ipa["tokens"] = toks
+    ipa["carriers"] = held
     ipa["token_params"] = tokens.params(tres)
     ipa["token_foreign"], ipa["token_assumed"] = foreign, assumed
     ipa["balanced"] = balanced
@@ -235,7 +237,7 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, provider
     ipa, failed_calls = interprocedural(tree, words, findings, jobs, quiet, timeout, providers_conf,
                                         site_fns={s["function"] for s in sites if s["function"]})
     failed_scope += failed_calls
-    ipa["carrier_takers"] = tokens.carrier_takers(tree, ipa["tokens"],
+    ipa["carrier_takers"] = tokens.carrier_takers(tree, ipa["carriers"],
                                                   {(s["file"], s["function"]) for s in sites if s["function"]})
     verdicts.assign(sites, covered, findings, ipa, ended)
     proof.add_digests(tree, sites)  # what each convert was proven against (patch/series check it)

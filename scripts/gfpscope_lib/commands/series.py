@@ -286,8 +286,7 @@ def chain_callers(tree, sites):
     for f in records:
         if f[0] != "CALL" or len(f) < 4 or f[3] not in want or f[2] == f[3]:
             continue
-        if f[3] in static and f[1] != where[f[3]] and f[1].endswith(".c") and \
-                os.path.basename(f[1]) not in included:
+        if f[3] in static and not callgraph.may_call_static(f[1], where[f[3]], included):
             continue  # another translation unit calls a namesake
         lst = callers.setdefault(f[3], [])
         if f[2] not in lst:
