@@ -76,6 +76,7 @@ EXPECTED = {
     ("fake.c", "big_user"): ("keep", "no-scope", None, "no caller in the tree"),
     ("fake.c", "addr_user"): ("keep", "no-scope", None, "no caller in the tree"),
     ("fake.c", "mac_user"): ("keep", "no-scope", None, "no caller in the tree"),
+    ("fake.c", "shd_user"): ("keep", "no-scope", None, "no caller in the tree"),
     # a type with made-up handles that a validity test tells apart (ext4's no-journal
     # handle_t): a dereference shows the handle is real; the test alone proves nothing
     ("users.c", "gd_user_deref"): ("convert", "transaction-handle", "high",
@@ -151,6 +152,8 @@ class TokenVerdicts(ScannedTree):
         self.assertIn("a cast to a pointer of the type of something that may be a real object "
                       "((struct addr_handle *)addr_spare)", types["addr_handle"]["why"])
         self.assertIn("a cast of an allocation to a pointer of the type", types["mac_handle"]["why"])
+        self.assertIn("a cast to a pointer of the type of something that may be a real object "
+                      "((struct shd_handle *)ref)", types["shd_handle"]["why"])
         self.assertIsNone(tok["guard"])
         self.assertIn("ilv_interleaved() ends a scope (a restore, a write to current->flags or another "
                       "provider's stop) after a start of struct ilv_trans", types["ilv_trans"]["why"])
