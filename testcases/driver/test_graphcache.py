@@ -22,7 +22,7 @@ CALL_AFTER = "kfree(ipafs_shared_helper(n));  "
 class GraphCacheScan(CliCase):
     def setUp(self):
         super().setUp()
-        if self._testMethodName == "test_old_entries_are_pruned":
+        if self._testMethodName in ("test_old_entries_are_pruned", "test_large_tables_round_trip"):
             return
         self.tree = self.copy_tree(IPA)
         # a file changed within RACY_NS of the graph step is not trusted by its stat, and
@@ -143,3 +143,28 @@ class GraphCacheScan(CliCase):
         c._prune()
         self.assertEqual([os.path.exists(p) for p in made], [True] * graphcache.KEEP + [False, False])
         self.assertEqual((os.path.exists(old_tmp), os.path.exists(new_tmp)), (False, True))
+
+    def test_large_tables_round_trip(self):
+        # blocks of about CHUNK items, an inner dict or set larger than that in parts: what
+        # load() gives back is equal to what store() was given, dicts in the same order
+        from gfpscope_lib.analyse import callgraph
+        n = 2 * graphcache.CHUNK + 3
+        g = callgraph.Graph(["a.c"])
+        g.plain = {f"callee{i}": {f"caller{j}": "x.c" for j in range(n if i == 5 else 2)} for i in range(n)}
+        g.def_files = {"kfree": {f"f{j}.c" for j in range(n)}, "other": {"o.c"}}
+        g.static_c = {(f"s{i}", "s.c") for i in range(n)}
+        g.files = 7
+        c = graphcache.GraphCache.__new__(graphcache.GraphCache)
+        c.dir = os.path.join(self.tmp, "cache", "callgraph", "code")
+        c.key = "k"
+        c.path = os.path.join(c.dir, "k.graph")
+        c._write(g)
+        back = callgraph.Graph(["a.c"])
+        self.assertTrue(c.load(back))
+        for k, v in graphcache.GraphCache._fields(g).items():
+            self.assertEqual(getattr(back, k), v, k)
+            if isinstance(v, dict):
+                self.assertEqual(list(getattr(back, k)), list(v), k)
+        self.assertEqual(list(back.plain["callee5"]), list(g.plain["callee5"]))
+        c.key = "another"  # an entry whose header names another key is not served
+        self.assertFalse(c.load(callgraph.Graph(["a.c"])))

@@ -3,8 +3,8 @@
 `gfplex --graph` over linux-6.12 reads 60,000 files and prints 6.9 M records, which
 callgraph.Graph folds into its tables (about 30 s on this machine, loaded). The folded
 tables are cached here, under CACHE/callgraph/CODE/ENTRY.graph:
-  - CODE hashes gfplex's sources and callgraph.py (which folds the records), so a changed
-    lexer or Graph starts afresh;
+  - CODE hashes gfplex's sources, callgraph.py (which folds the records) and this file, so
+    a changed lexer, Graph or format starts afresh;
   - ENTRY hashes the tree's content (every .c/.h/.S/.s/.lds file: its path and git blob id)
     and what the fold is given (the position files, the scope enders' pattern).
 
@@ -36,31 +36,51 @@ from ..core import paths
 from ..core.atomic import write_bytes, write_chunks
 from ..core.errors import GfpError
 from . import lexsites
-from .spatch import file_digest
 
 FORMAT = b"gfpscope-graph-1"
 KEEP = 4                 # entries kept (each about 200 MB for linux-6.12), the most recently used
 RACY_NS = 3 * 10**9      # a file changed this close to its hashing is hashed again next time
-CHUNK = 20000            # items per marshal block: writing never holds the whole graph twice
+CHUNK = 2000            # items per marshal block: writing never holds much more than the graph
 STALE_TMP_S = 3600       # a temporary file this old is a killed writer's
 
 
 def _code_key():
     srcs, hdrs = lexsites.gfplex_sources()
     h = hashlib.sha1(FORMAT)
-    for f in srcs + hdrs + [os.path.join(os.path.dirname(os.path.dirname(__file__)), "analyse", "callgraph.py")]:
+    here = os.path.abspath(__file__)
+    for f in srcs + hdrs + [here, os.path.join(os.path.dirname(os.path.dirname(here)), "analyse", "callgraph.py")]:
         with open(f, "rb") as fh:
             h.update(fh.read())
     return h.hexdigest()[:16]
 
 
-def _digest_file(path):
-    # the git blob id, as the fact cache keys a file
+_buf = bytearray(1 << 16)
+
+
+def _digest_file(path, size):
+    """The file's git blob id, as the fact cache keys a file (spatch.file_digest), read
+    through one buffer: a malloc per file would leave the heap fragmented under the graph."""
+    h = hashlib.sha1(b"blob %d\0" % size)
+    view, n = memoryview(_buf), 0
     try:
-        with open(path, "rb") as f:
-            return file_digest(f.read())
+        with open(path, "rb", buffering=0) as f:
+            while True:
+                k = f.readinto(view)
+                if not k:
+                    break
+                h.update(view[:k])
+                n += k
     except OSError:
         return None  # unreadable: gfplex cannot read it either; the key says so
+    return h.hexdigest() if n == size else None  # changed while read: no digest to trust
+
+
+def _snap_hash(tree):
+    """A hash of tree.snapshot(), made without holding it."""
+    h = hashlib.sha1()
+    for rel, st in tree.source_stats():
+        h.update(f"{rel}\t{st}\n".encode("utf-8", "surrogateescape"))
+    return h.digest()
 
 
 class StatIndex:
@@ -79,40 +99,76 @@ class StatIndex:
         except (OSError, EOFError, ValueError, TypeError):
             pass
 
-    def digests(self, tree, snap):
-        """({rel: blob id}, whether a file changed too recently for its stat to be trusted)."""
+    def keys(self, tree):
+        """(hash of the tree's content, hash of its stats, whether a file changed too recently
+        for its stat to be trusted): the files in snapshot order, each hashed only if its stat
+        is not the one recorded."""
         now = time.time_ns()
-        out, new, racy = {}, {}, False
-        for rel, st in snap.items():
+        content, stats = hashlib.sha1(FORMAT), hashlib.sha1()
+        new, racy = {}, False
+        for rel, st in tree.source_stats():
+            stats.update(f"{rel}\t{st}\n".encode("utf-8", "surrogateescape"))
             old = self.old.get(rel)
             if st is not None and old is not None and old[:4] == st:
-                out[rel] = new[rel] = old
-                continue
-            d = _digest_file(tree.abspath(rel)) if st is not None else None
-            out[rel] = (None, None, None, None, d)
-            if st is None or d is None:
-                continue
-            if st[2] >= now - RACY_NS:
-                racy = True  # ctime close to now: a second write in the same tick keeps the stat
+                d = old[4]
+                new[rel] = old
             else:
-                new[rel] = st + (d,)
+                d = _digest_file(tree.abspath(rel), st[0]) if st is not None else None
+                if d is not None and st[2] < now - RACY_NS:
+                    new[rel] = st + (d,)
+                elif d is not None:
+                    racy = True  # ctime close to now: a second write in the same tick keeps the stat
+            content.update(f"{rel}\t{d or '-'}\n".encode("utf-8", "surrogateescape"))
         if new != self.old:
             try:
                 write_bytes(self.path, marshal.dumps(new))
             except GfpError:
                 pass
-        return {r: v[4] for r, v in out.items()}, racy
+        return content, stats.digest(), racy
+
+
+def _pieces(v):
+    """A dict or set in blocks of about CHUNK items, counting the items of inner containers:
+    dicts of {key: ...} parts, lists of a set's items, and ("part", key, piece) for an inner
+    dict or set larger than CHUNK (a callee with thousands of callers). The blocks keep the
+    dicts' order."""
+    if isinstance(v, set):
+        it = iter(v)
+        while True:
+            part = list(itertools.islice(it, CHUNK))
+            if not part:
+                return
+            yield part
+    part, weight = {}, 0
+    for k, x in v.items():
+        n = len(x) if isinstance(x, (dict, set)) else 1
+        if n > CHUNK:
+            if part:
+                yield part
+                part, weight = {}, 0
+            it = iter(x.items() if isinstance(x, dict) else x)
+            while True:
+                piece = list(itertools.islice(it, CHUNK))
+                if not piece:
+                    break
+                yield ("part", k, dict(piece) if isinstance(x, dict) else piece)
+            continue
+        part[k] = x
+        weight += n
+        if weight >= CHUNK:
+            yield part
+            part, weight = {}, 0
+    if part:
+        yield part
 
 
 class GraphCache:
     def __init__(self, tree, position_files, enders):
         self.tree = tree
         self.dir = os.path.join(paths.cache_home(), "callgraph", _code_key())
-        self.snap = tree.snapshot()
-        digests, self.racy = StatIndex(tree).digests(tree, self.snap)
-        h = hashlib.sha1(FORMAT)
-        for rel in sorted(digests):
-            h.update(f"{rel}\t{digests[rel] or '-'}\n".encode("utf-8", "surrogateescape"))
+        # the stats are kept as a hash, not as a snapshot: a snapshot of linux-6.12 is some
+        # 20 MB, and the lexing that follows is the scan's peak of memory
+        h, self.snap, self.racy = StatIndex(tree).keys(tree)
         h.update(b"\0positions\n" + "\n".join(sorted(position_files)).encode("utf-8", "surrogateescape"))
         h.update(b"\0enders\n" + enders.pattern.encode("utf-8", "surrogateescape"))
         self.key = h.hexdigest()
@@ -163,15 +219,21 @@ class GraphCache:
             return None
         got = {}
         while True:
-            head = block()
-            if head is None:
+            name = block()
+            if name is None:
                 break
-            name, count = head
             kind = want[name]
             if kind in (dict, set):
                 v = kind()
-                for _ in range(count):
-                    v.update(block())
+                while True:
+                    b = block()
+                    if b is None:
+                        break
+                    if type(b) is tuple:  # ("part", key, piece) of a large inner container
+                        _tag, k, piece = b
+                        v.setdefault(k, set() if type(piece) is list else {}).update(piece)
+                    else:
+                        v.update(b)
             else:
                 v = block()
             if type(v) is not kind:
@@ -185,8 +247,17 @@ class GraphCache:
     def store(self, graph):
         """Write the entry, unless a file changed while the graph was lexed (or too recently
         to tell by its stat): the entry would hold a graph of another content than its key."""
-        if self.racy or self.tree.snapshot() != self.snap:
+        if self.racy or _snap_hash(self.tree) != self.snap:
             return
+        enabled = gc.isenabled()
+        gc.disable()  # the chunks' tuples would start full collections over the whole graph
+        try:
+            self._write(graph)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _write(self, graph):
         h = hashlib.sha1()
 
         def block(obj):
@@ -197,15 +268,11 @@ class GraphCache:
         def chunks():
             yield block((FORMAT, self.key))
             for name, v in self._fields(graph).items():
+                yield block(name)
                 if isinstance(v, (dict, set)):
-                    n = (len(v) + CHUNK - 1) // CHUNK
-                    yield block((name, n))
-                    it = iter(v.items() if isinstance(v, dict) else v)
-                    for _ in range(n):
-                        part = list(itertools.islice(it, CHUNK))
-                        yield block(dict(part) if isinstance(v, dict) else part)
+                    yield from (block(b) for b in _pieces(v))
+                    yield block(None)
                 else:
-                    yield block((name, 1))
                     yield block(v)
             yield block(None)
             yield h.digest()
