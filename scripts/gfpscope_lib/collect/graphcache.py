@@ -38,9 +38,9 @@ from ..core.errors import GfpError
 from . import lexsites
 
 FORMAT = b"gfpscope-graph-1"
-KEEP = 4                 # entries kept (each about 200 MB for linux-6.12), the most recently used
+KEEP = 4                 # entries kept (225 MB each for linux-6.12), the most recently used
 RACY_NS = 3 * 10**9      # a file changed this close to its hashing is hashed again next time
-CHUNK = 2000            # items per marshal block: writing never holds much more than the graph
+CHUNK = 2000             # items per marshal block: writing never holds much more than the graph
 STALE_TMP_S = 3600       # a temporary file this old is a killed writer's
 
 
@@ -55,6 +55,7 @@ def _code_key():
 
 
 _buf = bytearray(1 << 16)
+UNREADABLE = "-"  # in the key, for a file that cannot be stat'ed or read
 
 
 def _digest_file(path, size):
@@ -71,7 +72,7 @@ def _digest_file(path, size):
                 h.update(view[:k])
                 n += k
     except OSError:
-        return None  # unreadable: gfplex cannot read it either; the key says so
+        return UNREADABLE  # gfplex cannot read it either; the key says so
     return h.hexdigest() if n == size else None  # changed while read: no digest to trust
 
 
@@ -94,7 +95,8 @@ class StatIndex:
         try:
             with open(self.path, "rb") as f:
                 d = marshal.load(f)
-            if isinstance(d, dict) and all(isinstance(v, tuple) and len(v) == 5 for v in d.values()):
+            if isinstance(d, dict) and all(isinstance(v, tuple) and len(v) == 5 and isinstance(v[4], str) and
+                                           len(v[4]) == 40 for v in d.values()):
                 self.old = d
         except (OSError, EOFError, ValueError, TypeError):
             pass
@@ -113,12 +115,14 @@ class StatIndex:
                 d = old[4]
                 new[rel] = old
             else:
-                d = _digest_file(tree.abspath(rel), st[0]) if st is not None else None
-                if d is not None and st[2] < now - RACY_NS:
+                d = _digest_file(tree.abspath(rel), st[0]) if st is not None else UNREADABLE
+                if d is None:
+                    racy, d = True, "changing"  # no entry is written, none has this key
+                elif d != UNREADABLE and st[2] < now - RACY_NS:
                     new[rel] = st + (d,)
-                elif d is not None:
+                elif d != UNREADABLE:
                     racy = True  # ctime close to now: a second write in the same tick keeps the stat
-            content.update(f"{rel}\t{d or '-'}\n".encode("utf-8", "surrogateescape"))
+            content.update(f"{rel}\t{d}\n".encode("utf-8", "surrogateescape"))
         if new != self.old:
             try:
                 write_bytes(self.path, marshal.dumps(new))
