@@ -32,7 +32,7 @@ import subprocess
 import sys
 import tempfile
 
-from ..collect import lexsites
+from ..collect import graphcache, lexsites
 from . import rulepatterns
 from ..core.errors import GfpError
 
@@ -192,9 +192,14 @@ class Graph:
 
 
 def lex_graph(tree, position_files=(), enders=CLEARING):
-    """The lexical call graph of the whole tree, read as gfplex writes it (never whole in memory)."""
+    """The lexical call graph of the whole tree, read as gfplex writes it (never whole in memory),
+    or from the cache when no source file of the tree changed since (collect/graphcache.py)."""
     exe = lexsites.gfplex_binary()
     g = Graph(position_files, enders)
+    cache = graphcache.GraphCache(tree, position_files, enders)
+    g.from_cache = cache.load(g)
+    if g.from_cache:
+        return g
     p = subprocess.Popen([exe, "--graph", tree.path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     with io.TextIOWrapper(p.stdout, encoding="utf-8", errors="surrogateescape") as out:
         for line in out:
@@ -206,6 +211,7 @@ def lex_graph(tree, position_files=(), enders=CLEARING):
     g.from_asm = asm_mentions(tree, g.nonstatic)
     g.included_c = included_c_files(tree)
     g.finish()
+    cache.store(g)
     return g
 
 

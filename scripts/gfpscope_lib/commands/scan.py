@@ -254,6 +254,8 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, provider
     if not quiet:
         if cached:
             log.info(f"re-used cached facts for {cached} of {len(files)} files")
+        if getattr(ipa["graph"], "from_cache", False):
+            log.info("re-used the cached call graph (no source file changed)")
         for f, e in errors:
             log.warning(f"{f}: {e}")
         for fl in c["files"]["failed"] + failed_local + failed_scope:

@@ -11,14 +11,20 @@ from .errors import GfpError
 
 def write_text(path, text):
     # a file name that is not UTF-8 is kept as surrogates (lexsites.py): write its bytes back
-    _write(path, text.encode("utf-8", "surrogateescape"))
+    _write(path, [text.encode("utf-8", "surrogateescape")])
 
 
 def write_bytes(path, data):
-    _write(path, data)
+    _write(path, [data])
 
 
-def _write(path, data):
+def write_chunks(path, chunks, sync=True):
+    """Write an iterable of bytes, one piece at a time (a large cache entry is never whole
+    in memory). sync=False: no fsync, for a cache whose entries carry their own digest."""
+    _write(path, chunks, sync)
+
+
+def _write(path, chunks, sync=True):
     d = os.path.dirname(os.path.abspath(path))
     try:
         os.makedirs(d, exist_ok=True)
@@ -31,9 +37,11 @@ def _write(path, data):
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            for data in chunks:
+                f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if sync:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException as e:
         try:

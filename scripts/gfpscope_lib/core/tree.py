@@ -69,11 +69,15 @@ class KernelTree:
         Taken before a scan reads anything and again after it, it names the files edited while
         the scan ran: the lexer, spatch and the greps may have read two versions of them.
         ctime changes on every write, whatever an editor does to mtime."""
-        out = {}
+        return dict(self.source_stats())
 
+    def source_stats(self):
+        """snapshot()'s (rel, (size, mtime, ctime, inode)) pairs, one at a time, in name order
+        in each directory (the call graph's cache hashes them without holding them all;
+        None for a file that cannot be stat'ed)."""
         def walk(d, rel):
             try:
-                it = list(os.scandir(d))
+                it = sorted(os.scandir(d), key=lambda e: e.name)
             except OSError:
                 return
             for e in it:
@@ -81,14 +85,16 @@ class KernelTree:
                 try:
                     if e.is_dir(follow_symlinks=False):
                         if e.name != ".git":
-                            walk(e.path, r + "/")
-                    elif e.name.endswith(self.SOURCES) and e.is_file(follow_symlinks=False):
-                        st = e.stat(follow_symlinks=False)
-                        out[r] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                            yield from walk(e.path, r + "/")
+                        continue
+                    if not (e.name.endswith(self.SOURCES) and e.is_file(follow_symlinks=False)):
+                        continue
+                    st = e.stat(follow_symlinks=False)
+                    got = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
                 except OSError:
-                    out[r] = None
-        walk(self.path, "")
-        return out
+                    got = None
+                yield r, got
+        return walk(self.path, "")
 
     def check_paths(self, paths):
         """The PATHs given on the command line, resolved once, here, to real paths relative to

@@ -1,0 +1,170 @@
+"""The call graph's cache (collect/graphcache.py): a warm scan reads the graph back instead of
+lexing the tree, and gives byte for byte what a cold scan gives, before and after an edit."""
+import glob
+import os
+import time
+
+from util import CliCase, REPO
+
+from gfpscope_lib.collect import graphcache
+
+IPA = os.path.join(REPO, "testcases", "trees", "ipa")
+OUTPUTS = ("sites.json", "providers.json", "scopes.json")
+HIT = "re-used the cached call graph"
+C_FILE = "fs/ipafs/c.c"
+# c.c calls ipafs_shared_helper() inside a scope and ipafs_shared_unscoped() outside one;
+# the edit makes the call outside the scope one of ipafs_shared_helper(): the same size
+# (padded), so only the content and the ctime tell the edit from the original
+CALL_BEFORE = "kfree(ipafs_shared_unscoped(n));"
+CALL_AFTER = "kfree(ipafs_shared_helper(n));  "
+
+
+class GraphCacheScan(CliCase):
+    def setUp(self):
+        super().setUp()
+        if self._testMethodName in ("test_old_entries_are_pruned", "test_large_tables_round_trip"):
+            return
+        self.tree = self.copy_tree(IPA)
+        # a file changed within RACY_NS of the graph step is not trusted by its stat, and
+        # then no entry is written: let the copy age first
+        time.sleep(graphcache.RACY_NS / 1e9 + 0.5)
+
+    def scan(self, out, cache="cache"):
+        env = dict(self.env, GFPSCOPE_CACHE=os.path.join(self.tmp, cache))
+        r = self.gfpscope("scan", "--kdir", self.tree, "--out", os.path.join(self.tmp, out), env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r
+
+    def outputs(self, out):
+        got = {}
+        for name in OUTPUTS:
+            with open(os.path.join(self.tmp, out, name), "rb") as f:
+                got[name] = f.read()
+        return got
+
+    def verdict(self, out, fn):
+        import json
+        with open(os.path.join(self.tmp, out, "sites.json")) as f:
+            return [(s["verdict"], s["reason"]) for s in json.load(f) if s["function"] == fn]
+
+    def entries(self, cache="cache"):
+        return glob.glob(os.path.join(self.tmp, cache, "callgraph", "*", "*.graph"))
+
+    def edit(self, old, new):
+        path = os.path.join(self.tree, C_FILE)
+        st = os.stat(path)
+        with open(path) as f:
+            text = f.read()
+        self.assertIn(old, text)
+        with open(path, "w") as f:
+            f.write(text.replace(old, new))
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # an editor that keeps the mtime
+        self.assertEqual(os.stat(path).st_size, st.st_size)
+
+    def test_warm_and_edited_scans_equal_cold_ones(self):
+        r = self.scan("cold")
+        self.assertNotIn(HIT, r.stderr)
+        self.assertEqual(len(self.entries()), 1)
+        cold = self.outputs("cold")
+        self.assertEqual(self.verdict("cold", "ipafs_shared_helper"), [("convert", "caller-scope")])
+
+        r = self.scan("warm")
+        self.assertIn(HIT, r.stderr)
+        self.assertEqual(self.outputs("warm"), cold)
+
+        # an edit of another file than the site's changes a call edge: the graph is lexed again
+        self.edit(CALL_BEFORE, CALL_AFTER)
+        r = self.scan("edited")
+        self.assertNotIn(HIT, r.stderr)
+        self.assertEqual(self.verdict("edited", "ipafs_shared_helper"), [("keep", "dual-context")])
+        self.scan("edited-cold", cache="empty")
+        self.assertEqual(self.outputs("edited"), self.outputs("edited-cold"))
+        self.assertNotEqual(self.outputs("edited")["sites.json"], cold["sites.json"])
+
+        # the edit undone: the content is the first scan's again, and so is its graph
+        self.edit(CALL_AFTER, CALL_BEFORE)
+        r = self.scan("undone")
+        self.assertIn(HIT, r.stderr)
+        self.assertEqual(self.outputs("undone"), cold)
+
+    def test_an_entry_that_does_not_load_is_not_served(self):
+        self.scan("cold")
+        cold = self.outputs("cold")
+        [entry] = self.entries()
+        size = os.path.getsize(entry)
+        for how in ("truncate", "flip", "stat-index"):
+            with self.subTest(how=how):
+                if how == "truncate":  # a torn write, a full disk
+                    with open(entry, "r+b") as f:
+                        f.truncate(size // 2)
+                elif how == "flip":  # a byte changed in the middle: the digest no longer matches
+                    with open(entry, "r+b") as f:
+                        f.seek(size // 2)
+                        b = f.read(1)
+                        f.seek(size // 2)
+                        f.write(bytes([b[0] ^ 0xFF]))
+                else:  # the per-file digests unreadable: every file is hashed again
+                    for p in glob.glob(os.path.join(self.tmp, "cache", "callgraph", "stat", "*")):
+                        with open(p, "wb") as f:
+                            f.write(b"\x00garbage")
+                r = self.scan(how)
+                self.assertEqual(self.outputs(how), cold)
+                if how == "stat-index":
+                    self.assertIn(HIT, r.stderr)  # the entry rewritten by the run before
+                else:
+                    self.assertNotIn(HIT, r.stderr)
+                    self.assertEqual(os.path.getsize(entry), size)  # written again, whole
+
+    def test_the_tree_is_not_written(self):
+        from util import tree_state
+        before = tree_state(self.tree)
+        self.scan("cold")
+        self.scan("warm")
+        self.assertEqual(tree_state(self.tree), before)
+
+    def test_old_entries_are_pruned(self):
+        # KEEP entries at most, the most recently used (a hit touches its entry), of any
+        # lexer version; a killed writer's temporary file goes once it is an hour old
+        top = os.path.join(self.tmp, "cache", "callgraph")
+        now = time.time()
+        made = []
+        for i in range(graphcache.KEEP + 2):
+            p = os.path.join(top, "v%d" % (i % 2), "%02d.graph" % i)
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            open(p, "wb").close()
+            os.utime(p, (now - 100 * i, now - 100 * i))
+            made.append(p)
+        old_tmp, new_tmp = os.path.join(top, "v0", ".x.graph.a.tmp"), os.path.join(top, "v0", ".y.graph.b.tmp")
+        for p, age in ((old_tmp, 2 * graphcache.STALE_TMP_S), (new_tmp, 10)):
+            open(p, "wb").close()
+            os.utime(p, (now - age, now - age))
+        c = graphcache.GraphCache.__new__(graphcache.GraphCache)
+        c.dir = os.path.join(top, "v0")
+        c._prune()
+        self.assertEqual([os.path.exists(p) for p in made], [True] * graphcache.KEEP + [False, False])
+        self.assertEqual((os.path.exists(old_tmp), os.path.exists(new_tmp)), (False, True))
+
+    def test_large_tables_round_trip(self):
+        # blocks of about CHUNK items, an inner dict or set larger than that in parts: what
+        # load() gives back is equal to what store() was given, dicts in the same order
+        from gfpscope_lib.analyse import callgraph
+        n = 2 * graphcache.CHUNK + 3
+        g = callgraph.Graph(["a.c"])
+        g.plain = {f"callee{i}": {f"caller{j}": "x.c" for j in range(n if i == 5 else 2)} for i in range(n)}
+        g.def_files = {"kfree": {f"f{j}.c" for j in range(n)}, "other": {"o.c"}}
+        g.static_c = {(f"s{i}", "s.c") for i in range(n)}
+        g.files = 7
+        c = graphcache.GraphCache.__new__(graphcache.GraphCache)
+        c.dir = os.path.join(self.tmp, "cache", "callgraph", "code")
+        c.key = "k"
+        c.path = os.path.join(c.dir, "k.graph")
+        c._write(g)
+        back = callgraph.Graph(["a.c"])
+        self.assertTrue(c.load(back))
+        for k, v in graphcache.GraphCache._fields(g).items():
+            self.assertEqual(getattr(back, k), v, k)
+            if isinstance(v, dict):
+                self.assertEqual(list(getattr(back, k)), list(v), k)
+        self.assertEqual(list(back.plain["callee5"]), list(g.plain["callee5"]))
+        c.key = "another"  # an entry whose header names another key is not served
+        self.assertFalse(c.load(callgraph.Graph(["a.c"])))
