@@ -276,7 +276,9 @@ themselves excluded), analyse each with spatch, and write into OUT:
 A site spatch cannot analyse is still counted, with parsed=false and the
 reason. The last line printed is the coverage: found, analysed, unparsed.
 Facts are cached per file content under ~/.cache/gfpscope, so a second run
-(or a run after Ctrl-C) re-parses only what changed.""")
+(or a run after Ctrl-C) re-parses only what changed. A file that ran over
+the time limit is remembered too (its sites stay keep, reason undecided or
+unparsed): a longer --timeout tries it again.""")
     _common(p)
     p.add_argument("--timeout", type=SECONDS, default=120, metavar="S", help="spatch time limit per file (default 120)")
     p.add_argument("--providers", metavar="FILE", default=paths.PROVIDERS_CONF,
@@ -321,7 +323,7 @@ parses only the files that changed.
     p.add_argument("--since", metavar="REV", help="only the .c/.h files changed since REV (a git repository)")
     p.add_argument("--confidence", choices=["high", "moderate"], default="high",
                    help="lowest confidence of a convert verdict that is a finding (default: high, as patch)")
-    p.add_argument("--timeout", type=int, default=120, metavar="S", help="spatch time limit per file (default 120)")
+    p.add_argument("--timeout", type=SECONDS, default=120, metavar="S", help="spatch time limit per file (default 120)")
     p.add_argument("--providers", metavar="FILE", default=paths.PROVIDERS_CONF,
                    help="scope providers declared by hand, as for scan (default: cocci/providers.conf)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to check (relative to the tree)")

@@ -185,6 +185,55 @@ class SpatchFaults(CliCase):
         self.assertIn("warning: fs/foofs/generated.c: timeout", r.stderr)
 
 
+    def _branchy_tree(self, branches):
+        """gen_big() opens a nofs scope, takes 2**branches paths, then calls gen_own() (same
+        file) and gen_leaf() (leaf.c), each of which allocates with GFP_NOFS (every callee has a
+        body: a call of a name with none may end the scope)."""
+        tree = self.copy_tree()
+        with open(os.path.join(tree, "fs/foofs/gen.c"), "w") as f:
+            f.write("#include <linux/slab.h>\n#include <linux/sched/mm.h>\n\nvoid gen_leaf(void);\n"
+                    "static void *gen_q;\nstatic int gen_n;\n\n"
+                    "static void gen_a(int i)\n{\n\tgen_n += i;\n}\n\n"
+                    "static void gen_b(int i)\n{\n\tgen_n -= i;\n}\n\n"
+                    "static void gen_own(void)\n{\n\tgen_q = kmalloc(8, GFP_NOFS);\n}\n\n"
+                    "void gen_big(int *x)\n{\n\tunsigned int nofs = memalloc_nofs_save();\n\n")
+            for i in range(branches):
+                f.write(f"\tif (x[{i}])\n\t\tgen_a({i});\n\telse\n\t\tgen_b({i});\n")
+            f.write("\tgen_leaf();\n\tgen_own();\n\tmemalloc_nofs_restore(nofs);\n}\n")
+        with open(os.path.join(tree, "fs/foofs/leaf.c"), "w") as f:
+            f.write("#include <linux/slab.h>\n\nvoid *gen_p;\n\nvoid gen_leaf(void)\n{\n"
+                    "\tgen_p = kmalloc(8, GFP_NOFS);\n}\n")
+        return tree
+
+    def _gen_verdicts(self, tree, *args):
+        r = self.gfpscope("scan", *args, "--kdir", tree, "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r, {s["function"]: s for s in self.load("sites.json") if s["function"] in ("gen_own", "gen_leaf")}
+
+    def test_scope_pass_timeout_is_undecided(self):
+        """The facts of gen.c are read, but the pass that finds its scope runs over the limit:
+        the site in gen.c and the one whose only caller is there are undecided, not no-scope;
+        the time-out is said once and remembered (the second run spends no limit on it)."""
+        tree = self._branchy_tree(400)
+        r, got = self._gen_verdicts(tree, "--timeout", "2")
+        self.assertEqual({f: (s["parsed"], s["verdict"], s["reason"]) for f, s in got.items()},
+                         {"gen_own": (True, "keep", "undecided"), "gen_leaf": (True, "keep", "undecided")})
+        self.assertIn("gen_leaf <- gen_big (fs/foofs/gen.c): the scope pass could not analyse fs/foofs/gen.c "
+                      "(timeout)", got["gen_leaf"]["evidence"][0])
+        self.assertEqual(r.stderr.count("warning: fs/foofs/gen.c: timeout"), 1, r.stderr)
+        t0 = time.monotonic()
+        r2, again = self._gen_verdicts(tree, "--timeout", "2", "-q")
+        self.assertEqual(again, got)
+        self.assertLess(time.monotonic() - t0, 2 * 3, "a remembered time-out is not run again")
+
+    def test_same_shape_without_timeout_converts(self):
+        """Twin: the same code with few paths is proven (so the test above keeps the sites
+        only because of the time-out)."""
+        _r, got = self._gen_verdicts(self._branchy_tree(2))
+        self.assertEqual({f: (s["verdict"], s["reason"]) for f, s in got.items()},
+                         {"gen_own": ("convert", "caller-scope"), "gen_leaf": ("convert", "caller-scope")})
+
+
 class OddFiles(CliCase):
     def test_binary_and_non_utf8_files(self):
         tree = self.copy_tree()

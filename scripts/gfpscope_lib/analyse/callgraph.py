@@ -402,8 +402,13 @@ def show(node):
     return f"{name} (static, {file})" if file else name
 
 
-def why_not(node, graph, witness, scoped_calls, want_noio):
-    """(reason, evidence) for a function that does not run in scope: the path that escapes."""
+def why_not(node, graph, witness, scoped_calls, want_noio, failed=None):
+    """(reason, evidence) for a function that does not run in scope: the path that escapes.
+
+    failed: {file: status} of the files a scope pass could not read (a time-out): when every
+    call that escapes comes from one, the answer is undecided, not "no scope" (the pass may
+    have found the scope there)."""
+    failed = failed or {}
     fn = name_of(node)
     if fn not in graph.defined:
         return "no-scope", f"{fn}: not a function the call graph knows"
@@ -426,6 +431,11 @@ def why_not(node, graph, witness, scoped_calls, want_noio):
         k = scoped_calls.get((c[1], c[2], c[3])) if c[2] else None
         return (k is not None and (k == "noio" or not want_noio)) or c[0] in witness
     outside = [c for c in calls if not covered(c)]
+    if outside and all(c[1] in failed for c in outside):
+        c = outside[0]
+        return "undecided", (f"{show(node)} <- {name_of(c[0])} ({c[1]}): the scope pass could not analyse "
+                             f"{c[1]} ({failed[c[1]]}), so whether this caller holds a scope is unknown: "
+                             "scan again with a longer --timeout")
 
     def where(c):
         return f" ({c[1]})" if c[1] else (f" ({c[0].partition('@')[2]})" if "@" in c[0] else "")

@@ -273,8 +273,15 @@ def assign(sites, covered, scope_findings, ipa=None, ended=None):
             s.update(verdict="keep", reason="not-an-allocation", confidence="high",
                      evidence=[f"{fn} runs in scope, but the flags are not passed straight to an "
                                "allocator (stored, returned or handed on): check by hand"])
+        elif ipa and s["file"] in ipa.get("failed_files", {}):
+            # the pass that finds the scopes and live handles in the function did not finish
+            s.update(verdict="keep", reason="undecided", confidence="high",
+                     evidence=[f"{fn}: the scope pass could not analyse {s['file']} "
+                               f"({ipa['failed_files'][s['file']]}), so whether a scope or a live "
+                               "handle covers the site is unknown: scan again with a longer --timeout"])
         elif ipa and s["function"]:
-            reason, ev = why_not(node, ipa["graph"], witness, ipa["scoped"], _kind(s) == "noio")
+            reason, ev = why_not(node, ipa["graph"], witness, ipa["scoped"], _kind(s) == "noio",
+                                 ipa.get("failed_files"))
             s.update(verdict="keep", reason=reason, confidence="high", evidence=[ev + _handle_notes(s, node, ipa, reason)])
         else:
             s.update(verdict="keep", reason="no-scope", confidence="high",

@@ -366,7 +366,11 @@ def _run_todo(cwd, rule, todo, results, cache, jobs, timeout, defines, quiet, wh
                 res = {rel: {"status": "error", "records": [], "detail": str(e)[:200]} for rel in chunk}
             for rel, r in res.items():
                 results[rel] = r
-                if r["status"] == "ok":
+                # a time-out is an answer too (keyed by the limit): a warm scan does not spend
+                # the limit again on the same content (fs/xfs/libxfs/xfs_bmap.c, 120 s every
+                # run); a longer --timeout is another key and tries again. An error may be
+                # the machine's (out of memory): tried again next time.
+                if r["status"] in ("ok", "timeout"):
                     cache.put(digests[rel], r)
             prog.step(len(chunk))
     except BaseException:

@@ -99,8 +99,10 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     foreign, assumed = tokens.owned(tree, graph, toks, tres, scope_covered)
     prov.tokens = tokens.as_json(toks, foreign, assumed)
     for rel, r in tres.items():
-        if rel in res:
-            res[rel] = dict(res[rel], records=res[rel]["records"] + r["records"])
+        if rel in res:  # a failure of either pass is the file's (callgraph.prove lists it)
+            bad = res[rel] if res[rel]["status"] != "ok" else r
+            res[rel] = dict(res[rel], status=bad["status"], detail=bad["detail"],
+                            records=res[rel]["records"] + r["records"])
         else:
             res[rel] = r
 
@@ -139,7 +141,7 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     ipa["wraps"] = wraps
     ipa["nested"] = {(f["file"], f["line"], f["col"]): f for f in own_ends
                      if (f["file"], f["line"], f["col"]) in nested}
-    ipa["failed_files"] = {f["file"] for f in failed}
+    ipa["failed_files"] = {f["file"]: f["status"] for f in failed}
     return ipa, prov.failed + failed_own + failed_tok + failed
 
 
@@ -258,6 +260,10 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, provider
             log.info("re-used the cached call graph (no source file changed)")
         for f, e in errors:
             log.warning(f"{f}: {e}")
+        said = set()  # one line per file and fault, however many passes met it
         for fl in c["files"]["failed"] + failed_local + failed_scope:
-            log.warning(f"{fl['file']}: {fl['status']}: {fl['detail']}")
+            line = f"{fl['file']}: {fl['status']}: {fl['detail']}"
+            if line not in said:
+                said.add(line)
+                log.warning(line)
     return sites, c

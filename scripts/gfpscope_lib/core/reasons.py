@@ -51,6 +51,9 @@ TABLE = [
     Reason("vmalloc-ignores-nofs", "keep",
            "a vmalloc-family call before v5.17, which ignored NOFS/NOIO: a real bug", None),
     Reason("unparsed", "keep", "spatch could not analyse the site", None),
+    Reason("undecided", "keep",
+           "the pass that finds scopes could not analyse the site's file, or the file of every "
+           "caller outside a known scope (a time-out): scan again with a longer --timeout", None),
     Reason("file-changed", "keep",
            "the site's file, or one its proof reads, changed while the scan ran (its facts may mix "
            "two versions): scan again", None),
