@@ -226,6 +226,33 @@ class SpatchFaults(CliCase):
         self.assertEqual(again, got)
         self.assertLess(time.monotonic() - t0, 2 * 3, "a remembered time-out is not run again")
 
+    def test_token_pass_timeout_loses_one_function(self):
+        """The live-handle pass runs over the limit on branchy.c: the file is tried again one
+        function at a time, so tok_small's handle still proves its callee while tok_big's
+        callee is undecided (not the whole file)."""
+        from util import REPO
+        base = os.path.join(REPO, "testcases", "trees", "tokens")
+        tree = self.copy_tree(base)
+        with open(os.path.join(tree, "fs/tokfs/branchy.c"), "w") as f:
+            f.write('// SPDX-License-Identifier: GPL-2.0-only\n#include "tokfs.h"\n\nstatic int tok_n;\n\n'
+                    "static void tok_a(int i)\n{\n\ttok_n += i;\n}\n\n"
+                    "static void tok_b(int i)\n{\n\ttok_n -= i;\n}\n\n"
+                    "static void *tok_big_callee(size_t n)\n{\n\treturn kmalloc(n, GFP_NOFS);\n}\n\n"
+                    "static void *tok_small_callee(size_t n)\n{\n\treturn kmalloc(n, GFP_NOFS);\n}\n\n"
+                    "void *tok_big(struct tok_trans *tp, int *x, size_t n)\n{\n\ttp->t_flags |= 1;\n")
+            for i in range(400):
+                f.write(f"\tif (x[{i}])\n\t\ttok_a({i});\n\telse\n\t\ttok_b({i});\n")
+            f.write("\treturn tok_big_callee(n);\n}\n\n"
+                    "void *tok_small(struct tok_trans *tp, size_t n)\n{\n\ttp->t_flags |= 1;\n"
+                    "\treturn tok_small_callee(n);\n}\n")
+        r = self.gfpscope("scan", "--timeout", "1", "--kdir", tree, "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("warning: fs/tokfs/branchy.c: timeout: spatch timed out after 3s; in tok_big", r.stderr)
+        sites = self.load("sites.json")
+        got = {s["function"]: (s["verdict"], s["reason"]) for s in sites if s["file"] == "fs/tokfs/branchy.c"}
+        self.assertEqual(got, {"tok_big_callee": ("keep", "undecided"),
+                               "tok_small_callee": ("convert", "transaction-handle")})
+
     def test_same_shape_without_timeout_converts(self):
         """Twin: the same code with few paths is proven (so the test above keeps the sites
         only because of the time-out)."""

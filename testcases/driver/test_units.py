@@ -34,6 +34,46 @@ class MaintainersPatterns(unittest.TestCase):
         self.assertTrue(_pattern_match("include/linux/foo.h", "include/linux/foo.h", "/"))
 
 
+class FactCacheNames(unittest.TestCase):
+    def test_entry_names_the_file_that_asks(self):
+        """Two files of one content share an entry; each reads records that name itself
+        (an entry that kept the first file's path gave its facts to the second file's
+        positions), and a merged time-out keeps the functions that did not finish."""
+        import tempfile
+        from gfpscope_lib.collect import spatch
+        from gfpscope_lib.core import paths
+        with tempfile.TemporaryDirectory() as tmp, open(os.path.join(tmp, "r.cocci"), "w") as rule:
+            rule.write("@@\n@@\n- a\n")
+            rule.flush()
+            old = os.environ.get("GFPSCOPE_CACHE")
+            os.environ["GFPSCOPE_CACHE"] = os.path.join(tmp, "cache")
+            try:
+                self.assertTrue(paths.cache_home().startswith(tmp))
+                c = spatch.FactCache(rule.name, "1.1.1", {})
+                rec = {"t": "scall", "file": "fs/a/x.c", "line": 3, "col": 1, "caller": "f", "note": "fs/a/x.c"}
+                c.put("d" * 40, {"status": "timeout", "records": [rec], "detail": "t",
+                                 "functions_failed": ["g"]}, "./fs/a/x.c")
+                got = c.get("d" * 40, "fs/b/x.c")
+            finally:
+                if old is None:
+                    del os.environ["GFPSCOPE_CACHE"]
+                else:
+                    os.environ["GFPSCOPE_CACHE"] = old
+        self.assertEqual(got["records"], [dict(rec, file="fs/b/x.c", note="fs/b/x.c")])
+        self.assertEqual((got["status"], got["functions_failed"]), ("timeout", ["g"]))
+
+    def test_joined_results(self):
+        from gfpscope_lib.collect.spatch import joined
+        ok = {"status": "ok", "records": [{"a": 1}], "detail": ""}
+        part = {"status": "timeout", "records": [{"b": 2}], "detail": "x", "functions_failed": ["g"]}
+        whole = {"status": "timeout", "records": [], "detail": "y"}
+        self.assertEqual(joined(ok, ok)["records"], [{"a": 1}, {"a": 1}])
+        self.assertEqual((joined(ok, part)["status"], joined(ok, part)["functions_failed"]), ("timeout", ["g"]))
+        self.assertNotIn("functions_failed", joined(part, whole))  # a whole-file failure wins
+        self.assertEqual(joined(part, whole)["detail"], "y")
+        self.assertEqual(joined(ok, part, records=[])["records"], [])
+
+
 class AtomicWrite(unittest.TestCase):
     def test_replace_leaves_no_temp(self):
         d = tempfile.mkdtemp()
@@ -284,11 +324,29 @@ static void with_ifdef(void)
         self.assertEqual(masking.bodies([src]), [None])
         self.assertEqual(self.masked(src, lambda h, b: False), src)
 
+    def test_shards_keep_one_accepted_body_each(self):
+        """A shard keeps one function keep accepts and blanks the others it accepts; bodies
+        keep rejects are blanked in every shard, those it cannot blank are in every shard."""
+        from gfpscope_lib.collect import masking
+        src = (b"int f(void) { return a(); }\nint g(void) { return a(); }\n"
+               b"int h(void) { return 3; }\nint m(void) {\n#define Q 1\n return a(); }\n")
+        (ranges,) = masking.bodies([src])
+        keep = lambda h, b: b"a()" in b  # noqa: E731
+        self.assertEqual(masking.shards(src, keep, ranges), [(0, "f"), (1, "g")])
+        one = masking.mask(src, keep, ranges, only={1})
+        self.assertEqual(len(one), len(src))
+        self.assertNotIn(b"{ return a(); }\nint g", one)   # f blanked
+        self.assertIn(b"int g(void) { return a(); }", one)  # g kept
+        self.assertNotIn(b"return 3", one)                   # rejected: blanked
+        self.assertIn(b"#define Q 1", one)                   # cannot be blanked: kept
+        self.assertEqual(masking.mask(src, keep, ranges), masking.mask(src, keep, ranges, only={0, 1}))
+
     def test_ranges_that_do_not_fit_leave_the_file_whole(self):
         from gfpscope_lib.collect import masking
         src = b"int f(void) { if (x) { return 1; } }\nint g(void) { return 2; }\n"
         (ranges,) = masking.bodies([src])
-        self.assertEqual([(src[o:o + 1], src[c:c + 1]) for o, c, _ in ranges], [(b"{", b"}")] * 2)
+        self.assertEqual([(src[o:o + 1], src[c:c + 1], name) for o, c, _, name in ranges],
+                         [(b"{", b"}", "f"), (b"{", b"}", "g")])
         never = lambda h, b: False  # noqa: E731
         self.assertNotEqual(masking.mask(src, never, ranges), src)
         for bad in ([(ranges[0][0] + 1, ranges[0][1], "-")],            # not a "{"

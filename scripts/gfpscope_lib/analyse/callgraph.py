@@ -353,7 +353,8 @@ def prove(graph, results, save_label, kind_of=None):
     wrapped, plain = {}, set()  # the calls only a wrapper macro's argument covers: its extents
     for rel, r in results.items():
         if r["status"] != "ok":
-            failed.append({"rule": "scoped_calls", "file": rel, "status": r["status"], "detail": r["detail"]})
+            failed.append({"rule": "scoped_calls", "file": rel, "status": r["status"], "detail": r["detail"],
+                           **({"functions": r["functions_failed"]} if r.get("functions_failed") else {})})
         for rec in r["records"]:
             key = (os.path.normpath(rec["file"]), rec["line"], rec["col"])
             if rec.get("what", "call") != "call":
@@ -402,13 +403,20 @@ def show(node):
     return f"{name} (static, {file})" if file else name
 
 
-def why_not(node, graph, witness, scoped_calls, want_noio, failed=None):
+def unread(file, fn, failed, failed_fns):
+    """Whether the scope pass left fn's facts in file unknown (failed_fns: the functions of a
+    file tried one at a time that did not finish; other files failed whole)."""
+    return file in failed and (file not in failed_fns or fn in failed_fns[file])
+
+
+def why_not(node, graph, witness, scoped_calls, want_noio, failed=None, failed_fns=None):
     """(reason, evidence) for a function that does not run in scope: the path that escapes.
 
     failed: {file: status} of the files a scope pass could not read (a time-out): when every
-    call that escapes comes from one, the answer is undecided, not "no scope" (the pass may
-    have found the scope there)."""
-    failed = failed or {}
+    call that escapes comes from one (from a function of failed_fns, for a file tried one
+    function at a time), the answer is undecided, not "no scope" (the pass may have found
+    the scope there)."""
+    failed, failed_fns = failed or {}, failed_fns or {}
     fn = name_of(node)
     if fn not in graph.defined:
         return "no-scope", f"{fn}: not a function the call graph knows"
@@ -431,7 +439,7 @@ def why_not(node, graph, witness, scoped_calls, want_noio, failed=None):
         k = scoped_calls.get((c[1], c[2], c[3])) if c[2] else None
         return (k is not None and (k == "noio" or not want_noio)) or c[0] in witness
     outside = [c for c in calls if not covered(c)]
-    if outside and all(c[1] in failed for c in outside):
+    if outside and all(unread(c[1], name_of(c[0]), failed, failed_fns) for c in outside):
         c = outside[0]
         return "undecided", (f"{show(node)} <- {name_of(c[0])} ({c[1]}): the scope pass could not analyse "
                              f"{c[1]} ({failed[c[1]]}), so whether this caller holds a scope is unknown: "

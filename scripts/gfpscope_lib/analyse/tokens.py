@@ -94,7 +94,7 @@ def live_calls(tree, graph, toks, held, enders, jobs, quiet, timeout, site_fns=N
     # the refutations walk every path of big functions (fs/xfs/libxfs/xfs_bmap.c): the
     # provider rounds' longer limit
     res, _ = spatch.run_rule(tree, paths.TOKEN_CALLS_RULE, sorted(tfiles), jobs, timeout=timeout * TIMEOUT_FACTOR,
-                             quiet=quiet, what="live handles", names=dict(names, carriers={}),
+                             quiet=quiet, what="live handles", names=dict(names, carriers={}), by_function=True,
                              keep=lambda hdr, body: bool(header and header.search(hdr) and calls.search(body)))
     if not held or not cfiles:
         return res
@@ -103,7 +103,7 @@ def live_calls(tree, graph, toks, held, enders, jobs, quiet, timeout, site_fns=N
     # time-out there must not cost the handle parameters' facts of the same file
     cheader, bderef = masking.word_regex(list(held)), re.compile(fderef.pattern.encode())
     cres, _ = spatch.run_rule(tree, paths.TOKEN_CALLS_RULE, sorted(cfiles), jobs, timeout=timeout, quiet=quiet,
-                              what="handles in fields", names=dict(names, carriers=held, params=False),
+                              what="handles in fields", names=dict(names, carriers=held, params=False), by_function=True,
                               keep=lambda hdr, body: bool(cheader.search(hdr) and bderef.search(body)
                                                           and calls.search(body)))
     for rel, r in cres.items():
@@ -111,9 +111,7 @@ def live_calls(tree, graph, toks, held, enders, jobs, quiet, timeout, site_fns=N
         if rel not in res:
             res[rel] = dict(r, records=calls_)
         else:
-            bad = res[rel] if res[rel]["status"] != "ok" else r
-            res[rel] = dict(res[rel], status=bad["status"], detail=bad["detail"],
-                            records=res[rel]["records"] + calls_)
+            res[rel] = spatch.joined(res[rel], r, records=res[rel]["records"] + calls_)
     return res
 
 

@@ -22,7 +22,7 @@ from ..core import paths
 from ..core.errors import GfpError
 from . import proof, rulepatterns, tokens
 from ..collect import spatch
-from .callgraph import chain, show, why_not
+from .callgraph import chain, show, unread, why_not
 from ..core.sites import UNPARSED_TEXT
 
 LOCAL_RULE = "gfp_scope_redundant"
@@ -258,11 +258,11 @@ def assign(sites, covered, scope_findings, ipa=None, ended=None):
                      proof=proof.build(s, ipa, witness=witness, node=node))
         elif key in covered or key in (ended or {}):
             save, line = covered.get(key) or ended[key]
-            unread = s["file"] in ipa.get("failed_files", ())
+            lost = unread(s["file"], s["function"], ipa.get("failed_files", {}), ipa.get("failed_functions", {}))
             s.update(verdict="keep", reason="scope-ended", confidence="high",
                      evidence=[f"{fn}: {_opened(save)} at line {line} opens a scope, but "
                                + ("the scoped-calls pass could not read the file, so no call between them "
-                                  "is known not to end a scope" if unread else
+                                  "is known not to end a scope" if lost else
                                   "a call before the site may end a scope" + _enders_between(s, line, ipa)
                                   + ": check by hand")])
         elif key[:2] in vmalloc_bugs:
@@ -273,7 +273,8 @@ def assign(sites, covered, scope_findings, ipa=None, ended=None):
             s.update(verdict="keep", reason="not-an-allocation", confidence="high",
                      evidence=[f"{fn} runs in scope, but the flags are not passed straight to an "
                                "allocator (stored, returned or handed on): check by hand"])
-        elif ipa and s["file"] in ipa.get("failed_files", {}):
+        elif ipa and unread(s["file"], s["function"], ipa.get("failed_files", {}),
+                            ipa.get("failed_functions", {})):
             # the pass that finds the scopes and live handles in the function did not finish
             s.update(verdict="keep", reason="undecided", confidence="high",
                      evidence=[f"{fn}: the scope pass could not analyse {s['file']} "
@@ -281,7 +282,7 @@ def assign(sites, covered, scope_findings, ipa=None, ended=None):
                                "handle covers the site is unknown: scan again with a longer --timeout"])
         elif ipa and s["function"]:
             reason, ev = why_not(node, ipa["graph"], witness, ipa["scoped"], _kind(s) == "noio",
-                                 ipa.get("failed_files"))
+                                 ipa.get("failed_files"), ipa.get("failed_functions"))
             s.update(verdict="keep", reason=reason, confidence="high", evidence=[ev + _handle_notes(s, node, ipa, reason)])
         else:
             s.update(verdict="keep", reason="no-scope", confidence="high",

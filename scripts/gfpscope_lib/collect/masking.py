@@ -38,8 +38,8 @@ _BLANKABLE_PP = ("-", "if")
 
 def bodies(datas):
     """For each file's bytes in datas (a list), the function bodies gfplex's walk finds:
-    a list of (open, close, pp) byte offsets of "{" and "}" and what directives lie
-    between them (bodies.c), in file order; or None when the walk's braces or #if
+    a list of (open, close, pp, name): the byte offsets of "{" and "}", what directives
+    lie between them and the function's name (bodies.c), in file order; or None when the walk's braces or #if
     groups do not balance (the file is then not masked). One gfplex process for all."""
     if not datas:
         return []
@@ -51,7 +51,8 @@ def bodies(datas):
     for raw in p.stdout.split(b"\n"):
         f = raw.split(b"\t")
         if f[0] == b"B":
-            found[int(f[1])].append((int(f[2]), int(f[3]), f[7].decode("ascii", "replace")))
+            found[int(f[1])].append((int(f[2]), int(f[3]), f[7].decode("ascii", "replace"),
+                                     f[6].decode("utf-8", "surrogateescape")))
         elif f[0] in (b"U", b"E"):
             whole.add(int(f[1]))
         elif f[0] == b"F":
@@ -61,36 +62,25 @@ def bodies(datas):
     return [None if i in whole else r for i, r in enumerate(found)]
 
 
-def mask(data, keep, ranges):
+def mask(data, keep, ranges, only=None):
     """data with every function body of ranges (bodies()) blanked for which keep(header, body)
-    is false.
+    is false (and, when only is given, every body keep accepts whose index is not in only:
+    a shard of the file, see shards()).
 
     header is the text from the end of the previous body (or the file's start)
     to the opening brace; body the text inside the braces. Returns data
     unchanged when nothing can be blanked, when ranges is None, or when a range
     does not fit data (a "{" and a "}" in order, inside the file).
     """
-    if not ranges:
+    plan = _plan(data, keep, ranges)
+    if plan is None:
         return data
-    for i, (o, c, _pp) in enumerate(ranges):
-        if not (0 <= o < c < len(data) and data[o] == 0x7B and data[c] == 0x7D) or \
-                (i and o <= ranges[i - 1][0]):
-            return data
-    # a range that overlaps another (a header written twice in #if branches: two "{", one
-    # "}") is kept
-    overlapping, reach = set(), -1
-    for i, (o, c, _pp) in enumerate(ranges):
-        if o <= reach or (i + 1 < len(ranges) and ranges[i + 1][0] <= c):
-            overlapping.add(i)
-        reach = max(reach, c)
-    out, last, prev_end = [], 0, 0
-    for i, (o, c, pp) in enumerate(ranges):
-        header, body = data[prev_end:o], data[o + 1:c]
-        prev_end = max(prev_end, c + 1)
-        if i in overlapping or pp not in _BLANKABLE_PP or b"#define" in body or keep(header, body):
+    out, last = [], 0
+    for i, o, c, kept in plan:
+        if kept and (only is None or i in only):
             continue
         out.append(data[last:o + 1])
-        out.append(re.sub(rb"[^\n]", b" ", body))
+        out.append(re.sub(rb"[^\n]", b" ", data[o + 1:c]))
         last = c
     if not out:
         return data
@@ -98,10 +88,51 @@ def mask(data, keep, ranges):
     return b"".join(out)
 
 
-def mask_all(datas, keep):
-    """{key: data} with each file masked by mask(); the bodies of all come from one gfplex."""
+def shards(data, keep, ranges):
+    """[(index, name)] of the bodies keep accepts that could be blanked: a file spatch cannot
+    finish in the time limit is tried again one such function at a time (spatch.run_rule),
+    each copy with the others blanked, so that one function too big to prove loses only its
+    own facts."""
+    return [(i, ranges[i][3] if len(ranges[i]) > 3 else "?")
+            for i, _o, _c, kept in _plan(data, keep, ranges) or () if kept]
+
+
+def _plan(data, keep, ranges):
+    """[(index, open, close, kept by keep)] of the bodies that may be blanked, or None when
+    ranges do not fit data."""
+    if not ranges:
+        return None
+    for i, r in enumerate(ranges):
+        o, c = r[0], r[1]
+        if not (0 <= o < c < len(data) and data[o] == 0x7B and data[c] == 0x7D) or \
+                (i and o <= ranges[i - 1][0]):
+            return None
+    # a range that overlaps another (a header written twice in #if branches: two "{", one
+    # "}") is kept
+    overlapping, reach = set(), -1
+    for i, r in enumerate(ranges):
+        o, c = r[0], r[1]
+        if o <= reach or (i + 1 < len(ranges) and ranges[i + 1][0] <= c):
+            overlapping.add(i)
+        reach = max(reach, c)
+    plan, prev_end = [], 0
+    for i, r in enumerate(ranges):
+        o, c, pp = r[0], r[1], r[2]
+        header, body = data[prev_end:o], data[o + 1:c]
+        prev_end = max(prev_end, c + 1)
+        if i in overlapping or pp not in _BLANKABLE_PP or b"#define" in body:
+            continue
+        plan.append((i, o, c, bool(keep(header, body))))
+    return plan
+
+
+def mask_all(datas, keep, ranges_out=None):
+    """{key: data} with each file masked by mask(); the bodies of all come from one gfplex.
+    ranges_out: a dict that gets each key's bodies (for shards())."""
     keys = list(datas)
     found = bodies([datas[k] for k in keys])
+    if ranges_out is not None:
+        ranges_out.update(zip(keys, found))
     return {k: mask(datas[k], keep, r) for k, r in zip(keys, found)}
 
 

@@ -90,21 +90,28 @@ class FactCache:
     def _path(self, digest):
         return os.path.join(self.dir, digest[:2], digest + ".json")
 
-    def get(self, digest):
+    def get(self, digest, rel):
+        """The entry for this content, its records naming rel; None if there is none."""
         try:
-            with open(self._path(digest), encoding="utf-8") as f:
+            with open(self._path(digest), encoding="utf-8", errors="surrogateescape") as f:
                 entry = json.load(f)
             # the shape a result has (_run_batch): an entry of another is analysed again
             if isinstance(entry, dict) and entry.get("digest") == digest and \
                     isinstance(entry.get("status"), str) and isinstance(entry.get("detail"), str) and \
                     isinstance(entry.get("records"), list) and all(isinstance(r, dict) for r in entry["records"]):
-                return entry
+                # two files of one content share the entry: the records name the file that
+                # asks (named, it gave the first file's positions to the second's facts).
+                # An entry without "name" is older: its records' file is the name.
+                name = entry.pop("name", None) or next((r["file"] for r in entry["records"]
+                                                        if isinstance(r.get("file"), str)), None)
+                return _renamed(entry, name, rel) if isinstance(name, str) else entry
         except (OSError, ValueError):
             pass
         return None
 
-    def put(self, digest, entry):
-        entry = dict(entry, digest=digest)
+    def put(self, digest, entry, rel):
+        """Keep a result of the file spatch read as rel (its records name rel)."""
+        entry = dict(entry, digest=digest, name=os.path.normpath(rel))
         try:
             write_text(self._path(digest), json.dumps(entry))
         except GfpError:
@@ -232,7 +239,7 @@ def _run_batch(cwd, rule, rels, timeout, defines, parse):
 
 def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False,
              what="analysing", parse=parse_facts, batch=16, keep=None, variants=(), names=None,
-             transform=None):
+             transform=None, by_function=False):
     """Run a rule on each file; return ({rel: result}, number served from the cache).
 
     Files go to spatch in batches (one process start per batch, not per
@@ -255,6 +262,12 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
     transform(data): when given, spatch reads a copy of each file made by it
     (loops.rewrite: the same lines), before any masking; the cache is keyed by
     the copy.
+
+    by_function (with keep): a file that runs over the time limit is tried again one
+    kept function at a time (_by_function). Only for a rule whose facts are each about
+    one function and only ever prove (a covered call, a live handle): the facts of the
+    functions that finish are kept, and the result is still a time-out, naming the
+    functions that did not (functions_failed).
     """
     ver = spatch_version()
     choices = list(variants) + [(defines or {}, None)]
@@ -277,12 +290,14 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
                 results[rel] = {"status": "error", "records": [], "detail": f"unreadable: {e.strerror}"}
                 continue
             datas[rel] = transform(data) if transform else data
+        raw, ranges, chosen_of = datas, {}, {}
         if keep:
-            datas = masking.mask_all(datas, keep)  # one gfplex process for the bodies of all
+            datas = masking.mask_all(datas, keep, ranges)  # one gfplex process for the bodies of all
         for rel, data in datas.items():
             chosen = next(i for i, (_, accept) in enumerate(choices) if accept is None or accept(data))
             digest = file_digest(data)
-            hit = caches[chosen].get(digest)
+            chosen_of[rel] = chosen
+            hit = caches[chosen].get(digest, rel)
             if hit is not None:
                 results[rel] = hit
                 continue
@@ -300,9 +315,93 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
                 _run_todo(cwd, rule, files, results, cache, jobs, timeout, d, quiet, what, parse, batch)
         for alias, rel in aliases.items():
             results[rel] = _unalias(results.pop(alias), alias, rel)
+        if keep and by_function:
+            _by_function(raw, datas, ranges, keep, results, chosen_of, choices, caches, staged,
+                         lambda c, ts, d: _run_todo(c, rule, ts, {}, caches[d], jobs, timeout, choices[d][0], quiet,
+                                                    what + " (one function at a time)", parse, batch))
         return results, cached
     finally:
         shutil.rmtree(staged, ignore_errors=True)
+
+
+def joined(a, b, records=None):
+    """One result for a file that two passes read: the records of both (or records), and
+    the worse status. A time-out that names its functions (functions_failed) stays so only
+    when every failure names them; a failure of the whole file is the whole file's."""
+    bad = [r for r in (a, b) if r["status"] != "ok"]
+    out = dict(a, records=a["records"] + b["records"] if records is None else records)
+    out.pop("functions_failed", None)
+    if not bad:
+        return dict(out, status="ok", detail="")
+    whole = [r for r in bad if not r.get("functions_failed")]
+    if whole:
+        return dict(out, status=whole[0]["status"], detail=whole[0]["detail"])
+    names = sorted({n for r in bad for n in r["functions_failed"]})
+    return dict(out, status=bad[0]["status"], detail="; ".join(r["detail"] for r in bad), functions_failed=names)
+
+
+def _utf8(rel):
+    try:
+        rel.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+SHARD_DIR = ".gfpscope-function-"  # a shard's copy: SHARD_DIR + index + "/" + rel, in the masked tree
+
+
+def _by_function(raw, masked, ranges, keep, results, chosen_of, choices, caches, staged, run):
+    """Run each timed-out file again as copies that keep one function each (masking.shards),
+    and give it the union of their facts: status ok when every copy finished, else timeout
+    with functions_failed. The merged result is cached under the file's own key, so a
+    second scan reads it at once; a time-out cached before this was tried is tried."""
+    for ci in range(len(choices)):
+        todo, parts = [], {}
+        for rel, r in results.items():
+            if chosen_of.get(rel) != ci or r["status"] != "timeout" or "functions_failed" in r or \
+                    not _utf8(rel):
+                continue
+            shards = masking.shards(raw[rel], keep, ranges.get(rel))
+            if len(shards) < 2:
+                continue  # one function: it is the one that did not finish
+            for i, name in shards:
+                data = masking.mask(raw[rel], keep, ranges[rel], only={i})
+                copy = f"{SHARD_DIR}{i}/{rel}"
+                dst = os.path.join(staged, "tree", copy)
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                with open(dst, "wb") as f:
+                    f.write(data)
+                parts.setdefault(rel, []).append((copy, name, file_digest(data)))
+        for rel, ps in parts.items():
+            got = {}
+            for copy, _name, digest in ps:
+                hit = caches[ci].get(digest, copy)
+                if hit is not None:
+                    got[copy] = hit
+                else:
+                    todo.append((copy, digest))
+        if not parts:
+            continue
+        done = run(os.path.join(staged, "tree"), todo, ci) if todo else {}
+        for rel, ps in parts.items():
+            seen, records, failed = set(), [], []
+            for copy, name, digest in ps:
+                r = done.get(copy) or caches[ci].get(digest, copy) or \
+                    {"status": "error", "records": [], "detail": "no result"}
+                r = _renamed(r, copy, rel)
+                if r["status"] != "ok":
+                    failed.append(name)
+                for rec in r["records"]:  # a body that cannot be blanked is in every copy
+                    k = json.dumps(rec, sort_keys=True)
+                    if k not in seen:
+                        seen.add(k)
+                        records.append(rec)
+            merged = {"status": "timeout" if failed else "ok", "records": records,
+                      "detail": f"{results[rel]['detail']}; in {', '.join(failed)}" if failed else "",
+                      "functions_failed": failed}
+            results[rel] = merged
+            caches[ci].put(file_digest(masked[rel]), merged, rel)
 
 
 def _alias_non_utf8(todo, datas, adir):
@@ -329,9 +428,16 @@ def _alias_non_utf8(todo, datas, adir):
 def _unalias(result, alias, rel):
     """A result for the copy named alias, as if spatch had read rel: every field that names
     the copy names rel."""
+    return _renamed(result, alias, rel)
+
+
+def _renamed(result, old, new):
+    """result with every string that names the file old (as a path: ./x.c is x.c) made new."""
+    old = os.path.normpath(old)
+
     def fix(v):
         if isinstance(v, str):
-            return rel if os.path.normpath(v) == alias else v
+            return new if v and os.path.normpath(v) == old else v
         if isinstance(v, dict):
             return {k: fix(x) for k, x in v.items()}
         if isinstance(v, list):
@@ -371,7 +477,7 @@ def _run_todo(cwd, rule, todo, results, cache, jobs, timeout, defines, quiet, wh
                 # run); a longer --timeout is another key and tries again. An error may be
                 # the machine's (out of memory): tried again next time.
                 if r["status"] in ("ok", "timeout"):
-                    cache.put(digests[rel], r)
+                    cache.put(digests[rel], r, rel)
             prog.step(len(chunk))
     except BaseException:
         kill_running()  # Ctrl-C: finished batches are cached, the rest is redone next time

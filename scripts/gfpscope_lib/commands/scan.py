@@ -100,9 +100,7 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     prov.tokens = tokens.as_json(toks, foreign, assumed)
     for rel, r in tres.items():
         if rel in res:  # a failure of either pass is the file's (callgraph.prove lists it)
-            bad = res[rel] if res[rel]["status"] != "ok" else r
-            res[rel] = dict(res[rel], status=bad["status"], detail=bad["detail"],
-                            records=res[rel]["records"] + r["records"])
+            res[rel] = spatch.joined(res[rel], r)
         else:
             res[rel] = r
 
@@ -142,6 +140,9 @@ def prove_regions(tree, graph, openers, prov, jobs, quiet, timeout, what="scoped
     ipa["nested"] = {(f["file"], f["line"], f["col"]): f for f in own_ends
                      if (f["file"], f["line"], f["col"]) in nested}
     ipa["failed_files"] = {f["file"]: f["status"] for f in failed}
+    # a file tried one function at a time names the functions that did not finish: only
+    # those are undecided (the others' facts are all there)
+    ipa["failed_functions"] = {f["file"]: set(f["functions"]) for f in failed if f.get("functions")}
     return ipa, prov.failed + failed_own + failed_tok + failed
 
 
