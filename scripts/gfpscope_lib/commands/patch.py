@@ -17,10 +17,6 @@ from ..core.errors import GfpError
 from ..emit.rewrite import chosen, make_diff
 
 
-def load_sites(out):
-    return sites_file.load(out)
-
-
 def check_applies(tree, diff):
     """`git apply --check` in the tree: reads the tree, writes nothing."""
     if not diff:
@@ -43,7 +39,7 @@ def check_applies(tree, diff):
 
 
 def run(tree, out, confidence="high"):
-    sites = chosen(load_sites(out), confidence)
+    sites = chosen(sites_file.load(out), confidence)
     proof.check(tree, sites)  # the files still are what the scan proved, the chain still holds
     diff = make_diff(tree, sites)
     check_applies(tree, diff)

@@ -15,15 +15,14 @@ from ..emit.seriesbuild import Series, build, write_series
 from ..emit.seriesplan import SPLITS, select, slug
 from ..core.errors import GfpError
 from ..analyse import providers
-from ..core import readback
-from .patch import load_sites
+from ..core import readback, sites as sites_file
 
 
 def run(tree, out, names=None, split="justification", confidence="high", base=None,
         branch=None, quiet=False):
     if split not in SPLITS:
         raise GfpError(f"--split {split}: give one of {', '.join(SPLITS)}")
-    all_sites = load_sites(out)
+    all_sites = sites_file.load(out)
     repo = gitwork.repo_top(tree.path)
     if (base or branch) and not repo:
         raise GfpError(f"{tree.path} is not a git repository: --{'branch' if branch else 'base'} "

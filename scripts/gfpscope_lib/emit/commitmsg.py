@@ -10,6 +10,7 @@ import re
 import textwrap
 
 from ..core import textpos
+from ..core.sites import key
 from .msgwords import (TOKEN, WIDTH, _fill, _functions, _item, _kind_words, _names,
                        _number_words, _openers, _ordered, _reason, provider_kind, wrap)
 from .subjects import subject
@@ -133,6 +134,13 @@ def _callers_text(rs, callers, reason, kw):
     return wrap("; ".join(said) + f". The proof covers them: {rule}.")
 
 
+def _reason_words(kw, rs, reason):
+    """kw with the words for the functions of the sites rs, which reason proves."""
+    rf = _functions(rs)
+    return dict(kw, funcs=_names(rf), is_are="is" if len(rf) == 1 else "are",
+                has_have="has" if len(rf) == 1 else "have", reason=reason)
+
+
 def commit_message(prefix, patch, ident, words=None):
     """The whole commit message of one patch: subject, body, Signed-off-by, then below a
     "---" line the notes for the reviewer (what to check, how it was found), which git am
@@ -157,9 +165,7 @@ def commit_message(prefix, patch, ident, words=None):
     body.append(wrap(what))
     for reason in _ordered({s["reason"] for s in sites}):
         rs = [s for s in sites if s["reason"] == reason]
-        rf = _functions(rs)
-        rkw = dict(kw, funcs=_names(rf), is_are="is" if len(rf) == 1 else "are",
-                   has_have="has" if len(rf) == 1 else "have", reason=reason)
+        rkw = _reason_words(kw, rs, reason)
         chains = []
         for s in rs:
             for e in s.get("evidence") or []:
@@ -186,14 +192,12 @@ def commit_message(prefix, patch, ident, words=None):
                           "assembly) would break the argument, so please check for one."))
     checks_ = []
     for r in _ordered({s["reason"] for s in sites}):
-        rf = _functions([s for s in sites if s["reason"] == r])
-        checks_.append(_fill(_reason(r)["review"], **dict(
-            kw, funcs=_names(rf), is_are="is" if len(rf) == 1 else "are",
-            has_have="has" if len(rf) == 1 else "have", reason=r)))
+        checks_.append(_fill(_reason(r)["review"],
+                             **_reason_words(kw, [s for s in sites if s["reason"] == r], r)))
     notes.append(wrap("To review, check " + " Also check ".join(checks_)))
     seen = []
     for s in sites:
-        for m in checks.get((s["file"], s["line"], s["col"]), []):
+        for m in checks.get(key(s), []):
             if m not in seen:
                 seen.append(m)
     if seen:

@@ -4,6 +4,7 @@ import collections
 import textwrap
 
 from ..core import reasons
+from ..core.sites import key
 from .msgwords import (TOKEN, WIDTH, _functions, _item, _names, _openers, _ordered,
                        _provider_kinds, wrap)
 
@@ -17,8 +18,8 @@ for _r in reasons.CONVERT:
 HOW = {r: reasons.how(r) for r in reasons.CONVERT}
 
 
-def _same(a, b):
-    return (a["file"], a["line"], a["col"]) == (b["file"], b["line"], b["col"])
+def _where(s):
+    return f"{s['function']}() in {s['file']}" if s["function"] else s["file"]
 
 
 def _table(rows, head):
@@ -42,7 +43,7 @@ def cover_letter(entry, prefix, patches, all_sites, converted, left_out, confide
                  words=None):
     """The cover letter body: before/after counts, how proven, what was left and why, how to test."""
     mine = [s for s in all_sites if s.get("maintainers") == entry]
-    ids = {(s["file"], s["line"], s["col"]) for s in converted}
+    ids = {key(s) for s in converted}
     paras = []
     files = sorted({s["file"] for s in converted})
     paras.append(wrap(
@@ -76,10 +77,10 @@ def cover_letter(entry, prefix, patches, all_sites, converted, left_out, confide
     paras.append("\n".join(how))
     left = collections.Counter()
     for s in mine:
-        if (s["file"], s["line"], s["col"]) in ids:
+        if key(s) in ids:
             continue
         if s.get("verdict") == "convert":
-            if not any(_same(s, o) for o, _w in left_out):
+            if key(s) not in {key(o) for o, _w in left_out}:
                 # proven, but below --confidence
                 left[f"{s['reason']}, {s['confidence']} confidence"] += 1
             continue  # the left-out ones are counted below, with why
@@ -95,18 +96,16 @@ def cover_letter(entry, prefix, patches, all_sites, converted, left_out, confide
     if left_out:
         lines = ["Proven, but left out of this series:", ""]
         for s, why in left_out:
-            where = f"{s['function']}() in {s['file']}" if s["function"] else s["file"]
-            lines.append(_item(f"{where}: {why}"))
+            lines.append(_item(f"{_where(s)}: {why}"))
         paras.append("\n".join(lines))
     checks = (words or {}).get("checks") or {}
-    kept = [(s, m) for s in converted for m in checks.get((s["file"], s["line"], s["col"]), [])]
+    kept = [(s, m) for s in converted for m in checks.get(key(s), [])]
     if kept:
         lines = [wrap("Converted, with a checkpatch --strict CHECK on the line about code the "
                       "series leaves as it was (it reports the same on the line before the "
                       "series):"), ""]
         for s, m in kept:
-            where = f"{s['function']}() in {s['file']}" if s["function"] else s["file"]
-            lines.append(_item(f"{where}: {m}"))
+            lines.append(_item(f"{_where(s)}: {m}"))
         paras.append("\n".join(lines))
     fs = all(f.startswith("fs/") for f in files)
     if fs:

@@ -12,9 +12,10 @@ from ..collect import lexsites
 from ..core import textpos
 from ..core.atomic import write_text
 from ..core.errors import GfpError
+from ..core.sites import key as _key
 from . import checkpatch, commitmsg, coverletter, gitwork, subjects
 from .rewrite import rewrite_bytes
-from .seriesplan import _key, group, keep_functions_whole, slug, too_long
+from .seriesplan import group, keep_functions_whole, slug, too_long
 from .seriestree import chain_callers, file_texts, learn_prefix, recipients
 
 
@@ -30,6 +31,13 @@ def patch_texts(patches, texts):
             cur[rel] = rewrite_bytes(rel, texts[rel], done[rel])
         out.append(cur)
     return out
+
+
+def _shift(converted, s):
+    """How far s's column moves: GFP_KERNEL is two bytes longer than GFP_NOFS/GFP_NOIO, once
+    for each conversion before it on its line."""
+    return 2 * sum(1 for c in converted if c["file"] == s["file"] and c["line"] == s["line"]
+                   and c["col"] < s["col"])
 
 
 def census_after(wt, files, all_sites, converted):
@@ -48,9 +56,7 @@ def census_after(wt, files, all_sites, converted):
     for s in all_sites:
         if s["file"] not in files or _key(s) in conv:
             continue
-        shift = 2 * sum(1 for c in converted if c["file"] == s["file"] and c["line"] == s["line"]
-                        and c["col"] < s["col"])
-        expect.add((s["file"], s["line"], s["col"] + shift, s["kind"]))
+        expect.add((s["file"], s["line"], s["col"] + _shift(converted, s), s["kind"]))
     have = {(s["file"], s["line"], s["col"], s["kind"]) for s in got}
     if have != expect:
         diff = sorted(have ^ expect)[:3]
@@ -58,9 +64,7 @@ def census_after(wt, files, all_sites, converted):
     for s in converted:
         with open(os.path.join(wt, s["file"]), "rb") as f:
             line = textpos.line_at(f.read(), s["line"]) or b""
-        shift = 2 * sum(1 for c in converted if c["file"] == s["file"] and c["line"] == s["line"]
-                        and c["col"] < s["col"])
-        if not line[s["col"] + shift:].startswith(b"GFP_KERNEL"):
+        if not line[s["col"] + _shift(converted, s):].startswith(b"GFP_KERNEL"):
             raise GfpError(f"{s['file']}:{s['line']}: does not read GFP_KERNEL after the series")
 
 

@@ -6,9 +6,10 @@ import os
 import re
 
 from ..core import textpos
+from ..core.sites import key as _key
 from ..core.errors import GfpError
 from . import msgwords
-from .rewrite import LEVELS
+from .rewrite import LEVELS, chosen
 
 
 SPLITS = ("justification", "file", "function")
@@ -20,10 +21,6 @@ COLUMNS = 100  # checkpatch's line length limit
 
 def slug(entry):
     return re.sub(r"[^a-z0-9]+", "-", entry.lower()).strip("-") or "unknown"
-
-
-def _key(s):
-    return (s["file"], s["line"], s["col"])
 
 
 # ---------------------------------------------------------------- grouping
@@ -153,14 +150,12 @@ def keep_functions_whole(sites, left_out):
 
 def select(sites, confidence, names):
     """{MAINTAINERS entry: convert sites}, limited to the --subsystem NAMEs."""
-    limit = LEVELS[confidence]
     by = {}
-    for s in sites:
-        if s.get("verdict") == "convert" and LEVELS.get(s.get("confidence"), 9) <= limit:
-            by.setdefault(s.get("maintainers") or "(no MAINTAINERS entry)", []).append(s)
+    for s in chosen(sites, confidence):
+        by.setdefault(s.get("maintainers") or "(no MAINTAINERS entry)", []).append(s)
     if not names:
         return by
-    chosen = {}
+    picked = {}
     for n in names:
         want = n.lower().rstrip("/")
         hit = [e for e, ss in by.items()
@@ -170,5 +165,5 @@ def select(sites, confidence, names):
             raise GfpError(f"--subsystem {n}: no convert verdict there at confidence {confidence} "
                            f"(entries with some: {', '.join(sorted(by)) or 'none'})")
         for e in hit:
-            chosen[e] = by[e]
-    return chosen
+            picked[e] = by[e]
+    return picked

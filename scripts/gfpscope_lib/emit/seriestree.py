@@ -8,6 +8,7 @@ from ..analyse import callgraph
 from ..collect import lexsites, subsystems
 from ..core.errors import GfpError
 from . import gitwork, subjects
+from .rewrite import read_bytes
 
 
 def file_texts(scratch, tree, files):
@@ -15,11 +16,7 @@ def file_texts(scratch, tree, files):
     texts = {}
     for rel in files:
         blob = scratch.blob(scratch.base, rel)
-        try:
-            with open(tree.abspath(rel), "rb") as f:
-                disk = f.read()
-        except OSError as e:
-            raise GfpError(f"{rel}: cannot read: {e.strerror}")
+        disk = read_bytes(tree, rel)
         if blob is None:
             raise GfpError(f"{rel} is not in the base revision: the series would not apply to it")
         if blob != disk:
