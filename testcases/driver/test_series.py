@@ -16,7 +16,7 @@ import unittest
 from util import PY, REPO, CliCase, ScannedTree, tree_state
 from gfpscope_lib.core import paths
 
-from gfpscope_lib.commands import series as series_mod
+from gfpscope_lib.emit import seriesplan, seriestree
 
 SERIES_TREE = os.path.join(REPO, "testcases", "trees", "series")
 CACHE = paths.data_home()
@@ -398,7 +398,7 @@ class SeriesUnits(unittest.TestCase):
             site = {"file": "fs/a/a.c", "function": "fill",
                     "proof": {"chain": [{"caller": "a_user", "callee": "fill", "file": "fs/a/a.c", "line": 7, "col": 8}],
                               "files": {r: "x" for r in files if r.endswith((".c", ".h"))}}}
-            got = series_mod.chain_callers(KernelTree(d), [site])
+            got = seriestree.chain_callers(KernelTree(d), [site])
             self.assertEqual(got, {"fill": ["A_FILL", "a_other", "a_user"]})
 
     def test_large_patches_are_split(self):
@@ -407,25 +407,25 @@ class SeriesUnits(unittest.TestCase):
                     "reason": "local-scope", "confidence": "high", "evidence": [f"{fn} (memalloc_nofs_save() at line 1)"]}
         sites = [site("fs/x/a.c", "big", i) for i in range(40)]
         sites += [site(f"fs/x/f{j}.c", f"fn{j}", i) for j in range(8) for i in range(2)]
-        patches = series_mod.group(sites)
-        self.assertTrue(all(len(p["sites"]) <= series_mod.MAX_SITES for p in patches))
+        patches = seriesplan.group(sites)
+        self.assertTrue(all(len(p["sites"]) <= seriesplan.MAX_SITES for p in patches))
         self.assertEqual(sum(len(p["sites"]) for p in patches), 56)
-        from gfpscope_lib.emit import commitmsg
-        subjects = [commitmsg.subject("x: ", p) for p in patches]
+        from gfpscope_lib.emit.subjects import subject
+        subjects = [subject("x: ", p) for p in patches]
         self.assertEqual(len(set(subjects)), len(subjects), subjects)
         self.assertIn("x: use GFP_KERNEL in big() inside memalloc_nofs_save() scopes (1/3)", subjects)
         self.assertIn("x: use GFP_KERNEL in f7.c inside memalloc_nofs_save() scopes", subjects)
 
     def test_prefix_rules(self):
-        from gfpscope_lib.emit import commitmsg
-        self.assertEqual(commitmsg.dir_prefix(["fs/xfs/xfs_buf.c", "fs/xfs/libxfs/xfs_da_btree.c"]), "xfs: ")
-        self.assertEqual(commitmsg.dir_prefix(["drivers/block/xen-blkfront.c"]), "xen-blkfront: ")
-        self.assertEqual(commitmsg.dir_prefix(["fs/bcachefs/compress.c"]), "bcachefs: ")
-        self.assertEqual(commitmsg.dir_prefix(["drivers/md/bcache/super.c"]), "bcache: ")
-        self.assertEqual(commitmsg.dir_prefix(["mm/vmalloc.c"]), "mm: ")
-        self.assertEqual(commitmsg.learn_prefix(["btrfs: fix x", "Merge tag 'y'", "btrfs: scrub: z",
-                                                 "Revert \"btrfs: q\"", "treewide: w", "treewide: v"]), "btrfs: ")
-        self.assertIsNone(commitmsg.learn_prefix(["Linux 6.12.117"]))
+        from gfpscope_lib.emit import commitmsg, subjects
+        self.assertEqual(subjects.dir_prefix(["fs/xfs/xfs_buf.c", "fs/xfs/libxfs/xfs_da_btree.c"]), "xfs: ")
+        self.assertEqual(subjects.dir_prefix(["drivers/block/xen-blkfront.c"]), "xen-blkfront: ")
+        self.assertEqual(subjects.dir_prefix(["fs/bcachefs/compress.c"]), "bcachefs: ")
+        self.assertEqual(subjects.dir_prefix(["drivers/md/bcache/super.c"]), "bcache: ")
+        self.assertEqual(subjects.dir_prefix(["mm/vmalloc.c"]), "mm: ")
+        self.assertEqual(subjects.learn_prefix(["btrfs: fix x", "Merge tag 'y'", "btrfs: scrub: z",
+                                                "Revert \"btrfs: q\"", "treewide: w", "treewide: v"]), "btrfs: ")
+        self.assertIsNone(subjects.learn_prefix(["Linux 6.12.117"]))
         self.assertEqual(commitmsg.condense("a <- b <- c (memalloc_nofs_save() at line 30)"),
                          "c() [memalloc_nofs_save()] -> b() -> a()")
 
@@ -455,7 +455,7 @@ class SeriesUnits(unittest.TestCase):
     def test_provider_words(self):
         """A lock helper that opens a scope is a lock held, not a transaction; a transaction
         start is a transaction; every caller of the function is named."""
-        from gfpscope_lib.emit import commitmsg
+        from gfpscope_lib.emit import commitmsg, msgwords
 
         def patch(fn, opener, how):
             return {"sites": [{"file": "fs/x/a.c", "line": 3, "col": 4, "function": fn, "kind": "nofs",
@@ -480,10 +480,10 @@ class SeriesUnits(unittest.TestCase):
         self.assertIn("runs inside a transaction that x_trans_alloc() started", log)
         self.assertIn("through x_trans_set_context()", log)
         self.assertIn("x_add() has no caller other than the one shown.", log)
-        self.assertEqual(commitmsg.provider_kind("cifs_server_lock"), "lock")
-        self.assertEqual(commitmsg.provider_kind("ext4_writepages_down_read"), "lock")
-        self.assertEqual(commitmsg.provider_kind("xfs_trans_alloc_inode"), "transaction")
-        self.assertEqual(commitmsg.provider_kind("jbd2__journal_start"), "transaction")
+        self.assertEqual(msgwords.provider_kind("cifs_server_lock"), "lock")
+        self.assertEqual(msgwords.provider_kind("ext4_writepages_down_read"), "lock")
+        self.assertEqual(msgwords.provider_kind("xfs_trans_alloc_inode"), "transaction")
+        self.assertEqual(msgwords.provider_kind("jbd2__journal_start"), "transaction")
 
     def test_checkpatch_judges_only_the_changed_lines(self):
         """The patch with its changed lines put back as they were: what checkpatch reports on
@@ -499,7 +499,7 @@ class SeriesUnits(unittest.TestCase):
         def site(fn, line, call):
             return {"file": "f.c", "line": line, "col": 4, "function": fn, "call": call, "kind": "nofs"}
         sites = [site("a", 1, "kzalloc"), site("a", 2, "alloc_page"), site("b", 3, "kmalloc")]
-        out = series_mod.keep_functions_whole(sites, [(sites[0], "too long")])
+        out = seriesplan.keep_functions_whole(sites, [(sites[0], "too long")])
         self.assertEqual([(s["line"], w.split(",")[0]) for s, w in out],
                          [(1, "too long"), (2, "its kzalloc() call is left out")])
 
@@ -529,7 +529,7 @@ class SeriesRealTree(CliCase):
         import json
         with open(REAL_SITES) as f:
             sites = json.load(f)
-        want = {series_mod.slug(s["maintainers"]) for s in sites if s["verdict"] == "convert"}
+        want = {seriesplan.slug(s["maintainers"]) for s in sites if s["verdict"] == "convert"}
         os.makedirs(self.out)
         shutil.copy(REAL_SITES, self.out)
         self.env.update(git_env(self.tmp))

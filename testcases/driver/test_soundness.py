@@ -231,13 +231,13 @@ class LineNumbering(unittest.TestCase):
         self.assertGreater(len(data.decode("latin-1").splitlines()), 4)
 
     def test_rewrite_by_byte_offset(self):
-        from gfpscope_lib.commands import patch
+        from gfpscope_lib.emit import rewrite
         old = b"/* \f */\nq(GFP_NOFS);\np(GFP_NOFS); /* \xe9 */\n"
-        new = patch.rewrite_bytes("x.c", old, [{"line": 3, "col": 2, "kind": "nofs"}])
+        new = rewrite.rewrite_bytes("x.c", old, [{"line": 3, "col": 2, "kind": "nofs"}])
         self.assertEqual(new, b"/* \f */\nq(GFP_NOFS);\np(GFP_KERNEL); /* \xe9 */\n")
         from gfpscope_lib.core.errors import GfpError
         with self.assertRaises(GfpError):
-            patch.rewrite_bytes("x.c", old, [{"line": 3, "col": 3, "kind": "nofs"}])
+            rewrite.rewrite_bytes("x.c", old, [{"line": 3, "col": 3, "kind": "nofs"}])
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ import tempfile
 from ..core import readback, reasons
 from ..core.errors import GfpError
 from ..emit import gitwork
+from ..emit.rewrite import chosen
 from . import scan
-from .patch import chosen
 
 SOURCE_EXT = (".c", ".h")
 

@@ -115,6 +115,11 @@ SITE = Record({
 SITES = ListOf(SITE, name="record")
 
 
+def key(s):
+    """A site's identity: where its token is (one token, one site)."""
+    return (s["file"], s["line"], s["col"])
+
+
 def load(out):
     """OUT/sites.json as scan wrote it, checked record by record: the one reader of the file
     (patch, series, report, whatif, history --scan). A file of another shape is one clear
