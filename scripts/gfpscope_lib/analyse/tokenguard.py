@@ -56,8 +56,9 @@ def made_up(text, any_name, allocators):
 def _integer(before, name):
     """The last declaration of name before its cast (the function's own local or parameter)
     declares an integer: a cast of anything else (an array, a pointer) may be a real object."""
-    decl = re.compile(r"(?:^|[;{(,])\s*((?:[A-Za-z_]\w*\s+)+\**\s*|(?:[A-Za-z_]\w*\s*)+\*+\s*)%s\s*[;=,)\[]"
-                      % re.escape(name))
+    # each word ends at a space or a star, so the words of a declaration split one way only
+    # (the earlier (?:\w+\s*)+ split a run of words every way it could: 155 s on linux-6.12)
+    decl = re.compile(r"(?:^|[;{(,])\s*((?:[A-Za-z_]\w*(?:\s+|\s*\*+\s*))+)%s\s*[;=,)\[]" % re.escape(name))
     found = list(decl.finditer(before))
     if not found:
         return False
