@@ -166,13 +166,23 @@ def _pieces(v):
         yield part
 
 
+def tree_content(tree):
+    """(hash of the tree's content, hash of its stats, racy): StatIndex.keys(), walked once
+    per run and tree (the call graph and the word greps key by it). A fresh hash object
+    each time: callers add their own inputs to it."""
+    got = getattr(tree, "_content", None)
+    if got is None:
+        got = tree._content = StatIndex(tree).keys(tree)
+    return got[0].copy(), got[1], got[2]
+
+
 class GraphCache:
     def __init__(self, tree, position_files, enders):
         self.tree = tree
         self.dir = os.path.join(paths.cache_home(), "callgraph", _code_key())
         # the stats are kept as a hash, not as a snapshot: a snapshot of linux-6.12 is some
         # 20 MB, and the lexing that follows is the scan's peak of memory
-        h, self.snap, self.racy = StatIndex(tree).keys(tree)
+        h, self.snap, self.racy = tree_content(tree)
         h.update(b"\0positions\n" + "\n".join(sorted(position_files)).encode("utf-8", "surrogateescape"))
         h.update(b"\0enders\n" + enders.pattern.encode("utf-8", "surrogateescape"))
         self.key = h.hexdigest()

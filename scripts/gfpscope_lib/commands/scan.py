@@ -6,6 +6,7 @@ from ..emit import census
 from ..collect import lexsites, loops, masking, spatch
 from ..core import paths
 from ..core.atomic import FileSet, check_writable_dir
+from ..collect import words as words_cache
 from ..collect.words import files_with
 from ..core.errors import GfpError
 from ..core.log import log
@@ -245,6 +246,8 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, provider
     verdicts.assign(sites, covered, findings, ipa, ended)
     proof.add_digests(tree, sites)  # what each convert was proven against (patch/series check it)
     changed = changed_files(before, tree.snapshot(), sites)
+    if not changed:
+        words_cache.flush()  # the greps' answers are the tree's as it is now
     scope = "whole tree" if not rel_paths else ", ".join(rel_paths)
     c = census.build(sites, tree, scope, maint.method)
     c["files"] = {"seen": seen, "with_sites": len(files), "from_cache": cached,
