@@ -316,9 +316,14 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
         for alias, rel in aliases.items():
             results[rel] = _unalias(results.pop(alias), alias, rel)
         if keep and by_function:
-            _by_function(raw, datas, ranges, keep, results, chosen_of, choices, caches, staged,
-                         lambda c, ts, d: _run_todo(c, rule, ts, {}, caches[d], jobs, timeout, choices[d][0], quiet,
-                                                    what + " (one function at a time)", parse, batch))
+            # one function is given the limit of a whole file times SHARD_FACTOR: it is one
+            # of a file's biggest (xfs_bmap_btalloc() alone: 132 s); its own cache key
+            slow = timeout * SHARD_FACTOR
+            shard_caches = [FactCache(rule, ver, {"timeout": slow, "defines": d, **({"names": names} if names else {})})
+                            for d, _ in choices[:len(caches)]]
+            _by_function(raw, datas, ranges, keep, results, chosen_of, choices, caches, shard_caches, staged,
+                         lambda c, ts, d: _run_todo(c, rule, ts, {}, shard_caches[d], jobs, slow, choices[d][0], quiet,
+                                                    what + " (one function at a time)", parse, batch), slow)
         return results, cached
     finally:
         shutil.rmtree(staged, ignore_errors=True)
@@ -348,10 +353,11 @@ def _utf8(rel):
         return False
 
 
+SHARD_FACTOR = 3  # a function tried alone gets this many times the limit of a file
 SHARD_DIR = ".gfpscope-function-"  # a shard's copy: SHARD_DIR + index + "/" + rel, in the masked tree
 
 
-def _by_function(raw, masked, ranges, keep, results, chosen_of, choices, caches, staged, run):
+def _by_function(raw, masked, ranges, keep, results, chosen_of, choices, caches, shard_caches, staged, run, slow):
     """Run each timed-out file again as copies that keep one function each (masking.shards),
     and give it the union of their facts: status ok when every copy finished, else timeout
     with functions_failed. The merged result is cached under the file's own key, so a
@@ -359,7 +365,7 @@ def _by_function(raw, masked, ranges, keep, results, chosen_of, choices, caches,
     for ci in range(len(choices)):
         todo, parts = [], {}
         for rel, r in results.items():
-            if chosen_of.get(rel) != ci or r["status"] != "timeout" or "functions_failed" in r or \
+            if chosen_of.get(rel) != ci or r["status"] != "timeout" or r.get("shard_timeout") == slow or \
                     not _utf8(rel):
                 continue
             shards = masking.shards(raw[rel], keep, ranges.get(rel))
@@ -376,7 +382,7 @@ def _by_function(raw, masked, ranges, keep, results, chosen_of, choices, caches,
         for rel, ps in parts.items():
             got = {}
             for copy, _name, digest in ps:
-                hit = caches[ci].get(digest, copy)
+                hit = shard_caches[ci].get(digest, copy)
                 if hit is not None:
                     got[copy] = hit
                 else:
@@ -387,7 +393,7 @@ def _by_function(raw, masked, ranges, keep, results, chosen_of, choices, caches,
         for rel, ps in parts.items():
             seen, records, failed = set(), [], []
             for copy, name, digest in ps:
-                r = done.get(copy) or caches[ci].get(digest, copy) or \
+                r = done.get(copy) or shard_caches[ci].get(digest, copy) or \
                     {"status": "error", "records": [], "detail": "no result"}
                 r = _renamed(r, copy, rel)
                 if r["status"] != "ok":
@@ -398,8 +404,8 @@ def _by_function(raw, masked, ranges, keep, results, chosen_of, choices, caches,
                         seen.add(k)
                         records.append(rec)
             merged = {"status": "timeout" if failed else "ok", "records": records,
-                      "detail": f"{results[rel]['detail']}; in {', '.join(failed)}" if failed else "",
-                      "functions_failed": failed}
+                      "detail": f"{results[rel]['detail']}; alone, {', '.join(failed)} ran over {slow}s" if failed else "",
+                      "functions_failed": failed, "shard_timeout": slow}
             results[rel] = merged
             caches[ci].put(file_digest(masked[rel]), merged, rel)
 
