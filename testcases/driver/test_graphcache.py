@@ -87,6 +87,26 @@ class GraphCacheScan(CliCase):
         self.assertIn(HIT, r.stderr)
         self.assertEqual(self.outputs("undone"), cold)
 
+    def test_word_greps_follow_the_tree(self):
+        """The greps that choose each step's files are cached by the tree's content
+        (collect/words.py): a new file that opens a scope is seen, as by a cold scan."""
+        self.scan("cold")
+        self.assertTrue(glob.glob(os.path.join(self.tmp, "cache", "words", "*", "*.json")))
+        cold = self.outputs("cold")
+        self.scan("warm")
+        self.assertEqual(self.outputs("warm"), cold)
+        with open(os.path.join(self.tree, "fs/ipafs/d.c"), "w") as f:
+            f.write('#include "ipafs.h"\n#include <linux/sched/mm.h>\n\nvoid ipafs_d_user(size_t n)\n{\n'
+                    "\tunsigned int nofs = memalloc_nofs_save();\n\n\tkfree(ipafs_shared_unscoped(n));\n"
+                    "\tmemalloc_nofs_restore(nofs);\n}\n")
+        time.sleep(graphcache.RACY_NS / 1e9 + 0.5)  # old enough for its stat to be trusted
+        self.scan("added")
+        self.scan("added-cold", cache="empty")
+        self.assertEqual(self.outputs("added"), self.outputs("added-cold"))
+        # ipafs_shared_unscoped() now has a caller inside a scope too
+        self.assertEqual(self.verdict("cold", "ipafs_shared_unscoped"), [("keep", "no-scope")])
+        self.assertEqual(self.verdict("added", "ipafs_shared_unscoped"), [("keep", "dual-context")])
+
     def test_an_entry_that_does_not_load_is_not_served(self):
         self.scan("cold")
         cold = self.outputs("cold")
