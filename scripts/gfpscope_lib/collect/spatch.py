@@ -363,7 +363,7 @@ def _by_function(raw, masked, ranges, keep, results, chosen_of, choices, caches,
     with functions_failed. The merged result is cached under the file's own key, so a
     second scan reads it at once; a time-out cached before this was tried is tried."""
     for ci in range(len(choices)):
-        todo, parts = [], {}
+        parts = {}
         for rel, r in results.items():
             if chosen_of.get(rel) != ci or r["status"] != "timeout" or r.get("shard_timeout") == slow or \
                     not _utf8(rel):
@@ -379,14 +379,8 @@ def _by_function(raw, masked, ranges, keep, results, chosen_of, choices, caches,
                 with open(dst, "wb") as f:
                     f.write(data)
                 parts.setdefault(rel, []).append((copy, name, file_digest(data)))
-        for rel, ps in parts.items():
-            got = {}
-            for copy, _name, digest in ps:
-                hit = shard_caches[ci].get(digest, copy)
-                if hit is not None:
-                    got[copy] = hit
-                else:
-                    todo.append((copy, digest))
+        todo = [(copy, digest) for ps in parts.values() for copy, _name, digest in ps
+                if shard_caches[ci].get(digest, copy) is None]
         if not parts:
             continue
         done = run(os.path.join(staged, "tree"), todo, ci) if todo else {}
@@ -404,7 +398,8 @@ def _by_function(raw, masked, ranges, keep, results, chosen_of, choices, caches,
                         seen.add(k)
                         records.append(rec)
             merged = {"status": "timeout" if failed else "ok", "records": records,
-                      "detail": f"{results[rel]['detail']}; alone, {', '.join(failed)} ran over {slow}s" if failed else "",
+                      "detail": f"{results[rel]['detail']}; alone, {', '.join(failed)} did not finish in {slow}s"
+                      if failed else "",
                       "functions_failed": failed, "shard_timeout": slow}
             results[rel] = merged
             caches[ci].put(file_digest(masked[rel]), merged, rel)
