@@ -27,14 +27,39 @@ def _entry(tree, pattern, rel_paths):
     return os.path.join(paths.cache_home(), "words", k[:2], k + ".json")
 
 
+KEEP = 400  # entries kept, the most recent (a tree content has about a dozen)
+
+
 def flush():
-    """Write the answers of this run (the scan calls it when no file changed under it)."""
+    """Write the answers of this run (the scan calls it when no file changed under it), and
+    keep the KEEP most recent entries (a history of many revisions adds a dozen each)."""
+    top = None
     while _pending:
         path, out = _pending.popitem()
+        top = os.path.dirname(os.path.dirname(path))
         try:
             write_text(path, json.dumps({w: sorted(fs) for w, fs in sorted(out.items())}))
         except GfpError:
             pass  # a cache that cannot be written only costs time
+    if top:
+        _prune(top)
+
+
+def _prune(top):
+    entries = []
+    for d in os.listdir(top) if os.path.isdir(top) else ():
+        sub = os.path.join(top, d)
+        for n in os.listdir(sub) if os.path.isdir(sub) else ():
+            p = os.path.join(sub, n)
+            try:
+                entries.append((os.stat(p).st_mtime, p))
+            except OSError:
+                pass
+    for _m, p in sorted(entries, reverse=True)[KEEP:]:
+        try:
+            os.unlink(p)
+        except OSError:
+            pass
 
 
 def files_with(tree, words, rel_paths=None):
@@ -51,6 +76,10 @@ def files_with(tree, words, rel_paths=None):
             with open(entry, encoding="utf-8") as f:
                 got = json.load(f)
             if isinstance(got, dict) and all(isinstance(v, list) for v in got.values()):
+                try:
+                    os.utime(entry)  # recently used: kept by _prune
+                except OSError:
+                    pass
                 return {w: set(fs) for w, fs in got.items()}
         except (OSError, ValueError):
             pass
