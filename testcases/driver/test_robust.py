@@ -252,6 +252,18 @@ class SpatchFaults(CliCase):
         got = {s["function"]: (s["verdict"], s["reason"]) for s in sites if s["file"] == "fs/tokfs/branchy.c"}
         self.assertEqual(got, {"tok_big_callee": ("keep", "undecided"),
                                "tok_small_callee": ("convert", "transaction-handle")})
+        # without the merged entries, the copies are read back from their own cache (a key
+        # that named the run's temporary names file never matched again)
+        merged = [p for p in glob.glob(os.path.join(self.tmp, "cache", "facts", "*", "*", "*.json"))
+                  if '"shard_timeout"' in open(p).read()]
+        self.assertTrue(merged)
+        for p in merged:
+            os.unlink(p)
+        r2 = self.gfpscope("scan", "--timeout", "1", "--kdir", tree, "--out", self.out + "2")
+        self.assertEqual(r2.returncode, 0, r2.stderr)
+        self.assertNotIn("one function at a time", r2.stderr)
+        with open(os.path.join(self.out + "2", "sites.json")) as a, open(os.path.join(self.out, "sites.json")) as b:
+            self.assertEqual(a.read(), b.read())
 
     def test_same_shape_without_timeout_converts(self):
         """Twin: the same code with few paths is proven (so the test above keeps the sites

@@ -271,8 +271,13 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
     """
     ver = spatch_version()
     choices = list(variants) + [(defines or {}, None)]
-    caches = [FactCache(rule, ver, {"timeout": timeout, "defines": d, **({"names": names} if names else {})})
-              for d, _ in choices]
+    # keyed by the defines as given (not the names file's temporary path, added below)
+    key_defines = [d for d, _ in choices]
+
+    def caches_for(limit):
+        return [FactCache(rule, ver, {"timeout": limit, "defines": d, **({"names": names} if names else {})})
+                for d in key_defines]
+    caches = caches_for(timeout)
     results, todo = {}, [[] for _ in choices]
     staged = tempfile.mkdtemp(prefix="gfpscope-masked.")
     try:
@@ -319,8 +324,7 @@ def run_rule(tree, rule, rel_files, jobs, timeout=120, defines=None, quiet=False
             # one function is given the limit of a whole file times SHARD_FACTOR: it is one
             # of a file's biggest (xfs_bmap_btalloc() alone: 132 s); its own cache key
             slow = timeout * SHARD_FACTOR
-            shard_caches = [FactCache(rule, ver, {"timeout": slow, "defines": d, **({"names": names} if names else {})})
-                            for d, _ in choices[:len(caches)]]
+            shard_caches = caches_for(slow)
             _by_function(raw, datas, ranges, keep, results, chosen_of, choices, caches, shard_caches, staged,
                          lambda c, ts, d: _run_todo(c, rule, ts, {}, shard_caches[d], jobs, slow, choices[d][0], quiet,
                                                     what + " (one function at a time)", parse, batch), slow)
