@@ -2,11 +2,16 @@
 lexing the tree, and gives byte for byte what a cold scan gives, before and after an edit."""
 import glob
 import os
+import shutil
+import tempfile
 import time
+import unittest
+from unittest import mock
 
 from util import CliCase, REPO
 
-from gfpscope_lib.collect import graphcache
+from gfpscope_lib.collect import graphcache, words
+from gfpscope_lib.core.tree import KernelTree
 
 IPA = os.path.join(REPO, "testcases", "trees", "ipa")
 OUTPUTS = ("sites.json", "providers.json", "scopes.json")
@@ -91,7 +96,7 @@ class GraphCacheScan(CliCase):
         """The greps that choose each step's files are cached by the tree's content
         (collect/words.py): a new file that opens a scope is seen, as by a cold scan."""
         self.scan("cold")
-        self.assertTrue(glob.glob(os.path.join(self.tmp, "cache", "words", "*", "*.json")))
+        self.assertTrue(glob.glob(os.path.join(self.tmp, "cache", "words", "answers", "*", "*.json")))
         cold = self.outputs("cold")
         self.scan("warm")
         self.assertEqual(self.outputs("warm"), cold)
@@ -188,3 +193,64 @@ class GraphCacheScan(CliCase):
         self.assertEqual(list(back.plain["callee5"]), list(g.plain["callee5"]))
         c.key = "another"  # an entry whose header names another key is not served
         self.assertFalse(c.load(callgraph.Graph(["a.c"])))
+
+
+class WordGrepsUpToDate(unittest.TestCase):
+    """After an edit, a word grep's cached answer is brought up to date by grepping only the
+    files that changed (collect/words.py), and says what a grep of the whole tree says."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="gfpscope-words.")
+        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
+        self.env = mock.patch.dict(os.environ, {"GFPSCOPE_CACHE": os.path.join(self.tmp, "cache")})
+        self.env.start()
+        self.addCleanup(self.env.stop)
+        self.root = os.path.join(self.tmp, "tree")
+        self.write("Makefile", "VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 0\n")
+        for i in range(5):
+            self.write(f"fs/a/f{i}.c", "void f%d(void) { memalloc_nofs_save(); }\n" % i if i % 2 else "int x;\n")
+        self.write("fs/b/g.h", "#define G memalloc_noio_save()\n")
+        self.write("fs/b/notes.txt", "memalloc_nofs_save\n")
+        time.sleep(graphcache.RACY_NS / 1e9 + 0.2)  # old enough for the stats to be trusted
+
+    def write(self, rel, text):
+        p = os.path.join(self.root, rel)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "w") as f:
+            f.write(text)
+
+    def grep(self, rel_paths=None):
+        """(answer, the paths each grep was given) for a fresh run over the tree."""
+        tree, given = KernelTree(self.root), []
+        real = words._grep
+
+        def spy(tree, pattern, paths):
+            given.append(paths)
+            return real(tree, pattern, paths)
+        with mock.patch.object(words, "_grep", spy):
+            got = words.files_with(tree, ["memalloc_nofs_save", "memalloc_noio_save"], rel_paths)
+        words.flush(tree)
+        return got, given
+
+    def test_only_the_changed_files_are_grepped(self):
+        for rel_paths in (None, ["fs/a"]):
+            with self.subTest(rel_paths=rel_paths):
+                cold, given = self.grep(rel_paths)
+                self.assertEqual(given, [rel_paths])
+                self.assertEqual(self.grep(rel_paths), (cold, []))  # warm: no grep at all
+                self.write("fs/a/f0.c", "void f0(void) { memalloc_nofs_save(); }\n")  # now matches
+                self.write("fs/a/f1.c", "int y;\n")                                   # no longer
+                self.write("fs/a/new.c", "void n(void) { memalloc_noio_save(); }\n")  # added
+                os.unlink(os.path.join(self.root, "fs/a/f3.c"))                       # removed
+                time.sleep(graphcache.RACY_NS / 1e9 + 0.2)
+                got, given = self.grep(rel_paths)
+                self.assertEqual(given, [["fs/a/f0.c", "fs/a/f1.c", "fs/a/new.c"]])
+                self.assertEqual(got, words._grep(KernelTree(self.root), "memalloc_nofs_save|memalloc_noio_save",
+                                                  rel_paths))
+                self.assertEqual(got["memalloc_nofs_save"], {"fs/a/f0.c"})
+                # put back for the next subtest
+                self.write("fs/a/f0.c", "int x;\n")
+                self.write("fs/a/f1.c", "void f1(void) { memalloc_nofs_save(); }\n")
+                self.write("fs/a/f3.c", "void f3(void) { memalloc_nofs_save(); }\n")
+                os.unlink(os.path.join(self.root, "fs/a/new.c"))
+                time.sleep(graphcache.RACY_NS / 1e9 + 0.2)

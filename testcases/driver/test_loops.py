@@ -107,6 +107,18 @@ class Rewrite(unittest.TestCase):
         self.assertIn('/* break; */ s = "break;";', got)
         self.assertEqual(got.count("goto gfpscope_b1;"), 1)
 
+    def test_comments_inside_a_head_do_not_hide_it(self):
+        """A file is tokenised only if a cheap search finds a head: the search must find
+        every head the tokens do, comments between the tokens or not."""
+        for head in ("while /* a */ ( // b\n 1 /**/ )", "while(true)", "for ( /* x */ ; // y\n ; )",
+                     "for(;;/*z*/)"):
+            with self.subTest(head=head):
+                got = rw("void f(void)\n{\n\t%s {\n\t\tif (a())\n\t\t\tbreak;\n\t}\n}\n" % head)
+                self.assertIn("goto gfpscope_b1;", got)
+        for src in ("while (10) { break; }", "for (i = 0;;) { break; }", "while (x) { break; }"):
+            with self.subTest(src=src):
+                self.assertEqual(rw("void f(void)\n{\n\t%s\n}\n" % src), "void f(void)\n{\n\t%s\n}\n" % src)
+
 
 if __name__ == "__main__":
     unittest.main()

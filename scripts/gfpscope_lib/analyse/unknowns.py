@@ -26,7 +26,7 @@ import os
 import re
 import subprocess
 
-from ..collect import lexsites
+from ..collect import lexsites, words
 from ..core import textpos
 from . import rulepatterns
 
@@ -67,10 +67,11 @@ _DEFINE_NAME = rb"^[[:space:]]*#[[:space:]]*define[[:space:]]+[A-Za-z_][A-Za-z0-
 def _defines_in(tree, dirs):
     key = (tree.path, tuple(dirs))
     if key not in _DEFINES:
-        r = subprocess.run([b"grep", b"-rahoE", b"--include=*.[ch]", b"--include=*.S", _DEFINE_NAME, b"--"]
-                           + [os.fsencode(d) for d in dirs], cwd=tree.path, capture_output=True)
-        _DEFINES[key] = {m.group(1).decode("latin-1")
-                         for m in map(DEFINE.match, r.stdout.split(b"\n")) if m}
+        def grep():
+            r = subprocess.run([b"grep", b"-rahoE", b"--include=*.[ch]", b"--include=*.S", _DEFINE_NAME, b"--"]
+                               + [os.fsencode(d) for d in dirs], cwd=tree.path, capture_output=True)
+            return {m.group(1).decode("latin-1") for m in map(DEFINE.match, r.stdout.split(b"\n")) if m}
+        _DEFINES[key] = set(words.memo(tree, ["defines", list(dirs)], grep))
     return _DEFINES[key]
 
 
@@ -84,10 +85,13 @@ def _defined_macros(tree, names, files):
     ask = sorted(n for n in names - found if n not in known)
     for i in range(0, len(ask), 2000):  # a bounded alternation per grep; drivers/gpu alone
         alt = "|".join(ask[i:i + 2000])  # has a million #defines: never list them all
-        r = subprocess.run(["grep", "-rahoE", "--include=*.[ch]", "--include=*.S",
-                            r"^[[:space:]]*#[[:space:]]*define[[:space:]]+(%s)\b" % alt, "--"] + list(rest),
-                           cwd=tree.path, capture_output=True)
-        hits = {m.group(1).decode("latin-1") for m in map(DEFINE.match, r.stdout.split(b"\n")) if m}
+
+        def grep():
+            r = subprocess.run(["grep", "-rahoE", "--include=*.[ch]", "--include=*.S",
+                                r"^[[:space:]]*#[[:space:]]*define[[:space:]]+(%s)\b" % alt, "--"] + list(rest),
+                               cwd=tree.path, capture_output=True)
+            return {m.group(1).decode("latin-1") for m in map(DEFINE.match, r.stdout.split(b"\n")) if m}
+        hits = set(words.memo(tree, ["defined", list(rest), alt], grep))
         for n in ask[i:i + 2000]:
             known[n] = n in hits
     return found | {n for n in names if known.get(n)}

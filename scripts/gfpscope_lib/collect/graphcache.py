@@ -108,6 +108,7 @@ class StatIndex:
         now = time.time_ns()
         content, stats = hashlib.sha1(FORMAT), hashlib.sha1()
         new, racy = {}, False
+        self.digests = {}  # rel -> the digest hashed into content (words.py diffs two trees by it)
         for rel, st in tree.source_stats():
             stats.update(f"{rel}\t{st}\n".encode("utf-8", "surrogateescape"))
             old = self.old.get(rel)
@@ -123,6 +124,7 @@ class StatIndex:
                 elif d != UNREADABLE:
                     racy = True  # ctime close to now: a second write in the same tick keeps the stat
             content.update(f"{rel}\t{d}\n".encode("utf-8", "surrogateescape"))
+            self.digests[rel] = d
         if new != self.old:
             try:
                 write_bytes(self.path, marshal.dumps(new))
@@ -172,8 +174,17 @@ def tree_content(tree):
     each time: callers add their own inputs to it."""
     got = getattr(tree, "_content", None)
     if got is None:
-        got = tree._content = StatIndex(tree).keys(tree)
+        index = StatIndex(tree)
+        got = tree._content = index.keys(tree)
+        tree._digests = index.digests
     return got[0].copy(), got[1], got[2]
+
+
+def tree_digests(tree):
+    """{rel: git blob id} of the tree's source files as tree_content() hashed them ("-" for a
+    file that cannot be read, "changing" for one that changed while read)."""
+    tree_content(tree)
+    return tree._digests
 
 
 class GraphCache:

@@ -45,8 +45,17 @@ def spatch_env():
     return dict(os.environ, HOME=home if home and os.path.isdir(home) else "/nonexistent")
 
 
+_VERSIONS = {}  # spatch executable -> its version: asked once per run, not once per rule
+
+
 def spatch_version():
     exe = spatch_exe()
+    if exe not in _VERSIONS:
+        _VERSIONS[exe] = _ask_version(exe)
+    return _VERSIONS[exe]
+
+
+def _ask_version(exe):
     if not shutil.which(exe):
         raise GfpError(f"spatch not found ({exe}): install Coccinelle (apt-get install coccinelle, or make setup)")
     try:

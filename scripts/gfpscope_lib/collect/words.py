@@ -2,64 +2,168 @@
 
 This is the driver's version of Coccinelle's own file prefilter.
 """
+import hashlib
 import json
+import marshal
 import os
 import subprocess
 
 from ..core import paths
-from ..core.atomic import write_text
+from ..core.atomic import write_bytes, write_text
 from ..core.errors import GfpError
-from .graphcache import tree_content
+from ..core.log import log
+from .graphcache import tree_content, tree_digests
 
 # A grep's answer depends only on the files' content and names, so it is cached by the
 # tree's content (graphcache.tree_content: every source file's blob id) and the pattern:
-# a warm scan of linux-6.12 ran 11 greps over the tree, 14 s. The answers of a run are
-# kept only when the scan saw no file change while it ran (flush()).
+# a warm scan of linux-6.12 ran 11 greps over the tree, 14 s. After an edit, the answer for
+# the tree as it was last scanned is brought up to date by grepping only the files whose
+# blob id changed (a grep answers per file, so that is the whole tree's answer): the blob
+# ids of that tree are kept beside the answers (digests/), and last/ names it per tree.
+# The answers of a run are kept only when the scan saw no file change while it ran (flush()).
 _pending = {}
+MAX_CHANGED = 2000  # more changed files than this: one grep over the tree is as quick
 
 
-def _entry(tree, pattern, rel_paths):
+def _top():
+    return os.path.join(paths.cache_home(), "words")
+
+
+def _entry(content_hex, pattern, rel_paths):
+    h = hashlib.sha1(content_hex.encode())
+    h.update(json.dumps([pattern, rel_paths or []]).encode("utf-8", "surrogateescape"))
+    k = h.hexdigest()
+    return os.path.join(_top(), "answers", k[:2], k + ".json")
+
+
+def _tree_id(tree):
+    return hashlib.sha1(tree.real.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def _content(tree):
+    """The tree's content hash, or None when a file changed too recently to trust its stat."""
     content, _snap, racy = tree_content(tree)
-    if racy:
-        return None  # a file changed too recently to trust its stat: grep, keep nothing
-    content.update(json.dumps([pattern, rel_paths or []]).encode("utf-8", "surrogateescape"))
-    k = content.hexdigest()
-    return os.path.join(paths.cache_home(), "words", k[:2], k + ".json")
+    return None if racy else content.hexdigest()
 
 
-KEEP = 400  # entries kept, the most recent (a tree content has about a dozen)
+KEEP = 400         # answers kept, the most recent (a tree content has about a dozen)
+KEEP_DIGESTS = 4   # trees' blob-id lists kept (3 MB each for linux-6.12)
 
 
-def flush():
+def flush(tree=None):
     """Write the answers of this run (the scan calls it when no file changed under it), and
-    keep the KEEP most recent entries (a history of many revisions adds a dozen each)."""
-    top = None
+    keep the KEEP most recent (a history of many revisions adds a dozen each). With tree, its
+    blob ids are kept too, as the base the next run's greps are brought up to date from."""
+    wrote = False
     while _pending:
         path, out = _pending.popitem()
-        top = os.path.dirname(os.path.dirname(path))
         try:
-            write_text(path, json.dumps({w: sorted(fs) for w, fs in sorted(out.items())}))
+            write_text(path, json.dumps(out))
+            wrote = True
         except GfpError:
             pass  # a cache that cannot be written only costs time
-    if top:
-        _prune(top)
+    content = _content(tree) if tree is not None else None
+    if content:
+        try:
+            d = os.path.join(_top(), "digests", content + ".marshal")
+            if not os.path.exists(d):
+                write_bytes(d, marshal.dumps(tree_digests(tree)))
+                wrote = True
+            write_text(os.path.join(_top(), "last", _tree_id(tree)), content)
+        except GfpError:
+            pass
+    if wrote:
+        _prune(os.path.join(_top(), "answers"), KEEP, depth=2)
+        _prune(os.path.join(_top(), "digests"), KEEP_DIGESTS, depth=1)
 
 
-def _prune(top):
+def _prune(top, keep, depth):
     entries = []
-    for d in os.listdir(top) if os.path.isdir(top) else ():
-        sub = os.path.join(top, d)
+    dirs = [top]
+    for _ in range(depth - 1):
+        dirs = [os.path.join(d, n) for d in dirs if os.path.isdir(d) for n in os.listdir(d)]
+    for sub in dirs:
         for n in os.listdir(sub) if os.path.isdir(sub) else ():
             p = os.path.join(sub, n)
             try:
                 entries.append((os.stat(p).st_mtime, p))
             except OSError:
                 pass
-    for _m, p in sorted(entries, reverse=True)[KEEP:]:
+    for _m, p in sorted(entries, reverse=True)[keep:]:
         try:
             os.unlink(p)
         except OSError:
             pass
+
+
+def _load_json(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            got = json.load(f)
+    except (OSError, ValueError):
+        return None
+    try:
+        os.utime(path)  # recently used: kept by _prune
+    except OSError:
+        pass
+    return got
+
+
+def _load(path):
+    got = _load_json(path)
+    if not (isinstance(got, dict) and all(isinstance(v, list) for v in got.values())):
+        return None
+    return {w: set(fs) for w, fs in got.items()}
+
+
+def memo(tree, what, compute):
+    """compute()'s answer (a list of strings), cached as a grep's answer is: by the tree's
+    content and what (a JSON key naming the question). For the questions the tree alone
+    answers, such as which names a #define in include/ defines (unknowns.py)."""
+    content = _content(tree)
+    if not content:
+        return compute()
+    entry = _entry(content, "memo:" + json.dumps(what), None)
+    got = _load_json(entry)
+    if isinstance(got, list) and all(isinstance(x, str) for x in got):
+        return got
+    out = sorted(compute())
+    _pending[entry] = out
+    return out
+
+
+def _under(rel, rel_paths):
+    return not rel_paths or any(rel == p or rel.startswith(p.rstrip("/") + "/") or p in (".", "")
+                                for p in rel_paths)
+
+
+def _updated(tree, content, pattern, rel_paths):
+    """The answer for the tree as last scanned, with the files changed since grepped again;
+    None when there is no such base or too much changed."""
+    try:
+        with open(os.path.join(_top(), "last", _tree_id(tree)), encoding="ascii") as f:
+            base = f.read().strip()
+        if base == content:
+            return None
+        with open(os.path.join(_top(), "digests", base + ".marshal"), "rb") as f:
+            old = marshal.load(f)
+    except (OSError, EOFError, ValueError, TypeError, UnicodeDecodeError):
+        return None
+    got = _load(_entry(base, pattern, rel_paths)) if isinstance(old, dict) else None
+    if got is None:
+        return None
+    now = tree_digests(tree)
+    changed = {r for r, d in now.items() if old.get(r) != d} | (old.keys() - now.keys())
+    changed = sorted(r for r in changed if r.endswith((".c", ".h")) and _under(r, rel_paths))
+    if len(changed) > MAX_CHANGED:
+        return None
+    for fs in got.values():
+        fs.difference_update(changed)
+    present = [r for r in changed if r in now]
+    for w, fs in (_grep(tree, pattern, present) if present else {}).items():
+        got.setdefault(w, set()).update(fs)
+    log.debug("word grep brought up to date: %d changed files", len(changed))
+    return {w: fs for w, fs in got.items() if fs}
 
 
 def files_with(tree, words, rel_paths=None):
@@ -70,23 +174,18 @@ def files_with(tree, words, rel_paths=None):
         rel_paths = [p for p in rel_paths if os.path.exists(tree.abspath(p))]
         if not rel_paths:
             return {}
-    entry = _entry(tree, pattern, rel_paths)
-    if entry:
-        try:
-            with open(entry, encoding="utf-8") as f:
-                got = json.load(f)
-            if isinstance(got, dict) and all(isinstance(v, list) for v in got.values()):
-                try:
-                    os.utime(entry)  # recently used: kept by _prune
-                except OSError:
-                    pass
-                return {w: set(fs) for w, fs in got.items()}
-        except (OSError, ValueError):
-            pass
-    out = _grep(tree, pattern, rel_paths)
-    if entry:
-        _pending[entry] = {w: set(fs) for w, fs in out.items()}  # a copy: callers may change theirs
-    return out
+    content = _content(tree)
+    if content:
+        entry = _entry(content, pattern, rel_paths)
+        got = _load(entry)
+        if got is not None:
+            return got
+        out = _updated(tree, content, pattern, rel_paths)
+        if out is None:
+            out = _grep(tree, pattern, rel_paths)
+        _pending[entry] = {w: sorted(fs) for w, fs in sorted(out.items())}
+        return out
+    return _grep(tree, pattern, rel_paths)
 
 
 def _grep(tree, pattern, rel_paths):

@@ -247,7 +247,7 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, provider
     proof.add_digests(tree, sites)  # what each convert was proven against (patch/series check it)
     changed = changed_files(before, tree.snapshot(), sites)
     if not changed:
-        words_cache.flush()  # the greps' answers are the tree's as it is now
+        words_cache.flush(tree)  # the greps' answers are the tree's as it is now
     scope = "whole tree" if not rel_paths else ", ".join(rel_paths)
     c = census.build(sites, tree, scope, maint.method)
     c["files"] = {"seen": seen, "with_sites": len(files), "from_cache": cached,
