@@ -11,19 +11,19 @@ import textwrap
 
 from ..core import textpos
 from ..core.sites import key
-from .msgwords import (TOKEN, WIDTH, _fill, _functions, _item, _kind_words, _names,
-                       _number_words, _openers, _ordered, _reason, provider_kind, wrap)
+from .msgwords import (TOKEN, WIDTH, filled, site_functions, bullet, kind_words, name_list,
+                       number_words, site_openers, in_reason_order, reason_words, provider_kind, wrap)
 from .subjects import subject
 
 
 def _provider_why(sites, starts, kw, nw):
     """The transaction paragraph in the provider's own terms: a lock is held, a transaction
     is running, or a named function opened the scope."""
-    opens = _openers(sites)
+    opens = site_openers(sites)
     if not opens:
         return None
     kinds = {provider_kind(o) for o in opens}
-    names = _names(opens)
+    names = name_list(opens)
     parts = []
     for o in opens:
         st = starts.get(o) or {}
@@ -31,7 +31,7 @@ def _provider_why(sites, starts, kw, nw):
         via = [v for v in st.get("via") or [] if v != o]
         bits = f"{o}() opens a memalloc_{kw['kind']}_save() scope"
         if via:
-            bits += " through " + _names(via)
+            bits += " through " + name_list(via)
         if how == "returns the cookie":
             bits += " and returns its cookie to its caller"
         elif how:
@@ -124,20 +124,20 @@ def _callers_text(rs, callers, reason, kw):
         fs = list(shown)
         if len(fs) == 1:
             return wrap(f"{fs[0]}() has no caller other than the one shown.")
-        return wrap(f"{_names(fs)} have no callers other than those shown.")
+        return wrap(f"{name_list(fs)} have no callers other than those shown.")
     said = []
     for callee, rest in others.items():
         n = len(rest) + len(shown[callee])
-        said.append(f"{callee}() has {n} callers: it is also called from {_names(rest)}")
-    rule = _fill(_reason(reason).get("others", "every one of these calls is proven the same way"),
+        said.append(f"{callee}() has {n} callers: it is also called from {name_list(rest)}")
+    rule = filled(reason_words(reason).get("others", "every one of these calls is proven the same way"),
                  **kw)
     return wrap("; ".join(said) + f". The proof covers them: {rule}.")
 
 
 def _reason_words(kw, rs, reason):
     """kw with the words for the functions of the sites rs, which reason proves."""
-    rf = _functions(rs)
-    return dict(kw, funcs=_names(rf), is_are="is" if len(rf) == 1 else "are",
+    rf = site_functions(rs)
+    return dict(kw, funcs=name_list(rf), is_are="is" if len(rf) == 1 else "are",
                 has_have="has" if len(rf) == 1 else "have", reason=reason)
 
 
@@ -148,11 +148,11 @@ def commit_message(prefix, patch, ident, words=None):
     words = words or {}
     callers, starts, checks = words.get("callers") or {}, words.get("starts") or {}, words.get("checks") or {}
     sites = patch["sites"]
-    funcs = _functions(sites)
-    kw = _kind_words({s["kind"] for s in sites})
+    funcs = site_functions(sites)
+    kw = kind_words({s["kind"] for s in sites})
     toks = sorted({TOKEN[s["kind"]] for s in sites})
     n = len(sites)
-    names = _names(funcs)
+    names = name_list(funcs)
     files = sorted({s["file"] for s in sites})
     body = []
     alloc = "the allocation" if n == 1 else f"the {n} allocations"
@@ -163,7 +163,7 @@ def commit_message(prefix, patch, ident, words=None):
     if any("|" in s["flags"] for s in sites):
         what += " The other flags stay as they are."
     body.append(wrap(what))
-    for reason in _ordered({s["reason"] for s in sites}):
+    for reason in in_reason_order({s["reason"] for s in sites}):
         rs = [s for s in sites if s["reason"] == reason]
         rkw = _reason_words(kw, rs, reason)
         chains = []
@@ -172,14 +172,14 @@ def commit_message(prefix, patch, ident, words=None):
                 c = condense(e)
                 if c not in chains:
                     chains.append(c)
-        nw = _number_words(len(rs))
+        nw = number_words(len(rs))
         nw["The_chains"] = "The call chain" if len(chains) == 1 else "The call chains"
         rkw.update(nw)
         why = _provider_why(rs, starts, kw, nw) if reason == "transaction" else None
         if why:
             # the paragraph says how the provider keeps its scope: the chains name it only
             chains = [re.sub(r"\[(\w+)\(\): [^\]]*\]", r"[\1()]", c) for c in chains]
-        body.append(wrap(why or _fill(_reason(reason)["why"], **rkw)))
+        body.append(wrap(why or filled(reason_words(reason)["why"], **rkw)))
         body.append("\n".join(_chain_lines(c) for c in chains))
         more = _callers_text(rs, callers, reason, kw)
         if more:
@@ -191,8 +191,8 @@ def commit_message(prefix, patch, ident, words=None):
                           "other. A caller the lexical graph cannot see (a token-pasted name, "
                           "assembly) would break the argument, so please check for one."))
     checks_ = []
-    for r in _ordered({s["reason"] for s in sites}):
-        checks_.append(_fill(_reason(r)["review"],
+    for r in in_reason_order({s["reason"] for s in sites}):
+        checks_.append(filled(reason_words(r)["review"],
                              **_reason_words(kw, [s for s in sites if s["reason"] == r], r)))
     notes.append(wrap("To review, check " + " Also check ".join(checks_)))
     seen = []
@@ -203,9 +203,9 @@ def commit_message(prefix, patch, ident, words=None):
     if seen:
         notes.append("\n".join([wrap(f"checkpatch --strict reports {'this' if len(seen) == 1 else 'these'} "
                                       "on a line the patch changes, about code it leaves as it was:")]
-                               + [_item(m) for m in seen]))
+                               + [bullet(m) for m in seen]))
     # one line per analysis, each within the 75 columns checkpatch allows
-    notes.append("\n".join("Generated by: gfpscope " + _reason(r)["generated"]
-                           for r in _ordered({s["reason"] for s in sites})))
+    notes.append("\n".join("Generated by: gfpscope " + reason_words(r)["generated"]
+                           for r in in_reason_order({s["reason"] for s in sites})))
     return (subject(prefix, patch) + "\n\n" + "\n\n".join(body) + "\n\n"
             + f"Signed-off-by: {ident[0]} <{ident[1]}>\n---\n" + "\n\n".join(notes) + "\n")

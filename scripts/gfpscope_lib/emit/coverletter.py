@@ -5,8 +5,8 @@ import textwrap
 
 from ..core import reasons
 from ..core.sites import key
-from .msgwords import (TOKEN, WIDTH, _functions, _item, _names, _openers, _ordered,
-                       _provider_kinds, wrap)
+from .msgwords import (TOKEN, WIDTH, site_functions, bullet, name_list, site_openers, in_reason_order,
+                       provider_kinds, wrap)
 
 
 # what the cover letter says of a site left as it is: the reason's meaning, or for a
@@ -32,9 +32,9 @@ def _table(rows, head):
 def _how(reason, sites):
     """How a reason is proven, for the cover letter; a provider in its own terms."""
     if reason == "transaction":
-        kinds, opens = _provider_kinds(sites), _openers(sites)
+        kinds, opens = provider_kinds(sites), site_openers(sites)
         if opens and kinds != {"transaction"}:
-            return (f"the allocation runs after {_names(opens)} opened a memalloc scope and "
+            return (f"the allocation runs after {name_list(opens)} opened a memalloc scope and "
                     "before the call that closes it, on every path.")
     return HOW.get(reason) or f"gfpscope's {reason} analysis; each commit message gives its evidence."
 
@@ -63,12 +63,12 @@ def cover_letter(entry, prefix, patches, all_sites, converted, left_out, confide
                  + "\n\n" + _table(rows, ["flag", "before", "after"]))
     how = ["How each patch was proven:", ""]
     for i, p in enumerate(patches, 1):
-        rs = _ordered({s["reason"] for s in p["sites"]})
+        rs = in_reason_order({s["reason"] for s in p["sites"]})
         how.append(textwrap.fill(
             f"{i}. {', '.join(rs)}, {len(p['sites'])} site{'s' if len(p['sites']) != 1 else ''} "
-            f"in {_names(_functions(p['sites']))}", width=WIDTH, initial_indent="  ",
+            f"in {name_list(site_functions(p['sites']))}", width=WIDTH, initial_indent="  ",
             subsequent_indent="     ", break_long_words=False, break_on_hyphens=False))
-    for r in _ordered({s["reason"] for s in converted}):
+    for r in in_reason_order({s["reason"] for s in converted}):
         how += ["", wrap(f"{r}: " + _how(r, [s for s in converted if s["reason"] == r]))]
     how += ["", wrap("Each commit message names the scopes, the functions that open them, and "
                      "every caller the proof rests on; what to review is below its \"---\". "
@@ -91,12 +91,12 @@ def cover_letter(entry, prefix, patches, all_sites, converted, left_out, confide
         text = ["Left as they are, by reason:", ""]
         for r, n in left.most_common():
             meaning = KEEP_WORDS.get(r, "")
-            text.append(_item(f"{r} ({n})" + (f": {meaning}" if meaning else "")))
+            text.append(bullet(f"{r} ({n})" + (f": {meaning}" if meaning else "")))
         paras.append("\n".join(text))
     if left_out:
         lines = ["Proven, but left out of this series:", ""]
         for s, why in left_out:
-            lines.append(_item(f"{_where(s)}: {why}"))
+            lines.append(bullet(f"{_where(s)}: {why}"))
         paras.append("\n".join(lines))
     checks = (words or {}).get("checks") or {}
     kept = [(s, m) for s in converted for m in checks.get(key(s), [])]
@@ -105,7 +105,7 @@ def cover_letter(entry, prefix, patches, all_sites, converted, left_out, confide
                       "series leaves as it was (it reports the same on the line before the "
                       "series):"), ""]
         for s, m in kept:
-            lines.append(_item(f"{_where(s)}: {m}"))
+            lines.append(bullet(f"{_where(s)}: {m}"))
         paras.append("\n".join(lines))
     fs = all(f.startswith("fs/") for f in files)
     if fs:

@@ -70,7 +70,7 @@ REASONS = {
 }
 
 
-def _reason(reason):
+def reason_words(reason):
     if reason in REASONS:
         return REASONS[reason]
     # a reason this module has no words for yet: say what the analysis is called
@@ -85,11 +85,11 @@ def _reason(reason):
     }
 
 
-def _fill(text, **kw):
+def filled(text, **kw):
     return text.format(**kw)
 
 
-def _number_words(n):
+def number_words(n):
     """The words that change with the number of sites a paragraph is about."""
     one = n == 1
     return {"Each": "The allocation is" if one else "Each of these allocations is",
@@ -100,7 +100,7 @@ def _number_words(n):
             "The_chains": "The call chain" if one else "The call chains"}
 
 
-def _names(funcs):
+def name_list(funcs):
     """a(), b() and c()"""
     f = [n + "()" for n in funcs]
     return f[0] if len(f) == 1 else ", ".join(f[:-1]) + " and " + f[-1]
@@ -111,13 +111,13 @@ def wrap(text, width=WIDTH, indent=""):
                          break_long_words=False, break_on_hyphens=False)
 
 
-def _item(text):
+def bullet(text):
     """A list item with a hanging indent."""
     return textwrap.fill(text, width=WIDTH, initial_indent="  - ", subsequent_indent="    ",
                          break_long_words=False, break_on_hyphens=False)
 
 
-def _functions(sites):
+def site_functions(sites):
     seen = []
     for s in sites:
         f = s["function"] or os.path.basename(s["file"])
@@ -126,7 +126,7 @@ def _functions(sites):
     return seen
 
 
-def _kind_words(kinds):
+def kind_words(kinds):
     kind = "noio" if kinds == {"noio"} else "nofs"
     return {"kind": kind, "KIND": kind.upper(), "TOK": TOKEN[kind]}
 
@@ -134,7 +134,7 @@ def _kind_words(kinds):
 ORDER = reasons.CONVERT  # the convert reasons, in the table's order (core/reasons.py)
 
 
-def _ordered(rs):
+def in_reason_order(rs):
     return sorted(rs, key=lambda r: (ORDER.index(r) if r in ORDER else len(ORDER), r))
 
 
@@ -151,7 +151,7 @@ def provider_kind(name):
     return "provider"
 
 
-def _openers(sites):
+def site_openers(sites):
     out = []
     for s in sites:
         o = ((s.get("proof") or {}).get("scope") or {}).get("opener") or ""
@@ -160,5 +160,5 @@ def _openers(sites):
     return out
 
 
-def _provider_kinds(sites):
-    return {provider_kind(o) for o in _openers(sites)}
+def provider_kinds(sites):
+    return {provider_kind(o) for o in site_openers(sites)}

@@ -4,8 +4,8 @@ import collections
 import os
 import re
 
-from .msgwords import (SUBJECT_MAX, TOKEN, _fill, _functions, _kind_words, _openers,
-                       _provider_kinds, _reason)
+from .msgwords import (SUBJECT_MAX, TOKEN, filled, site_functions, kind_words, site_openers,
+                       provider_kinds, reason_words)
 
 
 # ---------------------------------------------------------------- prefixes
@@ -64,12 +64,12 @@ def dir_prefix(files):
 def _whys(reason, sites, kw):
     """The subject's "why" choices for one reason, longest first."""
     if reason == "transaction":
-        kinds, opens = _provider_kinds(sites), _openers(sites)
+        kinds, opens = provider_kinds(sites), site_openers(sites)
         if kinds == {"lock"} and len(opens) == 1:
             return [f"with {opens[0]}() held", "under a lock", ""]
         if kinds and kinds != {"transaction"}:
             return ["inside scope providers' scopes", ""]
-    return [_fill(w, reason=reason, **kw) for w in _reason(reason)["subject"]]
+    return [filled(w, reason=reason, **kw) for w in reason_words(reason)["subject"]]
 
 
 def subject(prefix, patch):
@@ -79,9 +79,9 @@ def subject(prefix, patch):
     the justification they share; a split patch says where it is ("in inode.c").
     """
     sites = patch["sites"]
-    kw = _kind_words({s["kind"] for s in sites})
+    kw = kind_words({s["kind"] for s in sites})
     reasons = {s["reason"] for s in sites}
-    funcs = _functions(sites)
+    funcs = site_functions(sites)
     whats = ["use GFP_KERNEL"] if kw["kind"] == "nofs" else ["use GFP_KERNEL instead of GFP_NOIO",
                                                             "use GFP_KERNEL"]
     part = f" ({patch['part']})" if patch.get("part") else ""
