@@ -400,3 +400,30 @@ static void with_ifdef(void)
         self.assertEqual(out["bad.c"], b"}\n")
         self.assertIn(b"return 3;", out["f3.c"])
         self.assertEqual([k for k in out if b"return" in out[k]], ["f3.c"])
+
+
+class GraphFold(unittest.TestCase):
+    """callgraph.Graph.fold (the CALL records inline) builds the tables add() builds."""
+
+    RECORDS = ["F\t4\n",
+               "FN\ta.c\tf\t0\t0\t1\t5\n", "CALL\ta.c\tf\tkmalloc\t2\t1\n", "CALL\ta.c\tf\tkmalloc\t3\t1\n",
+               "CALL\ta.c\tf\tmemalloc_nofs_restore\t4\t1\n",
+               "MACRO\tb.h\tM\t1\n", "CALL\tb.h\tM\tg\t1\t20\n", "CALL\tb.h\tM\tmemalloc_noio_restore\t1\t30\n",
+               "FN\tc.c\tg\t1\t0\t1\t9\n", "CALL\tc.c\tg\tf\t3\t2\n", "REF\tc.c\tg\tf\t4\t3\tops\n",
+               "FN\td.c\tg\t1\t0\t1\t9\n", "CALL\td.c\tg\tf\t5\t2\n", "CALL\td.c\th\tf\t6\t2\n",
+               "EXPORT\td.c\th\n", "ICALL\td.c\th\talloc\t7\t1\n", "CALL\tc.c\tg\tf\t8\t2\n"]
+
+    def test_fold_equals_add(self):
+        from gfpscope_lib.analyse import callgraph
+        for positions in ((), ("a.c",), ("c.c", "d.c")):
+            with self.subTest(positions=positions):
+                a, b = callgraph.Graph(positions), callgraph.Graph(positions)
+                for line in self.RECORDS:
+                    a.add(line)
+                b.fold(iter(self.RECORDS))
+                strip = lambda g: {k: v for k, v in vars(g).items() if k not in ("enders", "_defined_enders")}
+                self.assertEqual(strip(a), strip(b))
+                self.assertIn("f", b.ends_scope)
+                self.assertEqual(b.macro_callees.get("M"), {"g", "memalloc_noio_restore"})
+                if not positions:
+                    self.assertEqual(b.multi_files[("f", "g")], {"c.c", "d.c"})
