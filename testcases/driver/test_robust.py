@@ -250,7 +250,7 @@ class SpatchFaults(CliCase):
                     "void *tok_big(struct tok_trans *tp, int *x, size_t n)\n{\n\ttp->t_flags |= 1;\n")
             for i in range(400):
                 f.write(f"\tif (x[{i}])\n\t\ttok_a({i});\n\telse\n\t\ttok_b({i});\n")
-            f.write("\treturn tok_big_callee(n);\n}\n\n"
+            f.write("\tkfree(kmalloc(n, GFP_NOFS));\n\treturn tok_big_callee(n);\n}\n\n"
                     "void *tok_small(struct tok_trans *tp, size_t n)\n{\n\ttp->t_flags |= 1;\n"
                     "\treturn tok_small_callee(n);\n}\n")
         r = self.gfpscope("scan", "--timeout", "1", "--kdir", tree, "--out", self.out)
@@ -258,8 +258,11 @@ class SpatchFaults(CliCase):
         self.assertIn("warning: fs/tokfs/branchy.c: timeout: spatch timed out after 3s; alone, tok_big did not finish in 9s", r.stderr)
         sites = self.load("sites.json")
         got = {s["function"]: (s["verdict"], s["reason"]) for s in sites if s["file"] == "fs/tokfs/branchy.c"}
-        self.assertEqual(got, {"tok_big_callee": ("keep", "undecided"),
+        self.assertEqual(got, {"tok_big_callee": ("keep", "undecided"), "tok_big": ("keep", "undecided"),
                                "tok_small_callee": ("convert", "transaction-handle")})
+        # the site in the function that did not finish names that function, not just its file
+        [big] = [s for s in sites if s["function"] == "tok_big"]
+        self.assertIn("could not analyse tok_big() in fs/tokfs/branchy.c (timeout)", big["evidence"][0])
         # without the merged entries, the copies are read back from their own cache (a key
         # that named the run's temporary names file never matched again)
         merged = [p for p in glob.glob(os.path.join(self.tmp, "cache", "facts", "*", "*", "*.json"))

@@ -276,8 +276,11 @@ def assign(sites, covered, scope_findings, ipa=None, ended=None):
         elif ipa and unread(s["file"], s["function"], ipa.get("failed_files", {}),
                             ipa.get("failed_functions", {})):
             # the pass that finds the scopes and live handles in the function did not finish
+            # a file tried one function at a time lost only some functions: name this one
+            what = (f"{s['function']}() in {s['file']}" if s["file"] in ipa.get("failed_functions", {})
+                    else s["file"])
             s.update(verdict="keep", reason="undecided", confidence="high",
-                     evidence=[f"{fn}: the scope pass could not analyse {s['file']} "
+                     evidence=[f"{fn}: the scope pass could not analyse {what} "
                                f"({ipa['failed_files'][s['file']]}), so whether a scope or a live "
                                "handle covers the site is unknown: scan again with a longer --timeout"])
         elif ipa and s["function"]:
