@@ -31,8 +31,11 @@ class Interrupted(CliCase):
     def test_ctrl_c_then_resume(self):
         slow = fake_spatch(self.tmp, 'case "$*" in *--file-groups*) sleep 2;; esac')
         env = dict(self.env, GFPSCOPE_SPATCH=slow)
+        # SIGINT as a terminal sends it: a suite run in the background (`make check &`) has it
+        # ignored, and an ignored SIGINT is inherited, so the scan would never see the Ctrl-C
         p = subprocess.Popen([PY, GFPSCOPE, "scan", "-j", "1", "--kdir", SMALL, "--out", self.out],
-                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         # interrupted once some files are analysed and some are not (a fixed sleep raced the
         # scan as it got faster): the progress line says so
         seen = []
