@@ -145,8 +145,8 @@ class Graph:
         return out
 
     def fold(self, lines):
-        """add() every record, the CALL records (three in four of 6.9 M) inline: a call
-        per record and a regex match per call cost most of a relex (21 s on linux-6.12)."""
+        """add() every record, the CALL records (three in four of 6.9 M) inline: without a
+        method call and a regex match per record, linux-6.12's records fold in 8.3 s, not 9.7."""
         intern, positions, plain, calls = sys.intern, self.position_files, self.plain, self.calls
         multi, macros, ends, macro_callees = self.multi_files, self.macros, self.ends_scope, self.macro_callees
         ender, match = {}, self.enders.match  # callee -> whether it ends a scope
@@ -342,8 +342,8 @@ def analyse(graph, scoped_calls, want_noio):
 
     inscope = {n for fn in set(graph.calls) | set(graph.plain) if eligible(fn) for n in graph.nodes_of(fn)}
     # greatest fixpoint: drop a function with a caller outside any scope, in rounds over
-    # the functions still in (the first round drops nearly all that go; the rounds before
-    # built the callers' lists of every function and took 14 s of a warm whole-tree scan).
+    # the functions still in (the first round drops nearly all that go; building the callers'
+    # lists of every function made this 4.2 s per kind on linux-6.12, 2.6 s without).
     # The fixpoint is unique, so the order cannot change the answer.
     changed = True
     while changed:
