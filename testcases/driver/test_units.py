@@ -403,7 +403,8 @@ static void with_ifdef(void)
 
 
 class GraphFold(unittest.TestCase):
-    """callgraph.Graph.fold (the CALL records inline) builds the tables add() builds."""
+    """callgraph.Graph.fold: what each record kind puts in the tables, with call positions
+    kept only in the position files."""
 
     RECORDS = ["F\t4\n",
                "FN\ta.c\tf\t0\t0\t1\t5\n", "CALL\ta.c\tf\tkmalloc\t2\t1\n", "CALL\ta.c\tf\tkmalloc\t3\t1\n",
@@ -413,17 +414,34 @@ class GraphFold(unittest.TestCase):
                "FN\td.c\tg\t1\t0\t1\t9\n", "CALL\td.c\tg\tf\t5\t2\n", "CALL\td.c\th\tf\t6\t2\n",
                "EXPORT\td.c\th\n", "ICALL\td.c\th\talloc\t7\t1\n", "CALL\tc.c\tg\tf\t8\t2\n"]
 
-    def test_fold_equals_add(self):
+    def fold(self, positions):
         from gfpscope_lib.analyse import callgraph
-        for positions in ((), ("a.c",), ("c.c", "d.c")):
-            with self.subTest(positions=positions):
-                a, b = callgraph.Graph(positions), callgraph.Graph(positions)
-                for line in self.RECORDS:
-                    a.add(line)
-                b.fold(iter(self.RECORDS))
-                strip = lambda g: {k: v for k, v in vars(g).items() if k not in ("enders", "_defined_enders")}
-                self.assertEqual(strip(a), strip(b))
-                self.assertIn("f", b.ends_scope)
-                self.assertEqual(b.macro_callees.get("M"), {"g", "memalloc_noio_restore"})
-                if not positions:
-                    self.assertEqual(b.multi_files[("f", "g")], {"c.c", "d.c"})
+        g = callgraph.Graph(positions)
+        g.fold(iter(self.RECORDS))
+        return g
+
+    def test_records_of_each_kind(self):
+        g = self.fold(())
+        self.assertEqual((g.defined, g.macros, g.nonstatic, g.exported, g.files), ({"f", "g", "M"}, {"M"}, {"f"}, {"h"}, 4))
+        self.assertEqual(g.def_files, {"f": {"a.c"}, "M": {"b.h"}, "g": {"c.c", "d.c"}})
+        self.assertEqual((g.static_c, g.nonstatic_c), ({("g", "c.c"), ("g", "d.c")}, {("f", "a.c")}))
+        self.assertEqual((g.refs, g.ops_member_of, g.icalls), ({"f": ("g", "c.c", 4)}, {"f": {"ops"}}, {"alloc": {"h"}}))
+        self.assertEqual(g.ends_scope, {"f", "M"})  # they call a restore
+        self.assertEqual(g.macro_callees, {"M": {"g", "memalloc_noio_restore"}})
+
+    def test_call_positions_only_in_position_files(self):
+        g = self.fold(())
+        self.assertEqual(g.calls, {})
+        self.assertEqual(g.plain, {"kmalloc": {"f": "a.c"}, "memalloc_nofs_restore": {"f": "a.c"},
+                                   "g": {"M": "b.h"}, "memalloc_noio_restore": {"M": "b.h"},
+                                   "f": {"g": "c.c", "h": "d.c"}})
+        self.assertEqual(g.multi_files, {("f", "g"): {"c.c", "d.c"}})  # g calls f from two files
+        g = self.fold(("a.c",))
+        self.assertEqual(g.calls, {"kmalloc": [("f", "a.c", 2, 1), ("f", "a.c", 3, 1)],
+                                   "memalloc_nofs_restore": [("f", "a.c", 4, 1)]})
+        self.assertNotIn("kmalloc", g.plain)
+        g = self.fold(("c.c", "d.c"))
+        self.assertEqual(g.calls, {"f": [("g", "c.c", 3, 2), ("g", "d.c", 5, 2), ("h", "d.c", 6, 2), ("g", "c.c", 8, 2)]})
+        self.assertNotIn("f", g.plain)
+        self.assertEqual(g.multi_files, {})
+        self.assertEqual(g.ends_scope, {"f", "M"})
