@@ -131,24 +131,23 @@ def _templates(tree, files, defining=False):
 def pasted_functions(tree, files, names):
     """The names among these that ## macros make only as function definitions (trace_##name
     and xfs_has_##name are static inline functions): a call of one evaluates its arguments."""
-    templates = _templates(tree, files, defining=True)
-    some = _any_of(templates)
+    making = _makers(_templates(tree, files, defining=True))
     out = set()
     for n in names:
-        if not some(n):
-            continue
-        makers = [d for rx, _m, d in templates if rx.match(n)]
+        makers = [d for _rx, _m, d in making(n)]
         if makers and all(makers):
             out.add(n)
     return out
 
 
-def _any_of(templates):
-    """Whether some template makes a name: one regex for them all, so that the many names no
-    template makes are tried once, not once per template (8 M matches a warm scan)."""
+def _makers(templates):
+    """making(name): the templates that make the name. One regex for them all screens it
+    first, so that the many names no template makes are tried once, not once per template
+    (8 M matches a warm scan)."""
     if not templates:
-        return lambda n: False
-    return re.compile("|".join("(?:%s)" % t[0].pattern for t in templates)).match
+        return lambda n: []
+    some = re.compile("|".join("(?:%s)" % t[0].pattern for t in templates)).match
+    return lambda n: [t for t in templates if t[0].match(n)] if some(n) else []
 
 
 def _templates_in(tree, d):
@@ -204,11 +203,10 @@ def unresolved(tree, graph, files, harmful):
     candidates -= _defined_macros(tree, candidates, files)
     if not candidates:
         return set()
-    templates = _templates(tree, files)
-    some = _any_of(templates)
+    making = _makers(_templates(tree, files))
     out = set()
     for n in candidates:
-        makers = {m for rx, m in templates if rx.match(n)} if some(n) else set()
+        makers = {m for _rx, m in making(n)}
         if not makers or any(harmful(m) for m in makers):
             out.add(n)
     return out
