@@ -11,6 +11,7 @@ from unittest import mock
 from util import CliCase, REPO
 
 from gfpscope_lib.collect import graphcache, words
+from gfpscope_lib.core import cachedir
 from gfpscope_lib.core.tree import KernelTree
 
 IPA = os.path.join(REPO, "testcases", "trees", "ipa")
@@ -160,7 +161,7 @@ class GraphCacheScan(CliCase):
             os.utime(p, (now - 100 * i, now - 100 * i))
             made.append(p)
         old_tmp, new_tmp = os.path.join(top, "v0", ".x.graph.a.tmp"), os.path.join(top, "v0", ".y.graph.b.tmp")
-        for p, age in ((old_tmp, 2 * graphcache.STALE_TMP_S), (new_tmp, 10)):
+        for p, age in ((old_tmp, 2 * cachedir.STALE_TMP_S), (new_tmp, 10)):
             open(p, "wb").close()
             os.utime(p, (now - age, now - age))
         c = graphcache.GraphCache.__new__(graphcache.GraphCache)
@@ -254,3 +255,33 @@ class WordGrepsUpToDate(unittest.TestCase):
                 self.write("fs/a/f3.c", "void f3(void) { memalloc_nofs_save(); }\n")
                 os.unlink(os.path.join(self.root, "fs/a/new.c"))
                 time.sleep(graphcache.RACY_NS / 1e9 + 0.2)
+
+
+class CachePruning(unittest.TestCase):
+    """core/cachedir.prune, which every cache's housekeeping goes through: the entries of all
+    the directories it is given compete, a writer's temporary file is no entry and goes only
+    once it is old (the word greps' answers counted them as entries: a killed writer's file
+    stayed until it aged out of the 400 kept)."""
+
+    def test_most_recent_kept_across_dirs_tmp_apart(self):
+        top = tempfile.mkdtemp(prefix="gfpscope-prune.")
+        self.addCleanup(shutil.rmtree, top, ignore_errors=True)
+        now, made = time.time(), []
+        for i in range(5):
+            p = os.path.join(top, "d%d" % (i % 2), "e%d" % i)
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            open(p, "w").close()
+            os.utime(p, (now - 100 * i, now - 100 * i))
+            made.append(p)
+        old_tmp, new_tmp = os.path.join(top, "d1", ".e9.x.tmp"), os.path.join(top, "d0", ".e8.y.tmp")
+        for p, age in ((old_tmp, 2 * cachedir.STALE_TMP_S), (new_tmp, 1)):
+            open(p, "w").close()
+            os.utime(p, (now - age, now - age))
+        other = os.path.join(top, "d0", "notes")  # not an entry by is_entry: never counted, never removed
+        open(other, "w").close()
+        os.utime(other, (now - 10**6, now - 10**6))
+        cachedir.prune(cachedir.subdirs(top), 3, lambda n: n.startswith("e"))
+        self.assertEqual([os.path.exists(p) for p in made], [True, True, True, False, False])
+        self.assertEqual((os.path.exists(old_tmp), os.path.exists(new_tmp), os.path.exists(other)),
+                         (False, True, True))
+        self.assertEqual(cachedir.subdirs(top, leave_out=("d1",)), [os.path.join(top, "d0")])

@@ -32,7 +32,7 @@ import os
 import struct
 import time
 
-from ..core import paths
+from ..core import cachedir, paths
 from ..core.atomic import write_bytes, write_chunks
 from ..core.errors import GfpError
 from . import lexsites
@@ -41,7 +41,6 @@ FORMAT = b"gfpscope-graph-1"
 KEEP = 4                 # entries kept (225 MB each for linux-6.12), the most recently used
 RACY_NS = 3 * 10**9      # a file changed this close to its hashing is hashed again next time
 CHUNK = 2000             # items per marshal block: writing never holds much more than the graph
-STALE_TMP_S = 3600       # a temporary file this old is a killed writer's
 
 
 def _code_key():
@@ -222,7 +221,7 @@ class GraphCache:
         for k, v in got.items():
             setattr(graph, k, v)
         try:
-            os.utime(self.path)  # recently used: kept by _prune
+            os.utime(self.path)  # recently used: kept by cachedir.prune
         except OSError:
             pass
         return True
@@ -309,31 +308,6 @@ class GraphCache:
         self._prune()
 
     def _prune(self):
-        """Keep the KEEP most recently used entries (of any lexer version), and remove the
-        temporary files of writers that were killed."""
+        """Keep the KEEP most recently used entries (of any lexer version)."""
         top = os.path.dirname(self.dir)
-        entries, now = [], time.time()
-        for d in os.listdir(top) if os.path.isdir(top) else ():
-            if d == "stat":
-                continue
-            full = os.path.join(top, d)
-            try:
-                names = os.listdir(full)
-            except OSError:
-                continue
-            for n in names:
-                p = os.path.join(full, n)
-                try:
-                    m = os.stat(p).st_mtime
-                except OSError:
-                    continue
-                if n.endswith(".graph"):
-                    entries.append((m, p))
-                elif n.endswith(".tmp") and now - m > STALE_TMP_S:
-                    entries.append((0, p))  # a killed writer's: removed below
-        entries.sort(reverse=True)
-        for _m, p in [e for e in entries if e[0]][KEEP:] + [e for e in entries if not e[0]]:
-            try:
-                os.unlink(p)
-            except OSError:
-                pass
+        cachedir.prune(cachedir.subdirs(top, leave_out=("stat",)), KEEP, lambda n: n.endswith(".graph"))

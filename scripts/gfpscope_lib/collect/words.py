@@ -8,7 +8,7 @@ import marshal
 import os
 import subprocess
 
-from ..core import paths
+from ..core import cachedir, paths
 from ..core.atomic import write_bytes, write_text
 from ..core.errors import GfpError
 from ..core.log import log
@@ -73,27 +73,8 @@ def flush(tree=None):
         except GfpError:
             pass
     if wrote:
-        _prune(os.path.join(_top(), "answers"), KEEP, depth=2)
-        _prune(os.path.join(_top(), "digests"), KEEP_DIGESTS, depth=1)
-
-
-def _prune(top, keep, depth):
-    entries = []
-    dirs = [top]
-    for _ in range(depth - 1):
-        dirs = [os.path.join(d, n) for d in dirs if os.path.isdir(d) for n in os.listdir(d)]
-    for sub in dirs:
-        for n in os.listdir(sub) if os.path.isdir(sub) else ():
-            p = os.path.join(sub, n)
-            try:
-                entries.append((os.stat(p).st_mtime, p))
-            except OSError:
-                pass
-    for _m, p in sorted(entries, reverse=True)[keep:]:
-        try:
-            os.unlink(p)
-        except OSError:
-            pass
+        cachedir.prune(cachedir.subdirs(os.path.join(_top(), "answers")), KEEP)
+        cachedir.prune([os.path.join(_top(), "digests")], KEEP_DIGESTS)
 
 
 def _load_json(path):
@@ -103,7 +84,7 @@ def _load_json(path):
     except (OSError, ValueError):
         return None
     try:
-        os.utime(path)  # recently used: kept by _prune
+        os.utime(path)  # recently used: kept by cachedir.prune
     except OSError:
         pass
     return got
