@@ -77,7 +77,7 @@ def cmd_scan(args):
     tree = KernelTree(args.kdir or default_kdir())
     out = scan.resolve_out(tree, args.out, args.out_in_tree)
     sites, c = scan.run(tree, out, args.paths, jobs=args.jobs, quiet=args.quiet, timeout=args.timeout,
-                        providers_conf=args.providers)
+                        providers_conf=args.providers, reanalyse=args.reanalyse)
     if not args.quiet:
         print(f"gfpscope: Linux {tree.version_str} at {tree.path}")
         print(census.short_table(c))
@@ -278,12 +278,17 @@ reason. The last line printed is the coverage: found, analysed, unparsed.
 Facts are cached per file content under ~/.cache/gfpscope, so a second run
 (or a run after Ctrl-C) re-parses only what changed. A file that ran over
 the time limit is remembered too (its sites stay keep, reason undecided or
-unparsed): a longer --timeout tries it again.""")
+unparsed): a longer --timeout tries it again. A scan of a tree content
+scanned before with the same code and options publishes that scan's outputs
+without analysing (--reanalyse analyses again).""")
     _common(p)
     p.add_argument("--timeout", type=SECONDS, default=120, metavar="S", help="spatch time limit per file (default 120)")
     p.add_argument("--providers", metavar="FILE", default=paths.PROVIDERS_CONF,
                    help="scope providers declared by hand: START STOP[,STOP...] SHAPE KIND per line "
                         "(default: cocci/providers.conf; proofs resting on it have moderate confidence)")
+    p.add_argument("--reanalyse", action="store_true",
+                   help="analyse again even when this tree content was scanned with the same code and "
+                        "options (the per-file caches still serve)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="limit the scan to these files or directories (relative to the tree)")
     p.set_defaults(fn=cmd_scan)
 

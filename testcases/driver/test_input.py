@@ -203,6 +203,9 @@ class ChangedDuringScan(CliCase):
         for s in sites:  # no convert rests on the edited file
             self.assertNotIn("fs/foofs/super.c", (s.get("proof") or {}).get("files", {}), s)
         self.assertEqual(self.load("census.json")["files"]["changed"], ["fs/foofs/super.c"])
+        # nor is such a scan kept whole for the next run (scanmemo.py)
+        self.assertFalse(os.listdir(os.path.join(self.tmp, "cache", "scans"))
+                         if os.path.isdir(os.path.join(self.tmp, "cache", "scans")) else [])
         # an undisturbed scan names nothing
         r = self.gfpscope("scan", "--kdir", tree, "--out", self.out)
         self.assertNotIn("changed while the scan ran", r.stderr)
@@ -227,6 +230,9 @@ class BrokenGetMaintainer(CliCase):
         self.assertEqual([s["maintainers"] for s in sites], [s["maintainers"] for s in plain])
         self.assertEqual(self.load_from("broken", "census.json")["maintainers_from"],
                          "MAINTAINERS (get_maintainer.pl failed)")
+        # the failure may be this run's alone (perl missing): the scan is not kept whole, as
+        # the script's answers are not cached (only the plain tree's scan is)
+        self.assertEqual(len(os.listdir(os.path.join(self.tmp, "cache", "scans"))), 1)
         # fixed: asked again (the cache is keyed by the script as well), and not a warning
         with open(script, "w") as f:
             f.write('print "FIXED SECTION\\n";\n')

@@ -75,7 +75,7 @@ def _digest_file(path, size):
     return h.hexdigest() if n == size else None  # changed while read: no digest to trust
 
 
-def _snap_hash(tree):
+def stats_hash(tree):
     """A hash of tree.snapshot(), made without holding it."""
     h = hashlib.sha1()
     for rel, st in tree.source_stats():
@@ -271,7 +271,7 @@ class GraphCache:
     def store(self, graph):
         """Write the entry, unless a file changed while the graph was lexed (or too recently
         to tell by its stat): the entry would hold a graph of another content than its key."""
-        if self.racy or _snap_hash(self.tree) != self.snap:
+        if self.racy or stats_hash(self.tree) != self.snap:
             return
         enabled = gc.isenabled()
         gc.disable()  # the chunks' tuples would start full collections over the whole graph

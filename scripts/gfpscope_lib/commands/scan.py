@@ -5,6 +5,7 @@ from ..analyse import callgraph, ownends, proof, providers, regions, scopecheck,
 from ..emit import census
 from ..collect import lexsites, loops, masking, spatch
 from ..core import paths
+from . import scanmemo
 from ..core.atomic import FileSet, check_writable_dir
 from ..collect import words as words_cache
 from ..collect.words import files_with
@@ -188,6 +189,11 @@ def changed_files(before, after, sites):
     return changed
 
 
+def _say(notes):
+    for level, line in notes:
+        getattr(log, level)(line)
+
+
 def publish(out, sites, c, providers_json, scopes_json):
     """Write the scan's files as one set (atomic.FileSet). sites.json, the file every later
     command starts from, goes in last and its old copy goes first: an interrupted scan leaves
@@ -215,7 +221,7 @@ def nothing_analysed(out, files, results):
                    "check that spatch can analyse one of them")
 
 
-def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, providers_conf=None):
+def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, providers_conf=None, reanalyse=False):
     jobs = jobs or os.cpu_count() or 1
     spatch.spatch_version()  # fail early, before minutes of work
     if rel_paths:
@@ -225,6 +231,18 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, provider
                 log.info(f"{p}: inside {holder} (or the same): its files are scanned once")
     if not rel_paths or rel_paths == ["."]:
         rel_paths = None  # the whole tree (a PATH may lead to its top: fs/loop -> ..)
+    memo = scanmemo.ScanMemo(tree, rel_paths, timeout, providers_conf)
+    kept = None if reanalyse else memo.load()
+    if kept:
+        # the same tree content, code and options as a scan before: its outputs, whole
+        c = kept["census"]
+        c["files"]["from_cache"] = c["files"]["with_sites"]
+        publish(out, kept["sites"], c, kept["providers"], kept["scopes"])
+        if not quiet:
+            log.info("re-used the scan of this same tree content, code and options "
+                     "(nothing analysed; --reanalyse analyses again)")
+            _say(kept["notes"])
+        return kept["sites"], c
     before = tree.snapshot()  # the files edited while the scan runs: see changed_files
     lex, errors, seen = lexsites.lex_tree(tree, rel_paths)
     files = sorted({s["file"] for s in lex})
@@ -256,18 +274,28 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, provider
                              for f, r in sorted(results.items()) if r["status"] != "ok"],
                   "changed": changed}
     c["scopes"] = scopecheck.summary(findings)
-    publish(out, sites, c, ipa["providers"].as_json(), scopecheck.scopes_json(findings, failed_local + failed_scope))
+    providers_json = ipa["providers"].as_json()
+    scopes_json = scopecheck.scopes_json(findings, failed_local + failed_scope)
+    publish(out, sites, c, providers_json, scopes_json)
+    failures = c["files"]["failed"] + failed_local + failed_scope
+    notes = []  # (level, line): what a run that re-uses this scan says again
+    for f, e in errors:
+        notes.append(("warning", f"{f}: {e}"))
+    said = set()  # one line per file and fault, however many passes met it
+    for fl in failures:
+        line = f"{fl['file']}: {fl['status']}: {fl['detail']}"
+        if line not in said:
+            said.add(line)
+            notes.append(("warning", line))
+    # kept for the next run unless a failure may be this run's alone: a file that changed, a
+    # spatch error (out of memory?) or get_maintainer.pl failing are tried again next time, as
+    # the per-file caches do (a time-out is an answer, keyed by --timeout)
+    if not changed and not maint.failed and all(fl["status"] == "timeout" for fl in failures):
+        memo.store(sites=sites, census=c, providers=providers_json, scopes=scopes_json, notes=notes)
     if not quiet:
         if cached:
             log.info(f"re-used cached facts for {cached} of {len(files)} files")
         if getattr(ipa["graph"], "from_cache", False):
             log.info("re-used the cached call graph (no source file changed)")
-        for f, e in errors:
-            log.warning(f"{f}: {e}")
-        said = set()  # one line per file and fault, however many passes met it
-        for fl in c["files"]["failed"] + failed_local + failed_scope:
-            line = f"{fl['file']}: {fl['status']}: {fl['detail']}"
-            if line not in said:
-                said.add(line)
-                log.warning(line)
+        _say(notes)
     return sites, c
