@@ -60,8 +60,8 @@ class Graph:
         self.nonstatic = set()    # names with at least one non-static definition
         self.from_asm = set()     # names that assembly or linker scripts mention
         self.files = 0
-        self.def_files = {}       # name -> files that define it (function or macro)
-        self.macro_callees = {}   # macro -> what its body calls (macro wrappers of providers)
+        self.def_files = {}       # name -> files that define it (function or macro; a tuple after finish())
+        self.macro_callees = {}   # macro -> what its body calls (macro wrappers of providers; a tuple)
         self.multi_files = {}     # (callee, caller) plain edges seen in more than one file -> the files
         # (name, file) of the function definitions in .c files, static and not (pairs, not a
         # set per name: half a million names would cost a hundred MiB)
@@ -71,7 +71,7 @@ class Graph:
         self.shared = set()       # split names that are also defined otherwise (the name's node)
         # for the handles' ownership walk (tokens.py): the fields of ops tables a name is
         # stored in, and the indirect calls through each field
-        self.ops_member_of = {}   # name -> {member} of ".member = name" initializers
+        self.ops_member_of = {}   # name -> (member, ...) of ".member = name" initializers
         self.plain_refs = set()   # names whose address is taken other than so
         self.icalls = {}          # member -> {caller} of calls through ->member(
         self.wrap_defs = {}       # name -> [(file, line, fn, params, body)]: DEFINE records (wrappers.py)
@@ -90,6 +90,12 @@ class Graph:
                 self.split[name] = files
                 if defs - files:
                     self.shared.add(name)
+        # the tables of names to a few others hold sorted tuples from here on (read, never
+        # changed): a set of one costs 216 bytes and a tuple 48, and 880,000 names of
+        # linux-6.12 are defined in one file (the scan's peak of memory is this graph)
+        for table in (self.def_files, self.macro_callees, self.ops_member_of):
+            for k, v in table.items():
+                table[k] = tuple(sorted(v))
 
     def is_function(self, name):
         """name is defined as a function and not as a calling macro: a call of it does not

@@ -72,7 +72,7 @@ def build(site, ipa, witness=None, region=None, local=None, node=None):
     for e in rec["chain"]:
         for fn in e.pop("nodes"):
             name, _, own = fn.partition("@")
-            files |= {own} if own else graph.def_files.get(name, set())
+            files.update((own,) if own else graph.def_files.get(name, ()))
         files |= {f for _c, f, _l, _k in graph.callers(e["callee"]) if f}
     if key is not None:
         opener = ipa["openers"].get(key)
@@ -85,12 +85,12 @@ def build(site, ipa, witness=None, region=None, local=None, node=None):
             files |= {f for f, _l in wrap["defs"]}
         if prov and opener in prov.starts:
             for fn in [opener] + list(prov.starts[opener].get("via", [])):
-                files |= graph.def_files.get(fn, set())
+                files.update(graph.def_files.get(fn, ()))
         tok = (ipa.get("tokens") or {}).get((opener or "").partition(":")[2].partition(":")[0])
         if tok:  # what made the type a token: its seeds, creators, handovers and stops
             for fn in tok["seeds"] + [c["fn"] for c in tok.get("creators") or ()] + \
                     list(tok.get("handovers") or ()) + [st["fn"] for st in tok.get("stops") or ()]:
-                files |= graph.def_files.get(fn, set())
+                files.update(graph.def_files.get(fn, ()))
     if local is not None and rec["scope"] is None:
         rec["scope"] = {"opener": local[0], "function": site["function"], "file": site["file"],
                         "line": local[1]}

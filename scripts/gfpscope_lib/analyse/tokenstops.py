@@ -23,7 +23,7 @@ def _type_stops(tree, graph, t, prov, spans):
     for stop in sorted(prov.stops):
         texts = fn_texts(tree, graph, stop, spans)
         if not texts:
-            if graph.def_files.get(stop, set()) & files:
+            if files.intersection(graph.def_files.get(stop, ())):
                 return None, f"{stop}() restores a cookie and has no function body to check (a macro?)"
             continue
         # (a restore from the field of another type that names it too is that type's stop)

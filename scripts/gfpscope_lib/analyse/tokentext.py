@@ -12,7 +12,7 @@ from ..core import textpos
 
 def fn_text(tree, graph, name, spans):
     """The text of name's only definition (None when it has none or several)."""
-    files = graph.def_files.get(name, set())
+    files = graph.def_files.get(name, ())
     if len(files) != 1:
         return None
     (rel,) = files
