@@ -115,9 +115,15 @@ class Interprocedural(ScannedTree):
         # helpers called after a callee that ends the assumed scope (ipafs_trans_finish) or
         # clears PF_MEMALLOC_NOFS (ipafs_drop_nofs), nor ipafs_local_then_commit: the scan
         # refuses them through its may-end set, and whatif runs the same proof
+        answers = os.path.join(self.shared.tmp, "cache", "words", "answers")
+        listed = lambda: {os.path.join(d, n) for d in os.listdir(answers)  # noqa: E731
+                          for n in os.listdir(os.path.join(answers, d))}
+        before = listed()
         r = self.shared.gfpscope("whatif", "--kdir", IPA, "--out", self.shared.out,
                                  "--scope", "ipafs_trans_start:ipafs_trans_stop")
         self.assertEqual(r.returncode, 0, r.stderr)
+        # its greps (the assumed start's word is new) are kept for the next run, as scan's are
+        self.assertTrue(listed() - before)
         self.assertIn("1 more sites provably redundant (8 -> 9)", r.stdout)
         w = self.shared.load("whatif.json")
         self.assertEqual([(s["function"], s["reason"]) for s in w["sites"]],

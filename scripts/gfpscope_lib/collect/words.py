@@ -12,7 +12,7 @@ from ..core import cachedir, paths
 from ..core.atomic import write_bytes, write_text
 from ..core.errors import GfpError
 from ..core.log import log
-from .graphcache import tree_content, tree_digests
+from .graphcache import stats_hash, tree_content, tree_digests
 
 # A grep's answer depends only on the files' content and names, so it is cached by the
 # tree's content (graphcache.tree_content: every source file's blob id) and the pattern:
@@ -48,6 +48,14 @@ def _content(tree):
 
 KEEP = 400         # answers kept, the most recent (a tree content has about a dozen)
 KEEP_DIGESTS = 4   # trees' blob-id lists kept (3 MB each for linux-6.12)
+
+
+def flush_unless_changed(tree):
+    """flush(tree) for a command that does not check every file as scan does: the answers
+    are kept only if no source file changed since the tree's content was hashed."""
+    _content_hash, stats, racy = tree_content(tree)
+    if not racy and stats_hash(tree) == stats:
+        flush(tree)
 
 
 def flush(tree=None):

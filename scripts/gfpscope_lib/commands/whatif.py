@@ -16,6 +16,7 @@ from . import scan
 from ..core import readback, sites as sites_file
 from ..core.atomic import FileSet
 from ..core.errors import GfpError
+from ..collect import words as words_cache
 from ..collect.words import files_with
 
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -94,6 +95,7 @@ def run(tree, out, specs, jobs, quiet, timeout, tokens=()):
         lines += [f"| {k} | {v} |" for k, v in result[key].items()] + [""]
     lines += ["| site | function | evidence |", "|---|---|---|"]
     lines += [f"| {s['file']}:{s['line']} | {s['function']} | {s['evidence'][0]} |" for s in new]
+    words_cache.flush_unless_changed(tree)  # the greps' answers, for the next run
     with FileSet(out, last="whatif.json") as fs:  # one set: whatif.json, which scripts read, last
         fs.text("whatif.md", "\n".join(lines) + "\n")
         fs.json("whatif.json", result)
