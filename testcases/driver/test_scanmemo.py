@@ -2,6 +2,7 @@
 options, and then exactly what an analysing run publishes."""
 import os
 import time
+import unittest
 
 from util import CliCase
 
@@ -117,3 +118,39 @@ class ScanMemo(CliCase):
         r = self.scan("racy")
         self.assertNotIn(HIT, r.stderr)
         self.assertEqual(len(self.entries()), 1, "no scan kept for a content not trusted")
+
+
+class CodeKey(unittest.TestCase):
+    """The key's code part: any file under scripts/ or cocci/ (a rule, the declared providers,
+    gfplex's sources), not the caches beside them."""
+
+    def test_a_changed_rule_or_source_is_another_key(self):
+        import shutil
+        import tempfile
+        from unittest import mock
+        from gfpscope_lib.commands import scanmemo
+        repo = tempfile.mkdtemp(prefix="gfpscope-code.")
+        self.addCleanup(shutil.rmtree, repo, ignore_errors=True)
+        for rel, text in (("scripts/gfplex/lex.c", "int x;\n"), ("scripts/gfpscope_lib/a.py", "A = 1\n"),
+                          ("cocci/facts/r.cocci", "@r@\n@@\n- a\n+ b\n"), ("cocci/providers.conf", "")):
+            os.makedirs(os.path.dirname(os.path.join(repo, rel)), exist_ok=True)
+            with open(os.path.join(repo, rel), "w") as f:
+                f.write(text)
+
+        def key():
+            with mock.patch.object(scanmemo.paths, "REPO", repo), \
+                    mock.patch.object(scanmemo.paths, "COCCI", os.path.join(repo, "cocci")), \
+                    mock.patch.object(scanmemo, "_CODE", []):
+                return scanmemo._code_key()
+        first = key()
+        os.makedirs(os.path.join(repo, "scripts", "gfpscope_lib", "__pycache__"))
+        with open(os.path.join(repo, "scripts", "gfpscope_lib", "__pycache__", "a.pyc"), "wb") as f:
+            f.write(b"\0")
+        self.assertEqual(key(), first)  # a cache beside the code is no code
+        seen = {first}
+        for rel in ("cocci/facts/r.cocci", "cocci/providers.conf", "scripts/gfplex/lex.c", "scripts/gfpscope_lib/a.py"):
+            with open(os.path.join(repo, rel), "a") as f:
+                f.write("\n")
+            k = key()
+            self.assertNotIn(k, seen, rel)
+            seen.add(k)
