@@ -423,11 +423,11 @@ class GraphFold(unittest.TestCase):
     def test_records_of_each_kind(self):
         g = self.fold(())
         self.assertEqual((g.defined, g.macros, g.nonstatic, g.exported, g.files), ({"f", "g", "M"}, {"M"}, {"f"}, {"h"}, 4))
-        self.assertEqual(g.def_files, {"f": {"a.c"}, "M": {"b.h"}, "g": {"c.c", "d.c"}})
+        self.assertEqual(g.def_files, {"f": ("a.c",), "M": ("b.h",), "g": ("c.c", "d.c")})
         self.assertEqual((g.static_c, g.nonstatic_c), ({("g", "c.c"), ("g", "d.c")}, {("f", "a.c")}))
-        self.assertEqual((g.refs, g.ops_member_of, g.icalls), ({"f": ("g", "c.c", 4)}, {"f": {"ops"}}, {"alloc": {"h"}}))
+        self.assertEqual((g.refs, g.ops_member_of, g.icalls), ({"f": ("g", "c.c", 4)}, {"f": ("ops",)}, {"alloc": {"h"}}))
         self.assertEqual(g.ends_scope, {"f", "M"})  # they call a restore
-        self.assertEqual(g.macro_callees, {"M": {"g", "memalloc_noio_restore"}})
+        self.assertEqual(g.macro_callees, {"M": ("g", "memalloc_noio_restore")})
 
     def test_finish_splits_statics_and_freezes_small_tables(self):
         # g is static in c.c and in d.c: two nodes; the name-to-names tables become sorted

@@ -60,8 +60,8 @@ class Graph:
         self.nonstatic = set()    # names with at least one non-static definition
         self.from_asm = set()     # names that assembly or linker scripts mention
         self.files = 0
-        self.def_files = {}       # name -> files that define it (function or macro; a tuple after finish())
-        self.macro_callees = {}   # macro -> what its body calls (macro wrappers of providers; a tuple)
+        self.def_files = {}       # name -> (files that define it) (function or macro)
+        self.macro_callees = {}   # macro -> (what its body calls) (macro wrappers of providers)
         self.multi_files = {}     # (callee, caller) plain edges seen in more than one file -> the files
         # (name, file) of the function definitions in .c files, static and not (pairs, not a
         # set per name: half a million names would cost a hundred MiB)
@@ -88,11 +88,9 @@ class Graph:
             files = {f for f in defs if (name, f) in self.static_c and (name, f) not in self.nonstatic_c}
             if files:
                 self.split[name] = files
-                if defs - files:
+                if any(f not in files for f in defs):
                     self.shared.add(name)
-        # the tables of names to a few others hold sorted tuples from here on (read, never
-        # changed): a set of one costs 216 bytes and a tuple 48, and 880,000 names of
-        # linux-6.12 are defined in one file (the scan's peak of memory is this graph)
+        # the tables of names to a few others hold tuples (_tuple_add), sorted from here on
         for table in (self.def_files, self.macro_callees, self.ops_member_of):
             for k, v in table.items():
                 table[k] = tuple(sorted(v))
@@ -179,7 +177,7 @@ class Graph:
             if e:
                 ends.add(caller)
             if caller in macros:
-                macro_callees.setdefault(caller, set()).add(callee)
+                _tuple_add(macro_callees, caller, callee)
 
     def _add_other(self, line):
         """A record other than CALL."""
@@ -188,7 +186,7 @@ class Graph:
         if kind == "FN":
             name, file = sys.intern(f[2]), sys.intern(f[1])
             self.defined.add(name)
-            self.def_files.setdefault(name, set()).add(file)
+            _tuple_add(self.def_files, name, file)
             if f[3] == "0":
                 self.nonstatic.add(name)
             if file.endswith(".c"):
@@ -196,7 +194,7 @@ class Graph:
         elif kind == "MACRO":
             self.defined.add(sys.intern(f[2]))
             self.macros.add(f[2])
-            self.def_files.setdefault(f[2], set()).add(sys.intern(f[1]))
+            _tuple_add(self.def_files, f[2], sys.intern(f[1]))
         elif kind == "REF":
             if f[3] not in self.refs:
                 self.refs[sys.intern(f[3])] = (f[2], f[1], int(f[4]))
@@ -204,7 +202,7 @@ class Graph:
             if member == "-":
                 self.plain_refs.add(f[3])
             elif member != "()":  # "()": &f(x), the address of f's result
-                self.ops_member_of.setdefault(f[3], set()).add(sys.intern(member))
+                _tuple_add(self.ops_member_of, f[3], sys.intern(member))
         elif kind == "ICALL":
             if f[3] != "-":
                 self.icalls.setdefault(sys.intern(f[3]), set()).add(sys.intern(f[2]))
@@ -214,6 +212,17 @@ class Graph:
             self.wrap_defs.setdefault(f[2], []).append((f[1], int(f[3]), f[4] == "1", f[5], f[6]))
         elif kind == "F":
             self.files = int(f[1])
+
+
+def _tuple_add(table, key, item):
+    """table[key] += (item,) unless it holds item: the tables of names to a few others hold
+    tuples, not sets (a set of one costs 216 bytes, a tuple 48; 880,000 names of linux-6.12
+    are defined in one file, and the fold is the scan's peak of memory)."""
+    got = table.get(key)
+    if got is None:
+        table[key] = (item,)
+    elif item not in got:
+        table[key] = got + (item,)
 
 
 def lex_graph(tree, position_files=(), enders=CLEARING):
