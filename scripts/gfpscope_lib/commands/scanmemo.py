@@ -31,7 +31,7 @@ from ..core.atomic import write_text
 from ..core.errors import GfpError
 
 FORMAT = "gfpscope-scan-1"
-KEEP = 8                    # scans kept, the most recently used (about 2 MB each for linux-6.12)
+KEEP = 8                    # scans kept, the most recently used (about 0.9 MB each for linux-6.12)
 TREE_FILES = ("MAINTAINERS", os.path.join("scripts", "get_maintainer.pl"), "Makefile")
 FIELDS = {"sites": list, "census": dict, "providers": dict, "scopes": dict, "notes": list}
 
