@@ -75,10 +75,11 @@ def _digest_file(path, size):
     return h.hexdigest() if n == size else None  # changed while read: no digest to trust
 
 
-def stats_hash(tree):
-    """A hash of tree.snapshot(), made without holding it."""
+def stats_hash(tree, pairs=None):
+    """A hash of tree.snapshot(), made without holding it, or of the snapshot's items
+    (pairs) when the caller took one anyway."""
     h = hashlib.sha1()
-    for rel, st in tree.source_stats():
+    for rel, st in tree.source_stats() if pairs is None else pairs:
         h.update(f"{rel}\t{st}\n".encode("utf-8", "surrogateescape"))
     return h.digest()
 

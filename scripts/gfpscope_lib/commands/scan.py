@@ -263,7 +263,8 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, provider
                                                   {(s["file"], s["function"]) for s in sites if s["function"]})
     verdicts.assign(sites, covered, findings, ipa, ended)
     proof.add_digests(tree, sites)  # what each convert was proven against (patch/series check it)
-    changed = changed_files(before, tree.snapshot(), sites)
+    after = tree.snapshot()
+    changed = changed_files(before, after, sites)
     if not changed:
         words_cache.flush(tree)  # the greps' answers are the tree's as it is now
     scope = "whole tree" if not rel_paths else ", ".join(rel_paths)
@@ -291,7 +292,7 @@ def run(tree, out, rel_paths=None, jobs=None, quiet=False, timeout=120, provider
     # spatch error (out of memory?) or get_maintainer.pl failing are tried again next time, as
     # the per-file caches do (a time-out is an answer, keyed by --timeout)
     if not changed and not maint.failed and all(fl["status"] == "timeout" for fl in failures):
-        memo.store(sites=sites, census=c, providers=providers_json, scopes=scopes_json, notes=notes)
+        memo.store(after, sites=sites, census=c, providers=providers_json, scopes=scopes_json, notes=notes)
     if not quiet:
         if cached:
             log.info(f"re-used cached facts for {cached} of {len(files)} files")

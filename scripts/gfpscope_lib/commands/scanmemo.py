@@ -106,10 +106,10 @@ class ScanMemo:
             pass
         return {k: got[k] for k in FIELDS}
 
-    def store(self, **outputs):
+    def store(self, after, **outputs):
         """Keep this scan's outputs, unless a file changed since the key was taken (the
-        outputs would be another content's)."""
-        if self.key is None or stats_hash(self.tree) != self.stats:
+        outputs would be another content's). after: tree.snapshot() taken at the scan's end."""
+        if self.key is None or stats_hash(self.tree, after.items()) != self.stats:
             return
         try:
             write_text(self.path, json.dumps(dict(outputs, format=FORMAT, key=self.key)))
