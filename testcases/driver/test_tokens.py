@@ -88,6 +88,8 @@ EXPECTED = {
     ("users.c", "gd_user_valid_branch"): ("keep", "no-scope", None, "not known valid at the site"),
     ("users.c", "gd_user_nojournal"): ("keep", "no-scope", None, "no scope in the function"),
     ("interleave.c", "ilv_work"): ("keep", "no-scope", None, "ilv_work <- ilv_interleaved"),
+    ("interleave.c", "ilv_maybe"): ("keep", "no-scope", None, "ilv_maybe <- ilv_interleaved"),
+    ("interleave.c", "ilv_deferred"): ("keep", "no-scope", None, "ilv_deferred <- ilv_worker"),
 }
 
 
@@ -201,6 +203,19 @@ class TokenVerdicts(ScannedTree):
         self.assertEqual(w["by_family"], {"kmalloc": 1})
         self.assertIn("a live struct ilv_trans would hold a nofs scope (assumed by whatif",
                       w["sites"][0]["evidence"][0])
+        # the other half of the answer: a function that takes the handle and still keeps, and why
+        held = w["held_but_kept"]
+        self.assertEqual([(s["function"], s["handle"]) for s in held["sites"]],
+                         [("ilv_maybe", "not known valid"), ("ilv_deferred", "another task's")])
+        self.assertEqual(held["by_handle"], {"another task's": 1, "not known valid": 1})
+        self.assertIn("its handle may be another task's: ilv_worker() may run in another task",
+                      held["sites"][1]["evidence"])
+        self.assertIn("takes a struct ilv_trans handle (h) that is not known valid at the site",
+                      held["sites"][0]["evidence"])
+        with open(os.path.join(self.shared.out, "whatif.md"), encoding="utf-8") as f:
+            md = f.read()
+        self.assertIn("## Still keep although the function takes a struct ilv_trans handle", md)
+        self.assertIn("| fs/fakefs/interleave.c:", md.split("## Still keep")[1])
         bad = self.shared.gfpscope("whatif", "--kdir", self.tree, "--out", self.shared.out, "--token", "ilv_trans")
         self.assertEqual(bad.returncode, 2)
         self.assertIn("--token ilv_trans: give STRUCT:STOP", bad.stderr)

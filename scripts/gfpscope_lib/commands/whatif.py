@@ -47,6 +47,46 @@ def parse_tokens(specs):
     return out
 
 
+def held_but_kept(sites, ipa, assumed_tokens):
+    """The sites still keep although their function takes a handle of an assumed token type:
+    the planning question's other half. "handle" says why the handle proves nothing there: a
+    work item or callback may reach the function with another task's handle (the hand-off
+    walk dropped its facts), or no dereference makes it known valid before the site with no
+    possible scope end between; the verdict's reason and evidence say the rest."""
+    takers = {k for k, ps in (ipa.get("token_params") or {}).items()
+              if any(tag in assumed_tokens for _p, tag in ps)}
+    foreign = ipa.get("token_foreign") or {}
+    kept = []
+    for s in sites:
+        if s["verdict"] == "convert" or (s["file"], s["function"]) not in takers:
+            continue
+        node = ipa["graph"].node(s["function"], s["file"])
+        kept.append({"file": s["file"], "line": s["line"], "function": s["function"], "call": s.get("call"),
+                     "reason": s["reason"], "handle": "another task's" if node in foreign else "not known valid",
+                     "evidence": s["evidence"][0] if s.get("evidence") else ""})
+    per = {}
+    for s in kept:
+        per[s["handle"]] = per.get(s["handle"], 0) + 1
+    return {"count": len(kept), "by_handle": dict(sorted(per.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "sites": kept}
+
+
+def held_lines(held, assumed_tokens):
+    """whatif.md's section on held_but_kept()."""
+    names = " or ".join(f"struct {t}" for t in sorted(assumed_tokens))
+    lines = ["", f"## Still keep although the function takes a {names} handle", "",
+             f"{held['count']} sites: a work item or callback may reach the function with another task's "
+             "handle, or no dereference makes the handle known valid before the site (each site's "
+             "evidence says which caller or call stands in the way).", ""]
+    if not held["count"]:
+        return lines
+    lines += ["| the handle | sites |", "|---|---:|"] + [f"| {r} | {n} |" for r, n in held["by_handle"].items()]
+    lines += ["", "| site | function | the handle | reason | evidence |", "|---|---|---|---|---|"]
+    lines += [f"| {s['file']}:{s['line']} | {s['function']} | {s['handle']} | {s['reason']} | {s['evidence']} |"
+              for s in held["sites"]]
+    return lines
+
+
 def run(tree, out, specs, jobs, quiet, timeout, tokens=()):
     starts, stops = parse_scopes(specs)
     assumed_tokens = parse_tokens(tokens)
@@ -80,12 +120,14 @@ def run(tree, out, specs, jobs, quiet, timeout, tokens=()):
         for s in new:
             per[key(s)] = per.get(key(s), 0) + 1
         return dict(sorted(per.items(), key=lambda kv: (-kv[1], kv[0])))
+    held = held_but_kept(sites, ipa, assumed_tokens)
     result = {"assumed": [{"start": a, "stop": stops} for a in starts] +
               [{"token": f"struct {t}", "stop": st} for t, st in sorted(assumed_tokens.items())],
               "new_converts": len(new),
               "converts_before": len(before), "converts_after": len(before) + len(new),
               "by_subsystem": count(lambda s: s["subsystem"]), "by_file": count(lambda s: s["file"]),
-              "by_family": count(lambda s: report.family(s.get("call"))), "sites": new}
+              "by_family": count(lambda s: report.family(s.get("call"))), "sites": new,
+              "held_but_kept": held}
     what = [f"{', '.join(starts)} opened a nofs scope"] if starts else []
     what += [f"a live struct {t} held a nofs scope" for t in sorted(assumed_tokens)]
     lines = [f"# What if {' and '.join(what)}, closed by {', '.join(stops)}",
@@ -95,6 +137,8 @@ def run(tree, out, specs, jobs, quiet, timeout, tokens=()):
         lines += [f"| {k} | {v} |" for k, v in result[key].items()] + [""]
     lines += ["| site | function | evidence |", "|---|---|---|"]
     lines += [f"| {s['file']}:{s['line']} | {s['function']} | {s['evidence'][0]} |" for s in new]
+    if assumed_tokens:
+        lines += held_lines(held, assumed_tokens)
     words_cache.flush_unless_changed(tree)  # the greps' answers, for the next run
     with FileSet(out, last="whatif.json") as fs:  # one set: whatif.json, which scripts read, last
         fs.text("whatif.md", "\n".join(lines) + "\n")

@@ -39,6 +39,40 @@ void *ilv_work(struct ilv_trans *h)
 	return kmalloc(8, GFP_NOFS);
 }
 
+/* a handle that may be NULL: not known valid, keep under whatif's assumption too */
+void *ilv_maybe(struct ilv_trans *h)
+{
+	if (h)
+		h->flags |= 2;
+	return kmalloc(8, GFP_NOFS);
+}
+
+/* ilv_work()'s shape, but a work item reaches it with the handle its job holds: another
+ * task's handle, keep under whatif's assumption too */
+struct ilv_job {
+	struct work_struct work;
+	struct ilv_trans *h;
+};
+
+void *ilv_deferred(struct ilv_trans *h)
+{
+	h->flags |= 4;
+	return kmalloc(8, GFP_NOFS);
+}
+
+static void ilv_worker(struct work_struct *work)
+{
+	struct ilv_job *job = (struct ilv_job *)work;
+
+	kfree(ilv_deferred(job->h));
+}
+
+void ilv_queue(struct ilv_job *job, struct ilv_trans *h)
+{
+	job->h = h;
+	INIT_WORK(&job->work, ilv_worker);
+}
+
 void ilv_interleaved(void)
 {
 	unsigned int c = memalloc_nofs_save();
@@ -46,5 +80,6 @@ void ilv_interleaved(void)
 
 	memalloc_nofs_restore(c);
 	kfree(ilv_work(h));
+	kfree(ilv_maybe(h));
 	ilv_free(h);
 }
