@@ -20,10 +20,12 @@
 //#  - a checked start, which may fail and opens the scope only when it
 //#    succeeds (ckp returns a pointer: jbd2__journal_start(); cki returns
 //#    an int error: xfs_trans_alloc()). It counts only in the shape
-//#        x = ck(...); if (<x failed>) <return or goto>
-//#    (the failure branch may be a block that ends in return or goto and
-//#    holds no break or continue). The calls a failure branch's goto
-//#    reaches are refuted (ulab), and a function that calls a checked
+//#        x = ck(...); if (<x failed>) <return, goto or break>
+//#    (the failure branch may be a block that ends in one of them and
+//#    holds no other break and no continue). The calls a failure branch
+//#    reaches are refuted (ulab: a goto's label; ubrk: whatever follows
+//#    the branch, such as the rest of a function after the loop, switch
+//#    or iterator a break leaves), and a function that calls a checked
 //#    start in any other shape proves nothing (bad_shape).
 //#
 //# Variants, chosen with -D:
@@ -321,23 +323,23 @@ T x2 = memalloc_flags_save@ps(Fl);
 |
 \(x = ckp@ps(...);\|Tc x = ckp@ps(...);\)
 (
-if (\(IS_ERR(x)\|IS_ERR_OR_NULL(x)\|!x\|x == NULL\)) \(return ...;\|goto l;\)
+if (\(IS_ERR(x)\|IS_ERR_OR_NULL(x)\|!x\|x == NULL\)) \(return ...;\|goto l;\|break;\)
 |
 if (\(IS_ERR(x)\|IS_ERR_OR_NULL(x)\|!x\|x == NULL\)) {
   ... when != break;
       when != continue;
-  \(return ...;\|goto l;\)
+  \(return ...;\|goto l;\|break;\)
 }
 )
 |
 \(x = cki@ps(...);\|Tc x = cki@ps(...);\)
 (
-if (\(x\|x < 0\|x != 0\)) \(return ...;\|goto l;\)
+if (\(x\|x < 0\|x != 0\)) \(return ...;\|goto l;\|break;\)
 |
 if (\(x\|x < 0\|x != 0\)) {
   ... when != break;
       when != continue;
-  \(return ...;\|goto l;\)
+  \(return ...;\|goto l;\|break;\)
 }
 )
 )
@@ -641,6 +643,42 @@ l:
 ... when any
 g@p@q(...)
 
+// the failure branch of a checked start (its then-branch: a return, a goto, a break or a
+// block ending in one), and every call the failure path reaches from it: a break leaves the
+// innermost loop, switch or iterator, whose rest then runs without the scope (ubrk, as ulab
+// for a goto)
+@ufail_at depends on checked disable not_int2, not_ptr2 exists@
+identifier x;
+type Tc;
+statement S;
+position pb;
+identifier ckp : script:python () { ckp in SCALL_CKP };
+identifier cki : script:python () { cki in SCALL_CKI };
+@@
+
+(
+\(x = ckp(...);\|Tc x = ckp(...);\)
+if (\(IS_ERR(x)\|IS_ERR_OR_NULL(x)\|!x\|x == NULL\)) S@pb
+|
+\(x = cki(...);\|Tc x = cki(...);\)
+if (\(x\|x < 0\|x != 0\)) S@pb
+)
+
+@ubrk depends on checked exists@
+position ufail_at.pb, cand.p, q;
+statement S;
+identifier g;
+@@
+
+S@pb
+... when any
+g@p@q(...)
+
+@script:python@
+q << ubrk.q;
+@@
+scall_bad.add(scall_key(q))
+
 @good_shape depends on checked disable not_int2, not_ptr2@
 identifier x, l;
 type Tc;
@@ -652,23 +690,23 @@ position pg;
 (
 \(x = ckp@pg(...);\|Tc x = ckp@pg(...);\)
 (
-if (\(IS_ERR(x)\|IS_ERR_OR_NULL(x)\|!x\|x == NULL\)) \(return ...;\|goto l;\)
+if (\(IS_ERR(x)\|IS_ERR_OR_NULL(x)\|!x\|x == NULL\)) \(return ...;\|goto l;\|break;\)
 |
 if (\(IS_ERR(x)\|IS_ERR_OR_NULL(x)\|!x\|x == NULL\)) {
   ... when != break;
       when != continue;
-  \(return ...;\|goto l;\)
+  \(return ...;\|goto l;\|break;\)
 }
 )
 |
 \(x = cki@pg(...);\|Tc x = cki@pg(...);\)
 (
-if (\(x\|x < 0\|x != 0\)) \(return ...;\|goto l;\)
+if (\(x\|x < 0\|x != 0\)) \(return ...;\|goto l;\|break;\)
 |
 if (\(x\|x < 0\|x != 0\)) {
   ... when != break;
       when != continue;
-  \(return ...;\|goto l;\)
+  \(return ...;\|goto l;\|break;\)
 }
 )
 )
@@ -814,23 +852,23 @@ T x2 = memalloc_flags_save@ps(Fl);
 |
 \(x = ckp@ps(...);\|Tc x = ckp@ps(...);\)
 (
-if (\(IS_ERR(x)\|IS_ERR_OR_NULL(x)\|!x\|x == NULL\)) \(return ...;\|goto l;\)
+if (\(IS_ERR(x)\|IS_ERR_OR_NULL(x)\|!x\|x == NULL\)) \(return ...;\|goto l;\|break;\)
 |
 if (\(IS_ERR(x)\|IS_ERR_OR_NULL(x)\|!x\|x == NULL\)) {
   ... when != break;
       when != continue;
-  \(return ...;\|goto l;\)
+  \(return ...;\|goto l;\|break;\)
 }
 )
 |
 \(x = cki@ps(...);\|Tc x = cki@ps(...);\)
 (
-if (\(x\|x < 0\|x != 0\)) \(return ...;\|goto l;\)
+if (\(x\|x < 0\|x != 0\)) \(return ...;\|goto l;\|break;\)
 |
 if (\(x\|x < 0\|x != 0\)) {
   ... when != break;
       when != continue;
-  \(return ...;\|goto l;\)
+  \(return ...;\|goto l;\|break;\)
 }
 )
 )
@@ -971,6 +1009,21 @@ position cand_r.p, q;
 l:
 ... when any
 return@p@q ...;
+
+
+@ubrk_r depends on returns && checked exists@
+position ufail_at.pb, cand_r.p, q;
+statement S;
+@@
+
+S@pb
+... when any
+return@p@q ...;
+
+@script:python@
+q << ubrk_r.q;
+@@
+scall_bad.add(scall_key(q))
 
 
 @uret_r depends on returns@

@@ -41,6 +41,13 @@ EXPECTED = {
     "ipafs_tx_nojournal": ("keep", "no-scope", "high", "ipafs_tx_nojournal"),
     "ipafs_tx_nested": ("keep", "no-scope", "high", "ipafs_tx_nested"),
     "ipafs_tx_after_commit": ("keep", "no-scope", "high", "<- ipafs_tx_stop_in_callee"),
+    # a failed start that breaks out of a loop (covered after the test); the twins, whose
+    # break leaves a do-while or a switch with the allocation after it
+    "ipafs_tx_loop": ("convert", "transaction", "high", "ipafs_tx_loop (ipafs_journal_start():"),
+    "ipafs_tx_break_after": ("keep", "no-scope", "high", "ipafs_tx_break_after"),
+    "ipafs_tx_switch_break": ("keep", "no-scope", "high", "ipafs_tx_switch_break"),
+    # after a wrapper whose failure breaks out to a return of the success value: no start
+    "ipafs_tx_quiet_user": ("keep", "no-scope", "high", "ipafs_tx_quiet_user"),
     # a local save that gfp_scope_redundant alone would take, with a callee between it and the
     # allocation that ends the transaction's scope (the scopes interleave)
     "ipafs_local_then_commit": ("keep", "scope-ended", "high",
@@ -78,6 +85,8 @@ class Interprocedural(ScannedTree):
         self.assertEqual(got, PROVIDERS)
         # the no-journal wrapper has a success return outside the scope
         self.assertNotIn("ipafs_fs_journal_start", prov["starts"])
+        # nor is a wrapper whose failure breaks out to a return of the success value
+        self.assertNotIn("ipafs_start_quiet", prov["starts"])
         # nor is a start whose `if (handle) return handle;` returns a handle with no scope
         self.assertNotIn("ipafs_journal_start_nested", prov["starts"])
         self.assertIn("ipafs_stop_this_handle", prov["stops"])
@@ -106,9 +115,9 @@ class Interprocedural(ScannedTree):
     def test_patch_default_takes_high_only(self):
         r = self.shared.gfpscope("patch", "--kdir", IPA, "--out", self.shared.out)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("7 conversions in 2 files", r.stdout)
+        self.assertIn("8 conversions in 2 files", r.stdout)
         r = self.shared.gfpscope("patch", "--confidence", "moderate", "--kdir", IPA, "--out", self.shared.out)
-        self.assertIn("8 conversions in 3 files", r.stdout)
+        self.assertIn("9 conversions in 3 files", r.stdout)
 
     def test_whatif_transaction_scope(self):
         # ... unless the transaction opened a scope: whatif says what that would prove. Not the
@@ -124,7 +133,7 @@ class Interprocedural(ScannedTree):
         self.assertEqual(r.returncode, 0, r.stderr)
         # its greps (the assumed start's word is new) are kept for the next run, as scan's are
         self.assertTrue(listed() - before)
-        self.assertIn("1 more sites provably redundant (8 -> 9)", r.stdout)
+        self.assertIn("1 more sites provably redundant (9 -> 10)", r.stdout)
         w = self.shared.load("whatif.json")
         self.assertEqual([(s["function"], s["reason"]) for s in w["sites"]],
                          [("ipafs_in_trans_helper", "transaction")])

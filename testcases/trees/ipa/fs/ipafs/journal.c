@@ -214,3 +214,93 @@ void *ipafs_local_then_commit(size_t n)
 	memalloc_nofs_restore(flags);
 	return p;
 }
+
+/*
+ * A start in a loop whose failure leaves the loop (xfs_alloc_file_space()): the
+ * allocation after the test runs only after a start that succeeded.
+ */
+void ipafs_tx_loop(int n)
+{
+	struct ipafs_handle *handle;
+
+	while (n-- > 0) {
+		handle = ipafs_journal_start(1);
+		if (IS_ERR(handle))
+			break;
+		kfree(kmalloc(16, GFP_NOFS));
+		ipafs_stop_this_handle(handle);
+	}
+}
+
+/* The twins: a failed start's break reaches the allocation after the loop it leaves ... */
+void *ipafs_tx_break_after(size_t n)
+{
+	struct ipafs_handle *handle;
+	void *p;
+
+	do {
+		handle = ipafs_journal_start(2);
+		if (IS_ERR(handle))
+			break;
+		handle->credits++;
+	} while (0);
+	p = kmalloc(n, GFP_NOFS);
+	if (!IS_ERR(handle))
+		ipafs_stop_this_handle(handle);
+	return p;
+}
+
+/* ... or after the switch it leaves */
+void *ipafs_tx_switch_break(size_t n, int k)
+{
+	struct ipafs_handle *handle = NULL;
+	void *p;
+
+	switch (k) {
+	case 1:
+		handle = ipafs_journal_start(3);
+		if (IS_ERR(handle)) {
+			handle = NULL;
+			break;
+		}
+		handle->credits++;
+		break;
+	default:
+		return NULL;
+	}
+	p = kmalloc(n, GFP_NOFS);
+	if (handle)
+		ipafs_stop_this_handle(handle);
+	return p;
+}
+
+/*
+ * Not a start: its failure leaves the do-while by a break and returns 0, the success
+ * value, so a caller's test of it cannot tell a failure, and nothing its caller does
+ * after it is covered.
+ */
+static int ipafs_start_quiet(int credits)
+{
+	int err;
+
+	do {
+		err = ipafs_start_this_handle(&ipafs_handles[0], credits);
+		if (err)
+			break;
+		ipafs_handles[0].credits++;
+	} while (0);
+	return 0;
+}
+
+void *ipafs_tx_quiet_user(size_t n)
+{
+	void *p;
+	int err;
+
+	err = ipafs_start_quiet(1);
+	if (err)
+		return NULL;
+	p = kmalloc(n, GFP_NOFS);
+	ipafs_stop_this_handle(&ipafs_handles[0]);
+	return p;
+}
