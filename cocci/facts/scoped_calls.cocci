@@ -291,6 +291,7 @@ if not scall_names_read:
 
 
 @cand disable not_int2, not_ptr2 exists@
+expression Er, E1, E2, E3;
 position ps, p;
 expression c, c2, E;
 type T, T2, Tc;
@@ -333,6 +334,34 @@ if (\(IS_ERR(x)\|IS_ERR_OR_NULL(x)\|!x\|x == NULL\)) {
 )
 |
 \(x = cki@ps(...);\|Tc x = cki@ps(...);\)
+(
+if (\(x\|x < 0\|x != 0\)) \(return ...;\|goto l;\|break;\)
+|
+if (\(x\|x < 0\|x != 0\)) {
+  ... when != break;
+      when != continue;
+  \(return ...;\|goto l;\|break;\)
+}
+)
+|
+\(x = cki@ps(...);\|Tc x = cki@ps(...);\)
+if (x == Er) {
+(
+  x = cki(...);
+|
+  E1;
+  x = cki(...);
+|
+  E1;
+  E2;
+  x = cki(...);
+|
+  E1;
+  E2;
+  E3;
+  x = cki(...);
+)
+}
 (
 if (\(x\|x < 0\|x != 0\)) \(return ...;\|goto l;\|break;\)
 |
@@ -649,6 +678,7 @@ g@p@q(...)
 // for a goto)
 @ufail_at depends on checked disable not_int2, not_ptr2 exists@
 identifier x;
+expression Er, E1, E2, E3;
 type Tc;
 statement S;
 position pb;
@@ -661,6 +691,26 @@ identifier cki : script:python () { cki in SCALL_CKI };
 if (\(IS_ERR(x)\|IS_ERR_OR_NULL(x)\|!x\|x == NULL\)) S@pb
 |
 \(x = cki(...);\|Tc x = cki(...);\)
+if (\(x\|x < 0\|x != 0\)) S@pb
+|
+\(x = cki(...);\|Tc x = cki(...);\)
+if (x == Er) {
+(
+  x = cki(...);
+|
+  E1;
+  x = cki(...);
+|
+  E1;
+  E2;
+  x = cki(...);
+|
+  E1;
+  E2;
+  E3;
+  x = cki(...);
+)
+}
 if (\(x\|x < 0\|x != 0\)) S@pb
 )
 
@@ -680,6 +730,7 @@ q << ubrk.q;
 scall_bad.add(scall_key(q))
 
 @good_shape depends on checked disable not_int2, not_ptr2@
+expression Er, E1, E2, E3;
 identifier x, l;
 type Tc;
 identifier ckp : script:python () { ckp in SCALL_CKP };
@@ -709,7 +760,83 @@ if (\(x\|x < 0\|x != 0\)) {
   \(return ...;\|goto l;\|break;\)
 }
 )
+|
+\(x = cki@pg(...);\|Tc x = cki@pg(...);\)
+if (x == Er) {
+(
+  x = cki(...);
+|
+  E1;
+  x = cki(...);
+|
+  E1;
+  E2;
+  x = cki(...);
+|
+  E1;
+  E2;
+  E3;
+  x = cki(...);
 )
+}
+(
+if (\(x\|x < 0\|x != 0\)) \(return ...;\|goto l;\|break;\)
+|
+if (\(x\|x < 0\|x != 0\)) {
+  ... when != break;
+      when != continue;
+  \(return ...;\|goto l;\|break;\)
+}
+)
+)
+
+// A start retried on one error and then tested once (xfs_rename(), xfs_create(),
+// xfs_trans_alloc_dir(): on -ENOSPC, again with no block reservation):
+//     x = ck(...); if (x == E) { <up to three expression statements> x = ck(...); }
+//     if (<x failed>) <fail>
+// Every path on which the test passes has a start that succeeded: the block runs straight
+// to the second start (expression statements only: no jump, branch or loop can skip it).
+// The second start is of the good shape too (good_retry).
+@good_retry depends on checked disable not_int2, not_ptr2@
+identifier x, l;
+type Tc;
+expression Er, E1, E2, E3;
+identifier cki : script:python () { cki in SCALL_CKI };
+position pg;
+@@
+
+\(x = cki(...);\|Tc x = cki(...);\)
+if (x == Er) {
+(
+  x = cki@pg(...);
+|
+  E1;
+  x = cki@pg(...);
+|
+  E1;
+  E2;
+  x = cki@pg(...);
+|
+  E1;
+  E2;
+  E3;
+  x = cki@pg(...);
+)
+}
+(
+if (\(x\|x < 0\|x != 0\)) \(return ...;\|goto l;\|break;\)
+|
+if (\(x\|x < 0\|x != 0\)) {
+  ... when != break;
+      when != continue;
+  \(return ...;\|goto l;\|break;\)
+}
+)
+
+@script:python@
+pg << good_retry.pg;
+@@
+scall_good.add(scall_key(pg))
 
 @any_checked depends on checked@
 identifier ck : script:python () { ck in SCALL_CKP or ck in SCALL_CKI };
@@ -821,6 +948,7 @@ for rec in scall_wrapped():
     print("GFPSCOPE " + json.dumps(rec))
 
 @cand_r depends on returns disable not_int2, not_ptr2 exists@
+expression Er, E1, E2, E3;
 position ps, p;
 expression c, c2, E;
 type T, T2, Tc;
@@ -862,6 +990,34 @@ if (\(IS_ERR(x)\|IS_ERR_OR_NULL(x)\|!x\|x == NULL\)) {
 )
 |
 \(x = cki@ps(...);\|Tc x = cki@ps(...);\)
+(
+if (\(x\|x < 0\|x != 0\)) \(return ...;\|goto l;\|break;\)
+|
+if (\(x\|x < 0\|x != 0\)) {
+  ... when != break;
+      when != continue;
+  \(return ...;\|goto l;\|break;\)
+}
+)
+|
+\(x = cki@ps(...);\|Tc x = cki@ps(...);\)
+if (x == Er) {
+(
+  x = cki(...);
+|
+  E1;
+  x = cki(...);
+|
+  E1;
+  E2;
+  x = cki(...);
+|
+  E1;
+  E2;
+  E3;
+  x = cki(...);
+)
+}
 (
 if (\(x\|x < 0\|x != 0\)) \(return ...;\|goto l;\|break;\)
 |

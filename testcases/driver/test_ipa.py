@@ -48,6 +48,11 @@ EXPECTED = {
     "ipafs_tx_switch_break": ("keep", "no-scope", "high", "ipafs_tx_switch_break"),
     # after a wrapper whose failure breaks out to a return of the success value: no start
     "ipafs_tx_quiet_user": ("keep", "no-scope", "high", "ipafs_tx_quiet_user"),
+    # a start retried on one error and tested once; the twins: the retry block forgets the
+    # error, or starts again only on one branch
+    "ipafs_tx_retry": ("convert", "transaction", "high", "ipafs_tx_retry (ipafs_start_this_handle()"),
+    "ipafs_tx_retry_reset": ("keep", "no-scope", "high", "ipafs_tx_retry_reset"),
+    "ipafs_tx_retry_branch": ("keep", "no-scope", "high", "ipafs_tx_retry_branch"),
     # a local save that gfp_scope_redundant alone would take, with a callee between it and the
     # allocation that ends the transaction's scope (the scopes interleave)
     "ipafs_local_then_commit": ("keep", "scope-ended", "high",
@@ -115,9 +120,9 @@ class Interprocedural(ScannedTree):
     def test_patch_default_takes_high_only(self):
         r = self.shared.gfpscope("patch", "--kdir", IPA, "--out", self.shared.out)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("8 conversions in 2 files", r.stdout)
+        self.assertIn("9 conversions in 2 files", r.stdout)
         r = self.shared.gfpscope("patch", "--confidence", "moderate", "--kdir", IPA, "--out", self.shared.out)
-        self.assertIn("9 conversions in 3 files", r.stdout)
+        self.assertIn("10 conversions in 3 files", r.stdout)
 
     def test_whatif_transaction_scope(self):
         # ... unless the transaction opened a scope: whatif says what that would prove. Not the
@@ -133,7 +138,7 @@ class Interprocedural(ScannedTree):
         self.assertEqual(r.returncode, 0, r.stderr)
         # its greps (the assumed start's word is new) are kept for the next run, as scan's are
         self.assertTrue(listed() - before)
-        self.assertIn("1 more sites provably redundant (9 -> 10)", r.stdout)
+        self.assertIn("1 more sites provably redundant (10 -> 11)", r.stdout)
         w = self.shared.load("whatif.json")
         self.assertEqual([(s["function"], s["reason"]) for s in w["sites"]],
                          [("ipafs_in_trans_helper", "transaction")])

@@ -304,3 +304,65 @@ void *ipafs_tx_quiet_user(size_t n)
 	ipafs_stop_this_handle(&ipafs_handles[0]);
 	return p;
 }
+
+static int ipafs_retries;
+
+/* A start retried with fewer credits on one error, then tested once (xfs_rename()) */
+void *ipafs_tx_retry(size_t n)
+{
+	struct ipafs_handle *handle = &ipafs_handles[1];
+	void *p;
+	int err;
+
+	err = ipafs_start_this_handle(handle, 8);
+	if (err == -ENOSPC) {
+		ipafs_retries++;
+		err = ipafs_start_this_handle(handle, 0);
+	}
+	if (err)
+		return NULL;
+	p = kmalloc(n, GFP_NOFS);
+	ipafs_stop_this_handle(handle);
+	return p;
+}
+
+/* The twins: the retry forgets the error instead of starting again ... */
+void *ipafs_tx_retry_reset(size_t n)
+{
+	struct ipafs_handle *handle = &ipafs_handles[1];
+	void *p;
+	int err;
+
+	err = ipafs_start_this_handle(handle, 8);
+	if (err == -ENOSPC) {
+		ipafs_retries++;
+		err = 0;
+	}
+	if (err)
+		return NULL;
+	p = kmalloc(n, GFP_NOFS);
+	ipafs_stop_this_handle(handle);
+	return p;
+}
+
+/* ... or starts again only on one branch */
+void *ipafs_tx_retry_branch(size_t n, int k)
+{
+	struct ipafs_handle *handle = &ipafs_handles[1];
+	void *p;
+	int err;
+
+	err = ipafs_start_this_handle(handle, 8);
+	if (err == -ENOSPC) {
+		ipafs_retries++;
+		if (k)
+			err = ipafs_start_this_handle(handle, 0);
+		else
+			err = 0;
+	}
+	if (err)
+		return NULL;
+	p = kmalloc(n, GFP_NOFS);
+	ipafs_stop_this_handle(handle);
+	return p;
+}
