@@ -49,6 +49,11 @@ void *ilv_maybe(struct ilv_trans *h)
 
 /* ilv_work()'s shape, but a work item reaches it with the handle its job holds: another
  * task's handle, keep under whatif's assumption too */
+struct work_struct {		/* as tokfs.h has it: the shim only declares it */
+	void (*func)(struct work_struct *work);
+};
+#define INIT_WORK(w, f) ((w)->func = (f))
+
 struct ilv_job {
 	struct work_struct work;
 	struct ilv_trans *h;
