@@ -47,6 +47,14 @@ def parse_tokens(specs):
     return out
 
 
+def tally(items, key):
+    """{key(item): how many}, the most first (then by key)."""
+    per = {}
+    for it in items:
+        per[key(it)] = per.get(key(it), 0) + 1
+    return dict(sorted(per.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def held_but_kept(sites, ipa, assumed_tokens):
     """The sites still keep although their function takes a handle of an assumed token type:
     the planning question's other half. "handle" says why the handle proves nothing there: a
@@ -64,11 +72,7 @@ def held_but_kept(sites, ipa, assumed_tokens):
         kept.append({"file": s["file"], "line": s["line"], "function": s["function"], "call": s.get("call"),
                      "reason": s["reason"], "handle": "another task's" if node in foreign else "not known valid",
                      "evidence": s["evidence"][0] if s.get("evidence") else ""})
-    per = {}
-    for s in kept:
-        per[s["handle"]] = per.get(s["handle"], 0) + 1
-    return {"count": len(kept), "by_handle": dict(sorted(per.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "sites": kept}
+    return {"count": len(kept), "by_handle": tally(kept, lambda s: s["handle"]), "sites": kept}
 
 
 def held_lines(held, assumed_tokens):
@@ -115,18 +119,13 @@ def run(tree, out, specs, jobs, quiet, timeout, tokens=()):
     verdicts.assign(sites, covered, [], ipa)
     before = {(s["file"], s["line"], s["col"]) for s in base if s.get("verdict") == "convert"}
     new = [s for s in sites if s["verdict"] == "convert" and (s["file"], s["line"], s["col"]) not in before]
-    def count(key):
-        per = {}
-        for s in new:
-            per[key(s)] = per.get(key(s), 0) + 1
-        return dict(sorted(per.items(), key=lambda kv: (-kv[1], kv[0])))
     held = held_but_kept(sites, ipa, assumed_tokens)
     result = {"assumed": [{"start": a, "stop": stops} for a in starts] +
               [{"token": f"struct {t}", "stop": st} for t, st in sorted(assumed_tokens.items())],
               "new_converts": len(new),
               "converts_before": len(before), "converts_after": len(before) + len(new),
-              "by_subsystem": count(lambda s: s["subsystem"]), "by_file": count(lambda s: s["file"]),
-              "by_family": count(lambda s: report.family(s.get("call"))), "sites": new,
+              "by_subsystem": tally(new, lambda s: s["subsystem"]), "by_file": tally(new, lambda s: s["file"]),
+              "by_family": tally(new, lambda s: report.family(s.get("call"))), "sites": new,
               "held_but_kept": held}
     what = [f"{', '.join(starts)} opened a nofs scope"] if starts else []
     what += [f"a live struct {t} held a nofs scope" for t in sorted(assumed_tokens)]
